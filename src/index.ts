@@ -1,0 +1,23 @@
+// Core values
+export * from './core/string-match';
+export * from './core/workload-selector';
+
+// Istio resource model
+export * from './resources/istio-resource';
+export * from './resources/routing';
+export * from './resources/traffic-policy';
+export * from './resources/port';
+export * from './resources/gateway-reference';
+export * from './resources/virtual-service';
+export * from './resources/destination-rule';
+export * from './resources/gateway';
+export * from './resources/service-entry';
+export * from './resources/sidecar';
+export * from './resources/workload-entry';
+export * from './resources/policy-target';
+export * from './resources/peer-authentication';
+export * from './resources/jwt-rule';
+export * from './resources/request-authentication';
+export * from './resources/authorization-policy';
+export * from './resources/telemetry';
+export * from './resources/envoy-filter';

@@ -1,0 +1,98 @@
+import { Construct } from 'constructs';
+import { GatewayReference } from './gateway-reference';
+import { IstioResource, IstioResourceProps } from './istio-resource';
+import { HttpRoute, renderHttpRoute, renderTcpRoute, renderTlsRoute, TcpRoute, TlsRoute } from './routing';
+import { fail } from '../core/errors';
+import { checkHost } from '../core/names';
+
+/** Props of a `VirtualService`. */
+export interface VirtualServiceProps extends IstioResourceProps {
+  /** Hosts this routing applies to (service names, FQDNs or gateway hostnames). */
+  readonly hosts: string[];
+  /**
+   * Gateways (and/or `mesh`) the rules apply to.
+   * @default - `mesh` only (sidecars)
+   */
+  readonly gateways?: GatewayReference[];
+  /** HTTP rules, evaluated in order; first match wins. @default - none */
+  readonly http?: HttpRoute[];
+  /** TLS passthrough rules. @default - none */
+  readonly tls?: TlsRoute[];
+  /** TCP rules. @default - none */
+  readonly tcp?: TcpRoute[];
+  /** Namespaces this is visible to (`.` = own, `*` = all). @default - all */
+  readonly exportTo?: string[];
+}
+
+/**
+ * An Istio VirtualService (`networking.istio.io/v1`): routing rules for hosts.
+ * @see https://istio.io/latest/docs/reference/config/networking/virtual-service/
+ */
+export class VirtualService extends IstioResource {
+  private readonly _hosts: string[];
+  private readonly _gateways: string[] = [];
+  private readonly _http: any[] = [];
+  private readonly _tls: any[] = [];
+  private readonly _tcp: any[] = [];
+  private readonly _exportTo?: string[];
+
+  constructor(scope: Construct, id: string, props: VirtualServiceProps) {
+    super(scope, id, { apiVersion: 'networking.istio.io/v1', kind: 'VirtualService' }, props);
+    if (props.hosts.length === 0) {
+      fail(this, 'hosts must name at least one host, e.g. [\'reviews.default.svc.cluster.local\'].');
+    }
+    this._hosts = props.hosts.map((h, i) => checkHost(this, `hosts[${i}]`, h));
+    props.gateways?.forEach(g => this.addGateway(g));
+    props.http?.forEach(r => this.addHttpRoute(r));
+    props.tls?.forEach(r => this.addTlsRoute(r));
+    props.tcp?.forEach(r => this.addTcpRoute(r));
+    this._exportTo = props.exportTo;
+  }
+
+  /** The hosts (a copy). */
+  public get hosts(): string[] {
+    return [...this._hosts];
+  }
+
+  /** The gateway references as rendered (a copy). */
+  public get gateways(): string[] {
+    return [...this._gateways];
+  }
+
+  /** Binds the rules to one more gateway; returns its rendered reference. */
+  public addGateway(gateway: GatewayReference): string {
+    const ref = gateway._render(this, `gateways[${this._gateways.length}]`);
+    if (!this._gateways.includes(ref)) this._gateways.push(ref);
+    return ref;
+  }
+
+  /** Appends an HTTP rule (evaluated after the existing ones). */
+  public addHttpRoute(route: HttpRoute): HttpRoute {
+    this._http.push(renderHttpRoute(this, `http[${this._http.length}]`, route));
+    return route;
+  }
+
+  /** Appends a TLS rule. */
+  public addTlsRoute(route: TlsRoute): TlsRoute {
+    this._tls.push(renderTlsRoute(this, `tls[${this._tls.length}]`, route));
+    return route;
+  }
+
+  /** Appends a TCP rule. */
+  public addTcpRoute(route: TcpRoute): TcpRoute {
+    this._tcp.push(renderTcpRoute(this, `tcp[${this._tcp.length}]`, route));
+    return route;
+  }
+
+  /** @internal */
+  protected _renderSpec(): any {
+    return {
+      hosts: this._hosts,
+      gateways: this._gateways.length ? this._gateways : undefined,
+      http: this._http.length ? this._http : undefined,
+      tls: this._tls.length ? this._tls : undefined,
+      tcp: this._tcp.length ? this._tcp : undefined,
+      exportTo: this._exportTo,
+    };
+  }
+}

@@ -1,0 +1,31 @@
+import { ApiObject } from 'cdk8s';
+import { istioSchemaErrors } from './istio-schema';
+
+/**
+ * Every Istio object any test synthesizes is checked against the official CRD
+ * schema: we wrap ApiObject.toJson once for the whole suite, so no test can
+ * forget the check. Tests that build deliberately invalid objects (the
+ * negative corpus) opt out with `withoutSchemaCheck`.
+ */
+let enabled = true;
+const original = ApiObject.prototype.toJson;
+ApiObject.prototype.toJson = function toJsonChecked(this: ApiObject): any {
+  const json = original.call(this);
+  if (enabled && typeof json.apiVersion === 'string' && /\.istio\.io\//.test(json.apiVersion)) {
+    const errors = istioSchemaErrors(json);
+    if (errors.length) {
+      throw new Error(`Istio CRD schema violation in ${json.kind} '${this.node.path}':\n  ${errors.join('\n  ')}`);
+    }
+  }
+  return json;
+};
+
+/** Runs `fn` with the schema check off (for the negative corpus only). */
+export function withoutSchemaCheck<T>(fn: () => T): T {
+  enabled = false;
+  try {
+    return fn();
+  } finally {
+    enabled = true;
+  }
+}
