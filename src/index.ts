@@ -21,3 +21,15 @@ export * from './resources/request-authentication';
 export * from './resources/authorization-policy';
 export * from './resources/telemetry';
 export * from './resources/envoy-filter';
+
+// Intents
+export * from './intents/canary-release';
+export * from './intents/jwt-protected-service';
+export * from './intents/mesh-ingress';
+export * from './intents/mesh-egress';
+export * from './intents/zero-trust-namespace';
+export * from './intents/service-resilience';
+export * from './intents/fault-injection';
+
+// Install
+export * from './install/gateway-workload';

@@ -1,0 +1,60 @@
+/**
+ * Synthesizes examples into dist/examples/<name>/ and prints, per example,
+ * where the YAML went and how many objects of each kind it holds.
+ *
+ *   ts-node scripts/synth-examples.ts            # every example
+ *   ts-node scripts/synth-examples.ts bookinfo   # just one
+ */
+import * as fs from 'fs';
+import * as path from 'path';
+import { App, Yaml } from 'cdk8s';
+
+const root = path.resolve(__dirname, '..');
+const examplesDir = path.join(root, 'examples');
+
+export function exampleNames(): string[] {
+  return fs.readdirSync(examplesDir)
+    .filter(n => fs.existsSync(path.join(examplesDir, n, 'main.ts')))
+    .sort();
+}
+
+export function synthExample(name: string, outdir: string): { files: string[]; kinds: Map<string, number> } {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const mod = require(path.join(examplesDir, name, 'main.ts'));
+  if (typeof mod.build !== 'function') throw new Error(`examples/${name}/main.ts must export build(app: App)`);
+  fs.rmSync(outdir, { recursive: true, force: true });
+  const app = new App({ outdir });
+  mod.build(app);
+  app.synth();
+  const files = fs.readdirSync(outdir).filter(f => f.endsWith('.yaml')).sort().map(f => path.join(outdir, f));
+  const kinds = new Map<string, number>();
+  for (const file of files) {
+    for (const doc of Yaml.load(file)) {
+      if (!doc) continue;
+      kinds.set(doc.kind, (kinds.get(doc.kind) ?? 0) + 1);
+    }
+  }
+  return { files, kinds };
+}
+
+function main(): void {
+  const wanted = process.argv.slice(2);
+  const names = wanted.length ? wanted : exampleNames();
+  for (const name of names) {
+    if (!exampleNames().includes(name)) {
+      console.error(`unknown example '${name}'; available: ${exampleNames().join(', ')}`);
+      process.exit(1);
+    }
+    const outdir = path.join(root, 'dist', 'examples', name);
+    const { files, kinds } = synthExample(name, outdir);
+    const total = [...kinds.values()].reduce((a, b) => a + b, 0);
+    if (total === 0) {
+      console.error(`example '${name}' produced no objects`);
+      process.exit(1);
+    }
+    console.log(`\n${name}: ${total} objects in ${path.relative(root, outdir)}/ (${files.map(f => path.basename(f)).join(', ')})`);
+    for (const [kind, count] of [...kinds.entries()].sort()) console.log(`  ${String(count).padStart(4)}  ${kind}`);
+  }
+}
+
+if (require.main === module) main();

@@ -1,0 +1,101 @@
+import * as kplus from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
+import { fail } from '../core/errors';
+import { checkDns1123Label } from '../core/names';
+import { WorkloadSelector } from '../core/workload-selector';
+import { AuthorizationPolicy } from '../resources/authorization-policy';
+import { MtlsMode, PeerAuthentication } from '../resources/peer-authentication';
+
+/** A mesh identity (SPIFFE principal) of a service account. */
+export class MeshPrincipal {
+  /** The identity of a cdk8s-plus ServiceAccount. */
+  public static fromServiceAccount(serviceAccount: kplus.ServiceAccount, trustDomain = 'cluster.local'): MeshPrincipal {
+    return new MeshPrincipal(`${trustDomain}/ns/${serviceAccount.metadata.namespace ?? 'default'}/sa/${serviceAccount.name}`);
+  }
+
+  /** The identity of a service account by name. */
+  public static serviceAccount(name: string, namespace: string, trustDomain = 'cluster.local'): MeshPrincipal {
+    return new MeshPrincipal(`${trustDomain}/ns/${namespace}/sa/${name}`);
+  }
+
+  private constructor(
+    /** The principal string, `trustDomain/ns/NS/sa/NAME`. */
+    public readonly principal: string) {}
+}
+
+/** Ports of one workload that accept plain text (probes, non-mesh load balancers). */
+export interface PermissivePorts {
+  /** The workload. */
+  readonly selector: WorkloadSelector;
+  /** Container ports that stay PERMISSIVE. */
+  readonly ports: number[];
+}
+
+/** An explicit allow rule. */
+export interface ZeroTrustAllowOptions {
+  /** The workload receiving the calls. */
+  readonly to: WorkloadSelector;
+  /** Callers by identity. @default - none */
+  readonly fromPrincipals?: MeshPrincipal[];
+  /** Callers by namespace. @default - none */
+  readonly fromNamespaces?: string[];
+  /** Ports allowed. @default - all */
+  readonly ports?: number[];
+  /** HTTP methods allowed. @default - all */
+  readonly methods?: string[];
+  /** Paths allowed. @default - all */
+  readonly paths?: string[];
+  /** Policy name. @default - derived from the id */
+  readonly name?: string;
+}
+
+/** Props of a `ZeroTrustNamespace`. */
+export interface ZeroTrustNamespaceProps {
+  /** Ports kept PERMISSIVE for given workloads. @default - none */
+  readonly permissivePorts?: PermissivePorts[];
+}
+
+/**
+ * A zero-trust baseline for the chart's namespace: STRICT mTLS, an
+ * allow-nothing AuthorizationPolicy, and explicit allow rules from identities
+ * to workloads.
+ *
+ * @see https://istio.io/latest/docs/ops/best-practices/security/#use-default-deny-patterns
+ */
+export class ZeroTrustNamespace extends Construct {
+  /** Namespace-wide STRICT mTLS. */
+  public readonly peerAuthentication: PeerAuthentication;
+  /** Namespace-wide allow-nothing. */
+  public readonly denyAll: AuthorizationPolicy;
+  private allowCount = 0;
+
+  constructor(scope: Construct, id: string, props: ZeroTrustNamespaceProps = {}) {
+    super(scope, id);
+    this.peerAuthentication = new PeerAuthentication(this, 'StrictMtls', { metadata: { name: 'default' }, mtlsMode: MtlsMode.STRICT });
+    this.denyAll = new AuthorizationPolicy(this, 'AllowNothing', { metadata: { name: 'allow-nothing' } });
+    props.permissivePorts?.forEach((p, i) => {
+      if (p.ports.length === 0) fail(this, `permissivePorts[${i}].ports must list at least one port.`);
+      const portLevelMtls: { [port: string]: MtlsMode } = {};
+      p.ports.forEach(port => { portLevelMtls[String(port)] = MtlsMode.PERMISSIVE; });
+      new PeerAuthentication(this, `Permissive${i}`, { metadata: { name: `permissive-${i}` }, selector: p.selector, mtlsMode: MtlsMode.STRICT, portLevelMtls });
+    });
+  }
+
+  /** Allows calls from identities/namespaces to a workload; returns the policy. */
+  public allow(options: ZeroTrustAllowOptions): AuthorizationPolicy {
+    if (!options.fromPrincipals?.length && !options.fromNamespaces?.length) {
+      fail(this, 'allow() needs fromPrincipals or fromNamespaces: an allow rule without a source would admit every caller.');
+    }
+    options.fromNamespaces?.forEach((ns, i) => checkDns1123Label(this, `fromNamespaces[${i}]`, ns));
+    const index = this.allowCount++;
+    const hasOperation = options.ports?.length || options.methods?.length || options.paths?.length;
+    return new AuthorizationPolicy(this, `Allow${index}`, {
+      metadata: { name: options.name ?? `allow-${index}` },
+      selector: options.to,
+      rules: [{
+        sources: [{ principals: options.fromPrincipals?.map(p => p.principal), namespaces: options.fromNamespaces }],
+        operations: hasOperation ? [{ ports: options.ports, methods: options.methods, paths: options.paths }] : undefined,
+      }],
+    });
+  }
+}
