@@ -107,11 +107,12 @@ export class MeshIngress extends Construct {
     if (options.httpOnly && (options.credentialName || options.mutualTls)) {
       fail(this, `host ${show(host)} is httpOnly but also sets credentialName/mutualTls; choose one.`);
     }
-    this.hosts.set(host, { options, routes: [] });
-    const tlsPorts = [80, 443].filter(p => this.workload && !this.workload.hasServicePort(p));
-    if (tlsPorts.length) {
-      fail(this, `gateway '${this.workload!.name}' exposes no Service port ${tlsPorts.join('/')}, which this Gateway listens on (IST0162). Add the port to the gateway.`);
+    const listenPorts = options.httpOnly ? [80] : this.httpsRedirect ? [443, 80] : [443];
+    const missing = listenPorts.filter(p => this.workload && !this.workload.hasServicePort(p));
+    if (missing.length) {
+      fail(this, `gateway '${this.workload!.name}' exposes no Service port ${missing.join('/')}, which this Gateway listens on (IST0162). Add the port to the gateway.`);
     }
+    this.hosts.set(host, { options, routes: [] });
     const servers: GatewayServer[] = options.httpOnly
       ? [{ name: `http-${slug(host)}`, port: { number: 80, protocol: PortProtocol.HTTP, name: `http-${slug(host)}` }, hosts: [host] }]
       : [
@@ -144,7 +145,8 @@ export class MeshIngress extends Construct {
     const targets = [options.service, options.serviceHost, options.canary].filter(t => t !== undefined).length;
     if (targets !== 1) fail(this, `route ${show(path)} needs exactly one target: service, serviceHost or canary.`);
     const match = [{ uri: kind === 'exact' ? StringMatch.exact(path) : StringMatch.prefix(path) }];
-    const common = { timeout: options.timeout, retries: options.retries, rewrite: options.rewritePrefix ? { uri: options.rewritePrefix } : undefined };
+    const rewrite = options.rewritePrefix ? { uri: options.rewritePrefix } : undefined;
+    const common = { timeout: options.timeout, retries: options.retries, rewrite };
     let routes: HttpRoute[];
     if (options.canary) {
       // The canary's own matches (A/B, sticky) are combined with the path, so gateway traffic splits like mesh traffic.
