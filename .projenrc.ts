@@ -24,7 +24,6 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   // The library type has no cdk8s-plus option; jsii needs it as a peer.
   peerDeps: ['cdk8s-plus-28@^2.5.6'],
   devDeps: ['ajv@^8', 'yaml@^2', 'cdk8s-cli@^2'],
-  bin: { 'cdk8s-istio-render': 'lib/cli/render.js' },
   // No GitHub workflows: CI for this project is .ci/run.
   github: false,
   release: false,
