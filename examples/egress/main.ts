@@ -1,12 +1,16 @@
 import { App, Chart } from 'cdk8s';
 import { EgressGateway, MeshEgress } from '../../src';
 
-/** Egress control: external hosts registered, one through an egress gateway, one with TLS origination. */
+/**
+ * Egress control: one host passed through an egress gateway as TLS, one where the
+ * egress gateway originates TLS, and one where the sidecar originates TLS.
+ */
 export function build(app: App): void {
   const chart = new Chart(app, 'egress', { namespace: 'istio-egress' });
   const egressGateway = new EgressGateway(chart, 'EgressGateway', { namespace: 'istio-egress' });
   const egress = new MeshEgress(chart, 'external', { egressGateway });
   egress.addExternalHost({ host: 'edition.cnn.com' });
+  egress.addExternalHost({ host: 'httpbin.org', originateTls: true });
 
   const direct = new MeshEgress(chart, 'direct');
   direct.addExternalHost({ host: 'api.github.com', originateTls: true });

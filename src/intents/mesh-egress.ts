@@ -19,16 +19,19 @@ export interface ExternalHostOptions {
   /** HTTPS port of the host. @default 443 */
   readonly port?: number;
   /**
-   * Let applications speak plain HTTP on port 80 and have the proxy
-   * originate TLS to the host (so Istio can see and route HTTP).
-   * Not combinable with an egress gateway here. @default false (TLS passthrough)
+   * Let applications speak plain HTTP on port 80 and have Istio originate TLS
+   * to the host (so the mesh can see and route HTTP). Without an egress gateway
+   * the sidecar originates; with one, the sidecar sends mutual TLS to the egress
+   * gateway and the gateway originates TLS to the host.
+   * @default false (TLS passthrough)
+   * @see https://istio.io/latest/docs/tasks/traffic-management/egress/egress-gateway-tls-origination/
    */
   readonly originateTls?: boolean;
 }
 
 /** Props of a `MeshEgress`. */
 export interface MeshEgressProps {
-  /** Route external TLS traffic through this egress gateway (SNI passthrough). @default - direct from the sidecars */
+  /** Route external traffic through this egress gateway (SNI passthrough, or TLS origination at the gateway). @default - direct from the sidecars */
   readonly egressGateway?: EgressGateway;
   /**
    * Also emit a namespace Sidecar with outboundTrafficPolicy REGISTRY_ONLY, so
@@ -46,6 +49,7 @@ export interface MeshEgressProps {
 export class MeshEgress extends Construct {
   private readonly egressGateway?: EgressGateway;
   private gateway?: Gateway;
+  private gatewayRule?: DestinationRule;
   private readonly hosts = new Set<string>();
 
   constructor(scope: Construct, id: string, props: MeshEgressProps = {}) {
@@ -65,18 +69,7 @@ export class MeshEgress extends Construct {
     this.hosts.add(host);
     const slug = host.replace(/[^a-z0-9-]+/gi, '-').toLowerCase();
     if (options.originateTls) {
-      if (this.egressGateway) fail(this, `originateTls for ${show(host)} is not supported together with an egress gateway; use TLS passthrough or drop the gateway.`);
-      const se = new ServiceEntry(this, `ServiceEntry-${slug}`, {
-        metadata: { name: slug },
-        hosts: [host],
-        ports: [{ number: 80, protocol: PortProtocol.HTTP, name: 'http', targetPort: port }],
-      });
-      new DestinationRule(this, `DestinationRule-${slug}`, {
-        metadata: { name: slug },
-        host,
-        trafficPolicy: { portLevelSettings: [{ port: 80, tls: { mode: ClientTlsMode.SIMPLE, sni: host } }] },
-      });
-      return se;
+      return this.egressGateway ? this.originateAtGateway(host, port, slug) : this.originateAtSidecar(host, port, slug);
     }
     const se = new ServiceEntry(this, `ServiceEntry-${slug}`, {
       metadata: { name: slug },
@@ -87,25 +80,99 @@ export class MeshEgress extends Construct {
     return se;
   }
 
+  /** The sidecar takes plain HTTP on port 80 and opens TLS to the host itself. */
+  private originateAtSidecar(host: string, port: number, slug: string): ServiceEntry {
+    const se = new ServiceEntry(this, `ServiceEntry-${slug}`, {
+      metadata: { name: slug },
+      hosts: [host],
+      ports: [{ number: 80, protocol: PortProtocol.HTTP, name: 'http', targetPort: port }],
+    });
+    new DestinationRule(this, `DestinationRule-${slug}`, {
+      metadata: { name: slug },
+      host,
+      trafficPolicy: { portLevelSettings: [{ port: 80, tls: { mode: ClientTlsMode.SIMPLE, sni: host } }] },
+    });
+    return se;
+  }
+
+  /**
+   * Sidecar → egress gateway over Istio mutual TLS on port 80, gateway → host
+   * over TLS it originates: Istio's "egress gateway TLS origination" chain.
+   */
+  private originateAtGateway(host: string, port: number, slug: string): ServiceEntry {
+    const egw = this.requireGatewayPort(80);
+    const se = new ServiceEntry(this, `ServiceEntry-${slug}`, {
+      metadata: { name: slug },
+      hosts: [host],
+      ports: [
+        { number: 80, protocol: PortProtocol.HTTP, name: 'http' },
+        { number: port, protocol: PortProtocol.HTTPS, name: 'https' },
+      ],
+    });
+    this.gatewayFor(egw).addServer({
+      name: `https-${slug}`,
+      port: { number: 80, protocol: PortProtocol.HTTPS, name: `https-${slug}` },
+      hosts: [host],
+      tls: { mode: ServerTlsMode.ISTIO_MUTUAL },
+    });
+    // One rule for the gateway host with a subset per external host, so each leg carries its own SNI.
+    if (!this.gatewayRule) {
+      this.gatewayRule = new DestinationRule(this, 'GatewayDestinationRule', {
+        metadata: { name: 'egress-gateway' },
+        host: this.gatewayHost(egw),
+      });
+    }
+    this.gatewayRule.addSubset({
+      name: slug,
+      labels: egw.podLabels,
+      trafficPolicy: { portLevelSettings: [{ port: 80, tls: { mode: ClientTlsMode.ISTIO_MUTUAL, sni: host } }] },
+    });
+    const vs = this.chainThroughGateway(host, slug);
+    vs.addHttpRoute({ match: [{ gateways: ['mesh'], port: 80 }], route: [{ destination: { host: this.gatewayHost(egw), subset: slug, port: 80 } }] });
+    vs.addHttpRoute({ match: [{ gateways: [vs.gateways[1]], port: 80 }], route: [{ destination: { host, port } }] });
+    new DestinationRule(this, `DestinationRule-${slug}`, {
+      metadata: { name: slug },
+      host,
+      trafficPolicy: { portLevelSettings: [{ port, tls: { mode: ClientTlsMode.SIMPLE, sni: host } }] },
+    });
+    return se;
+  }
+
+  /** Sidecar → egress gateway → host with the TLS stream passed through untouched (routed by SNI). */
   private routeThroughGateway(host: string, port: number, slug: string): void {
+    const egw = this.requireGatewayPort(port);
+    this.gatewayFor(egw).addServer({ name: `tls-${slug}`, port: { number: port, protocol: PortProtocol.TLS, name: `tls-${slug}` }, hosts: [host], tls: { mode: ServerTlsMode.PASSTHROUGH } });
+    const vs = this.chainThroughGateway(host, slug);
+    vs.addTlsRoute({ match: [{ gateways: ['mesh'], port, sniHosts: [host] }], route: [{ destination: { host: this.gatewayHost(egw), port } }] });
+    vs.addTlsRoute({ match: [{ gateways: [vs.gateways[1]], port, sniHosts: [host] }], route: [{ destination: { host, port } }] });
+  }
+
+  private requireGatewayPort(port: number): EgressGateway {
     const egw = this.egressGateway!;
-    if (!egw.hasServicePort(port)) fail(this, `egress gateway '${egw.name}' exposes no Service port ${port}; add it to the gateway.`);
+    if (!egw.hasServicePort(port)) fail(this, `egress gateway '${egw.name}' exposes no Service port ${port}; add it to the gateway's ports.`);
+    return egw;
+  }
+
+  private gatewayFor(egw: EgressGateway): Gateway {
     if (!this.gateway) {
       this.gateway = new Gateway(this, 'Gateway', {
         metadata: { name: 'egress', namespace: egw.namespace },
         selector: egw.podLabels,
       });
     }
-    this.gateway.addServer({ name: `tls-${slug}`, port: { number: port, protocol: PortProtocol.TLS, name: `tls-${slug}` }, hosts: [host], tls: { mode: ServerTlsMode.PASSTHROUGH } });
-    const egwHost = `${egw.name}.${egw.namespace ?? 'default'}.svc.cluster.local`;
-    const gwRef = GatewayReference.fromGateway(this.gateway);
-    const vs = new VirtualService(this, `VirtualService-${slug}`, {
+    return this.gateway;
+  }
+
+  private gatewayHost(egw: EgressGateway): string {
+    return `${egw.name}.${egw.namespace ?? 'default'}.svc.cluster.local`;
+  }
+
+  /** A VirtualService bound to the mesh and to our egress Gateway; `gateways[1]` is the Gateway reference. */
+  private chainThroughGateway(host: string, slug: string): VirtualService {
+    return new VirtualService(this, `VirtualService-${slug}`, {
       metadata: { name: `${slug}-via-egress` },
       hosts: [host],
-      gateways: [GatewayReference.mesh(), gwRef],
+      gateways: [GatewayReference.mesh(), GatewayReference.fromGateway(this.gateway!)],
     });
-    const gwName = vs.gateways[1];
-    vs.addTlsRoute({ match: [{ gateways: ['mesh'], port, sniHosts: [host] }], route: [{ destination: { host: egwHost, port } }] });
-    vs.addTlsRoute({ match: [{ gateways: [gwName], port, sniHosts: [host] }], route: [{ destination: { host, port } }] });
   }
 }

@@ -39,10 +39,33 @@ describe('MeshEgress', () => {
     expect(() => e.addExternalHost({ host: 'a.example.com' })).toThrow(/MeshEgress 'test\/ext': host 'a.example.com' is already registered/);
   });
 
-  test('rejects TLS origination through an egress gateway', () => {
+  test('TLS origination at the egress gateway: mutual TLS to the gateway, SIMPLE TLS from it', () => {
+    const c = chart('istio-egress');
+    const egressGateway = new EgressGateway(c, 'egw', { namespace: 'istio-egress' });
+    new MeshEgress(c, 'ext', { egressGateway }).addExternalHost({ host: 'edition.cnn.com', originateTls: true });
+    const out = synth(c);
+    expect(only(out, 'ServiceEntry').spec.ports).toEqual([
+      { number: 80, protocol: 'HTTP', name: 'http' },
+      { number: 443, protocol: 'HTTPS', name: 'https' },
+    ]);
+    expect(only(out, 'Gateway').spec.servers).toEqual([
+      { name: 'https-edition-cnn-com', port: { number: 80, protocol: 'HTTPS', name: 'https-edition-cnn-com' }, hosts: ['edition.cnn.com'], tls: { mode: 'ISTIO_MUTUAL' } },
+    ]);
+    const [toGateway, toHost] = ofKind(out, 'DestinationRule');
+    expect(toGateway.spec.host).toBe('istio-egressgateway.istio-egress.svc.cluster.local');
+    expect(toGateway.spec.subsets[0].trafficPolicy.portLevelSettings).toEqual([{ port: { number: 80 }, tls: { mode: 'ISTIO_MUTUAL', sni: 'edition.cnn.com' } }]);
+    expect(toHost.spec.trafficPolicy.portLevelSettings).toEqual([{ port: { number: 443 }, tls: { mode: 'SIMPLE', sni: 'edition.cnn.com' } }]);
+    const vs = only(out, 'VirtualService');
+    expect(vs.spec.http[0].route[0].destination).toEqual({ host: 'istio-egressgateway.istio-egress.svc.cluster.local', subset: 'edition-cnn-com', port: { number: 80 } });
+    expect(vs.spec.http[1].match[0].gateways).toEqual(['istio-egress/egress']);
+    expect(vs.spec.http[1].route[0].destination).toEqual({ host: 'edition.cnn.com', port: { number: 443 } });
+    expect(out.filter(o => o.apiVersion.includes('istio'))).toMatchSnapshot();
+  });
+
+  test('rejects a route through a gateway that lacks the port', () => {
     const c = chart();
-    const e = new MeshEgress(c, 'ext', { egressGateway: new EgressGateway(c, 'egw') });
-    expect(() => e.addExternalHost({ host: 'a.example.com', originateTls: true })).toThrow(/originateTls for 'a.example.com' is not supported together with an egress gateway/);
+    const e = new MeshEgress(c, 'ext', { egressGateway: new EgressGateway(c, 'egw', { ports: [{ name: 'tls', port: 443, targetPort: 8443 }] }) });
+    expect(() => e.addExternalHost({ host: 'a.example.com', originateTls: true })).toThrow(/egress gateway 'istio-egressgateway' exposes no Service port 80; add it to the gateway's ports/);
   });
 
   test('rejects a wildcard host', () => {
