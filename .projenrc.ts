@@ -23,7 +23,7 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   keywords: ['cdk8s', 'kubernetes', 'istio', 'service-mesh', 'gitops'],
   // The library type has no cdk8s-plus option; jsii needs it as a peer.
   peerDeps: ['cdk8s-plus-28@^2.5.6'],
-  devDeps: ['ajv@^8', 'yaml@^2', 'cdk8s-cli@^2'],
+  devDeps: ['ajv@^8', 'yaml@^2', 'cdk8s-cli@^2', '@kubernetes-models/argo-cd@^4', '@kubernetes-models/flux-cd@^4'],
   // No GitHub workflows: CI for this project is .ci/run.
   github: false,
   release: false,

@@ -33,3 +33,9 @@ export * from './intents/fault-injection';
 
 // Install
 export * from './install/gateway-workload';
+export * from './install/container-resources';
+export * from './install/mesh-config';
+export * from './install/revision-tag';
+export * from './install/proxy-enrolment';
+export * from './install/control-plane-delivery';
+export * from './install/istio-control-plane';

@@ -72,6 +72,8 @@ export abstract class GatewayWorkload extends Construct {
   public readonly service: ApiObject;
   /** The Service ports. */
   public readonly ports: GatewayServicePort[];
+  /** Control-plane revision or tag that injects this gateway (`undefined` = the default revision). */
+  public readonly revision?: string;
 
   protected constructor(
     scope: Construct, id: string, props: GatewayWorkloadProps,
@@ -109,7 +111,8 @@ export abstract class GatewayWorkload extends Construct {
     });
 
     const podLabels: { [key: string]: string } = { ...this.podLabels, 'sidecar.istio.io/inject': 'true' };
-    if (props.revision) podLabels['istio.io/rev'] = checkDns1123Label(this, 'revision', props.revision);
+    this.revision = props.revision === undefined ? undefined : checkDns1123Label(this, 'revision', props.revision);
+    if (this.revision) podLabels['istio.io/rev'] = this.revision;
     this.deployment = new ApiObject(this, 'Deployment', {
       apiVersion: 'apps/v1',
       kind: 'Deployment',

@@ -1,0 +1,128 @@
+import { IConstruct } from 'constructs';
+import { fail, show } from '../core/errors';
+import { checkHost } from '../core/names';
+import { checkPercent, checkPort } from '../core/percent';
+import { OutboundTrafficMode } from '../resources/sidecar';
+
+/** How Envoy writes access logs. */
+export enum AccessLogEncoding {
+  /** Plain text lines. */
+  TEXT = 'TEXT',
+  /** One JSON object per line. */
+  JSON = 'JSON',
+}
+
+/** Where an extension provider sends data or checks. */
+export interface ProviderService {
+  /** Service FQDN, e.g. `ext-authz.auth.svc.cluster.local`. */
+  readonly service: string;
+  /** Service port. */
+  readonly port: number;
+}
+
+/** Options of an HTTP ext-authz provider. */
+export interface ExtAuthzHttpOptions extends ProviderService {
+  /** Request headers forwarded to the authorizer. @default - Istio's default set */
+  readonly includeRequestHeadersInCheck?: string[];
+  /** Authorizer response headers copied to the upstream request on allow. @default - none */
+  readonly headersToUpstreamOnAllow?: string[];
+}
+
+/**
+ * A mesh-wide extension provider (`meshConfig.extensionProviders[]`): external
+ * authorization for `AuthorizationPolicy` action CUSTOM, or a tracing backend
+ * for `Telemetry`.
+ * @see https://istio.io/latest/docs/reference/config/istio.mesh.v1alpha1/#MeshConfig-ExtensionProvider
+ */
+export class ExtensionProvider {
+  /** An HTTP external authorizer (referenced by `AuthorizationPolicy` CUSTOM `provider.name`). */
+  public static extAuthzHttp(name: string, options: ExtAuthzHttpOptions): ExtensionProvider {
+    return new ExtensionProvider(name, 'envoyExtAuthzHttp', options, {
+      includeRequestHeadersInCheck: options.includeRequestHeadersInCheck,
+      headersToUpstreamOnAllow: options.headersToUpstreamOnAllow,
+    });
+  }
+
+  /** A gRPC external authorizer. */
+  public static extAuthzGrpc(name: string, options: ProviderService): ExtensionProvider {
+    return new ExtensionProvider(name, 'envoyExtAuthzGrpc', options, {});
+  }
+
+  /** An OpenTelemetry tracing collector (OTLP/gRPC). */
+  public static openTelemetry(name: string, options: ProviderService): ExtensionProvider {
+    return new ExtensionProvider(name, 'opentelemetry', options, {});
+  }
+
+  /** A Zipkin-compatible tracing backend. */
+  public static zipkin(name: string, options: ProviderService): ExtensionProvider {
+    return new ExtensionProvider(name, 'zipkin', options, {});
+  }
+
+  private constructor(
+    /** Provider name, referenced from policies and Telemetry. */
+    public readonly name: string,
+    private readonly field: string,
+    private readonly target: ProviderService,
+    private readonly extra: { [key: string]: any },
+  ) {}
+
+  /** @internal */
+  public _render(scope: IConstruct, prop: string): any {
+    if (!/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(this.name)) {
+      fail(scope, `${prop}.name ${show(this.name)} is not a valid provider name; use lowercase letters, digits, '-' and '.'.`);
+    }
+    checkHost(scope, `${prop}.service`, this.target.service, { allowWildcard: false });
+    checkPort(scope, `${prop}.port`, this.target.port);
+    return { name: this.name, [this.field]: { service: this.target.service, port: this.target.port, ...this.extra } };
+  }
+}
+
+/**
+ * The mesh-wide settings of a control plane (`meshConfig`), typed.
+ * @see https://istio.io/latest/docs/reference/config/istio.mesh.v1alpha1/
+ */
+export interface MeshConfigOptions {
+  /** Let sidecars use mutual TLS automatically whenever the server has a proxy. @default true (Istio's default) */
+  readonly enableAutoMtls?: boolean;
+  /** What happens to calls to hosts not in the registry. @default ALLOW_ANY (Istio's default) */
+  readonly outboundTrafficPolicy?: OutboundTrafficMode;
+  /** Access log destination, e.g. `/dev/stdout`. @default - access logs off */
+  readonly accessLogFile?: string;
+  /** Access log encoding. @default TEXT */
+  readonly accessLogEncoding?: AccessLogEncoding;
+  /** Access log format (Envoy command operators). @default - Istio's format */
+  readonly accessLogFormat?: string;
+  /** Percentage of requests traced (0–100). @default 1 (Istio's default) */
+  readonly tracingSamplingPercent?: number;
+  /** Extension providers: ext-authz for CUSTOM policies, tracing backends. @default - none */
+  readonly extensionProviders?: ExtensionProvider[];
+  /** Providers used for tracing when no Telemetry resource selects one. @default - none */
+  readonly defaultTracingProviders?: string[];
+}
+
+/** Renders the meshConfig part of the values; tracing sampling goes to istiod (`pilot.traceSampling`). @internal */
+export function renderMeshConfig(scope: IConstruct, options: MeshConfigOptions = {}): any {
+  const providers = (options.extensionProviders ?? []).map((p, i) => p._render(scope, `meshConfig.extensionProviders[${i}]`));
+  const names = new Set<string>();
+  for (const p of providers) {
+    if (names.has(p.name)) fail(scope, `meshConfig.extensionProviders has two providers named ${show(p.name)}; names must be unique.`);
+    names.add(p.name);
+  }
+  for (const name of options.defaultTracingProviders ?? []) {
+    if (!names.has(name)) fail(scope, `meshConfig.defaultTracingProviders names ${show(name)}, which is not in meshConfig.extensionProviders; add the provider or fix the name.`);
+  }
+  if (options.accessLogFormat !== undefined && options.accessLogFile === undefined) {
+    fail(scope, 'meshConfig.accessLogFormat is set but accessLogFile is not, so no access log is written; set accessLogFile (e.g. \'/dev/stdout\').');
+  }
+  if (options.tracingSamplingPercent !== undefined) checkPercent(scope, 'meshConfig.tracingSamplingPercent', options.tracingSamplingPercent);
+  const mesh: any = {
+    enableAutoMtls: options.enableAutoMtls,
+    outboundTrafficPolicy: options.outboundTrafficPolicy && { mode: options.outboundTrafficPolicy },
+    accessLogFile: options.accessLogFile,
+    accessLogEncoding: options.accessLogEncoding,
+    accessLogFormat: options.accessLogFormat,
+    extensionProviders: providers.length ? providers : undefined,
+    defaultProviders: options.defaultTracingProviders?.length ? { tracing: options.defaultTracingProviders } : undefined,
+  };
+  return mesh;
+}

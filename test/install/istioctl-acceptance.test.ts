@@ -1,0 +1,80 @@
+import { execFileSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { Chart, Testing } from 'cdk8s';
+import { ControlPlaneDelivery, ExtensionProvider, IstioControlPlane, IstioProfile, OutboundTrafficMode, RevisionTag } from '../../src';
+import { istioctl, withIstioctl } from '../support/istioctl';
+import { ofKind, synth } from '../support/synth';
+
+// istioctl manifest generate is Istio's own renderer of its charts: if it accepts the
+// IstioOperator built from our values, and the rendered objects carry the settings,
+// the same values are right for the Helm charts Argo CD and Flux install.
+const production = {
+  revision: '1-30-3',
+  istiod: { replicas: 2, resources: { cpuRequest: '250m', memoryRequest: '512Mi' } },
+  meshConfig: {
+    outboundTrafficPolicy: OutboundTrafficMode.REGISTRY_ONLY,
+    accessLogFile: '/dev/stdout',
+    tracingSamplingPercent: 10,
+    extensionProviders: [ExtensionProvider.extAuthzHttp('ext-authz', { service: 'authz.auth.svc.cluster.local', port: 8000 })],
+  },
+};
+
+function render(props: any): any[] {
+  const c = new Chart(Testing.app(), 'cp');
+  new RevisionTag(c, 'stable', { tag: 'prod-stable', revision: '1-30-3' });
+  new IstioControlPlane(c, 'istio', { ...props, delivery: ControlPlaneDelivery.rendered({ istioctl: istioctl() }) });
+  return synth(c);
+}
+
+describe('istioctl manifest generate accepts our IstioOperator and applies every prop', () => {
+  withIstioctl()('revisioned install: istiod-<rev>, replicas, resources, mesh config, tracing, revision tag', () => {
+    const out = render(production);
+    const istiod = ofKind(out, 'Deployment').find(d => d.metadata.name === 'istiod-1-30-3');
+    expect(istiod.spec.replicas).toBe(2);
+    const container = istiod.spec.template.spec.containers[0];
+    expect(container.image).toBe('registry.istio.io/release/pilot:1.30.3');
+    expect(container.resources.requests).toEqual({ cpu: '250m', memory: '512Mi' });
+    expect(container.env).toContainEqual({ name: 'PILOT_TRACE_SAMPLING', value: '10' });
+    expect(ofKind(out, 'HorizontalPodAutoscaler')).toEqual([]);
+    const mesh = ofKind(out, 'ConfigMap').find(m => m.metadata.name === 'istio-1-30-3').data.mesh;
+    expect(mesh).toMatch(/accessLogFile: \/dev\/stdout/);
+    expect(mesh).toMatch(/mode: REGISTRY_ONLY/);
+    expect(mesh).toMatch(/name: ext-authz/);
+    expect(ofKind(out, 'MutatingWebhookConfiguration').map(m => m.metadata.name).sort()).toEqual(['istio-revision-tag-prod-stable', 'istio-sidecar-injector-1-30-3']);
+    expect(ofKind(out, 'CustomResourceDefinition')).toHaveLength(15);
+    expect(ofKind(out, 'Namespace').map(n => n.metadata.name)).toEqual(['istio-system']);
+    // Gateways are native constructs, so the profile's gateway is switched off.
+    expect(ofKind(out, 'Deployment').map(d => d.metadata.name)).toEqual(['istiod-1-30-3']);
+  });
+
+  withIstioctl()('ambient install: istio-cni and ztunnel DaemonSets, ambient istiod', () => {
+    const out = render({ revision: '1-30-3', profile: IstioProfile.AMBIENT });
+    expect(ofKind(out, 'DaemonSet').map(d => d.metadata.name).sort()).toEqual(['istio-cni-node', 'ztunnel']);
+    const istiod = ofKind(out, 'Deployment').find(d => d.metadata.name === 'istiod-1-30-3');
+    expect(istiod.spec.template.spec.containers[0].env).toContainEqual({ name: 'PILOT_ENABLE_AMBIENT', value: 'true' });
+  });
+
+  withIstioctl()('istioctl rejects what Istio does not know (the oracle is strict)', () => {
+    const c = new Chart(Testing.app(), 'cp');
+    const cp = new IstioControlPlane(c, 'istio', { delivery: ControlPlaneDelivery.istioOperator() });
+    const bad = { ...cp._istioOperatorSpec(), values: { pilot: { notAField: true } } };
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'iop-')), 'bad.yaml');
+    fs.writeFileSync(file, JSON.stringify({ apiVersion: 'install.istio.io/v1alpha1', kind: 'IstioOperator', spec: bad }));
+    expect(() => execFileSync(istioctl()!, ['manifest', 'generate', '-f', file], { stdio: 'pipe' })).toThrow(/unknown field "notAField"/);
+  });
+});
+
+test('the rendered delivery says how to get istioctl when it is missing', () => {
+  expect(() => new IstioControlPlane(new Chart(Testing.app(), 'cp'), 'istio', { delivery: ControlPlaneDelivery.rendered({ istioctl: '/nonexistent/istioctl' }) }))
+    .toThrow(/IstioControlPlane 'cp\/istio': the rendered delivery runs 'istioctl manifest generate' at synth time, but "\/nonexistent\/istioctl" was not found. Install istioctl 1.30.3/);
+});
+
+test('the rendered delivery asks for RevisionTags to be declared first', () => {
+  const c = new Chart(Testing.app(), 'cp');
+  const fake = `${__dirname}/../fixtures/fake-istioctl.sh`;
+  new IstioControlPlane(c, 'istio', { revision: '1-30-3', delivery: ControlPlaneDelivery.rendered({ istioctl: fake }) });
+  new RevisionTag(c, 'stable', { tag: 'prod-stable', revision: '1-30-3' });
+  expect(() => synth(c)).toThrow(/the rendered delivery ran istioctl when the control plane was created, before RevisionTag\(s\) 'prod-stable' existed/);
+});
