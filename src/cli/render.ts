@@ -2,7 +2,7 @@
 /**
  * cdk8s-istio-render: synthesizes the cdk8s app in the current directory and prints
  * every object as one multi-document YAML stream on stdout (a `---` between every
- * document, across all charts). Meant for Argo CD's config-management plugin:
+ * document, across all charts; Namespaces and CRDs first). Meant for Argo CD's config-management plugin:
  * nothing but manifests on stdout; diagnostics on stderr; non-zero exit when the
  * app fails (e.g. a validation error) or produces no objects.
  *
@@ -57,12 +57,15 @@ export function render(dir: string, argv: string[]): string {
     });
     if (run.error) throw new RenderError(`could not run '${command}': ${run.error.message}`);
     if (run.status !== 0) throw new RenderError(`'${command}' failed (exit ${run.status}); see the errors above`);
-    const documents: string[] = [];
+    const objects: any[] = [];
     for (const file of manifestFiles(outdir)) {
       for (const doc of Yaml.load(file)) {
-        if (doc !== null && doc !== undefined) documents.push(Yaml.stringify(doc));
+        if (doc !== null && doc !== undefined) objects.push(doc);
       }
     }
+    // Namespaces and CRDs first (everything else may live in or depend on them); otherwise keep the app's order.
+    const rank = (o: any) => (o.kind === 'Namespace' ? 0 : o.kind === 'CustomResourceDefinition' ? 1 : 2);
+    const documents = objects.map((o, i) => ({ o, i })).sort((a, b) => rank(a.o) - rank(b.o) || a.i - b.i).map(({ o }) => Yaml.stringify(o));
     if (documents.length === 0) throw new RenderError(`'${command}' produced no objects; does the app create a Chart and call app.synth()?`);
     return documents.map(d => `---\n${d.endsWith('\n') ? d : d + '\n'}`).join('');
   } finally {

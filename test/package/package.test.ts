@@ -67,6 +67,17 @@ describe('cdk8s-istio-render', () => {
     expect(r.stderr).toContain('app chatter');
   });
 
+  test('moves Namespaces and CRDs ahead of the objects that need them, keeping the rest in order', () => {
+    const dir = tmp('render-');
+    const obj = (c: string, id: string, kind: string) => `new ApiObject(${c}, '${id}', { apiVersion: 'v1', kind: '${kind}', metadata: { name: '${id}' } });`;
+    fs.writeFileSync(path.join(dir, 'main.js'), "const { App, Chart, ApiObject } = require('cdk8s'); const app = new App(); const a = new Chart(app, 'a'); const b = new Chart(app, 'b');"
+      + obj('a', 'cm1', 'ConfigMap') + obj('b', 'shop', 'Namespace') + obj('a', 'cm2', 'ConfigMap') + obj('b', 'crd', 'CustomResourceDefinition') + 'app.synth();');
+    fs.symlinkSync(path.join(root, 'node_modules'), path.join(dir, 'node_modules'));
+    const r = run(['--app', 'node main.js'], dir);
+    expect(r.status).toBe(0);
+    expect(parseAllDocuments(r.stdout).map(d => d.toJS().metadata.name)).toEqual(['shop', 'crd', 'cm1', 'cm2']);
+  });
+
   test('fails with a message when the app produces no objects', () => {
     const r = run(['--app', `node -e "const { App } = require('${path.join(root, 'node_modules', 'cdk8s')}'); new App().synth()"`]);
     expect(r.status).toBe(1);
