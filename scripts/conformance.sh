@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Istio in the loop: synthesize every example and let istioctl judge it.
 #   istioctl validate -f                 (schemas, webhook validation, port naming)
-#   istioctl analyze --use-kube=false    (cross-resource analyzers)
+#   istioctl analyze --all-namespaces --use-kube=false    (cross-resource analyzers; without
+#     --all-namespaces analyze only looks at namespace 'default')
 # Errors fail. Warnings/infos fail unless scripts/conformance-allowlist.txt
 # justifies them. Pods are derived from Deployments, since analyze checks Pods.
 set -euo pipefail
@@ -37,7 +38,7 @@ for dir in dist/examples/*/; do
     case "$line" in *" is valid"|"Error: "*|*"error occurred"*|*"* "*) continue ;; esac
     if ! validate_allowed "$line"; then echo "FAIL $name: istioctl validate says: $line"; failed=1; fi
   done <<< "$out"
-  aout="$("$ISTIOCTL" analyze --use-kube=false "$bundle" 2>&1)" || true
+  aout="$("$ISTIOCTL" analyze --all-namespaces --use-kube=false "$bundle" 2>&1)" || true
   while IFS= read -r line; do
     case "$line" in
       Error*) echo "FAIL $name: $line"; failed=1 ;;

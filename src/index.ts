@@ -39,3 +39,7 @@ export * from './install/revision-tag';
 export * from './install/proxy-enrolment';
 export * from './install/control-plane-delivery';
 export * from './install/istio-control-plane';
+
+// Mesh analysis
+export * from './analysis/finding';
+export * from './analysis/mesh-analyzer';

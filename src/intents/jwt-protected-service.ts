@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import { SUPPRESS_ANNOTATION } from '../analysis/mesh-analyzer';
 import { fail, show } from '../core/errors';
 import { WorkloadSelector } from '../core/workload-selector';
 import { AuthorizationPolicy, AuthorizationRule } from '../resources/authorization-policy';
@@ -60,7 +61,8 @@ export class JwtProtectedService extends Construct {
     });
     const base = props.name ?? this.node.id.toLowerCase();
     this.requestAuthentication = new RequestAuthentication(this, 'RequestAuthentication', {
-      metadata: { name: `${base}-jwt` },
+      // The explicit opt-out is the user's decision: the analyzer's "not enforced" warning would only repeat it.
+      metadata: { name: `${base}-jwt`, annotations: props.allowRequestsWithoutToken ? { [SUPPRESS_ANNOTATION]: 'CDK8SISTIO001' } : undefined },
       selector: props.selector,
       jwtRules: props.issuers,
     });

@@ -12,6 +12,9 @@ import { OutboundTrafficMode, Sidecar } from '../resources/sidecar';
 import { ClientTlsMode } from '../resources/traffic-policy';
 import { VirtualService } from '../resources/virtual-service';
 
+// The CA bundle in Istio's proxy images: origination verifies the external server against it (IST0128/IST0129).
+const SYSTEM_CA_BUNDLE = '/etc/ssl/certs/ca-certificates.crt';
+
 /** One external host the mesh may call. */
 export interface ExternalHostOptions {
   /** DNS name, e.g. `api.example.com`. */
@@ -90,7 +93,7 @@ export class MeshEgress extends Construct {
     new DestinationRule(this, `DestinationRule-${slug}`, {
       metadata: { name: slug },
       host,
-      trafficPolicy: { portLevelSettings: [{ port: 80, tls: { mode: ClientTlsMode.SIMPLE, sni: host } }] },
+      trafficPolicy: { portLevelSettings: [{ port: 80, tls: { mode: ClientTlsMode.SIMPLE, sni: host, caCertificates: SYSTEM_CA_BUNDLE } }] },
     });
     return se;
   }
@@ -133,7 +136,7 @@ export class MeshEgress extends Construct {
     new DestinationRule(this, `DestinationRule-${slug}`, {
       metadata: { name: slug },
       host,
-      trafficPolicy: { portLevelSettings: [{ port, tls: { mode: ClientTlsMode.SIMPLE, sni: host } }] },
+      trafficPolicy: { portLevelSettings: [{ port, tls: { mode: ClientTlsMode.SIMPLE, sni: host, caCertificates: SYSTEM_CA_BUNDLE } }] },
     });
     return se;
   }

@@ -1,5 +1,6 @@
 import { ApiObject, ApiObjectMetadata, JsonPatch, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
+import { MeshAnalyzer } from '../analysis/mesh-analyzer';
 import { checkDns1123Label, checkDns1123Subdomain, checkLabels } from '../core/names';
 
 /** Props every Istio resource construct accepts. */
@@ -34,6 +35,7 @@ export abstract class IstioResource extends Construct {
 
   protected constructor(scope: Construct, id: string, kind: IstioKind, props: IstioResourceProps = {}) {
     super(scope, id);
+    MeshAnalyzer.of(this); // every app with Istio objects is analyzed at synth
     const metadata = props.metadata ?? {};
     if (metadata.name !== undefined) checkDns1123Subdomain(this, 'metadata.name', metadata.name);
     if (metadata.namespace !== undefined) checkDns1123Label(this, 'metadata.namespace', metadata.namespace);

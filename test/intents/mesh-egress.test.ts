@@ -16,7 +16,7 @@ describe('MeshEgress', () => {
     new MeshEgress(c, 'ext').addExternalHost({ host: 'api.github.com', originateTls: true });
     const out = synth(c);
     expect(only(out, 'ServiceEntry').spec.ports).toEqual([{ number: 80, protocol: 'HTTP', name: 'http', targetPort: 443 }]);
-    expect(only(out, 'DestinationRule').spec.trafficPolicy.portLevelSettings).toEqual([{ port: { number: 80 }, tls: { mode: 'SIMPLE', sni: 'api.github.com' } }]);
+    expect(only(out, 'DestinationRule').spec.trafficPolicy.portLevelSettings).toEqual([{ port: { number: 80 }, tls: { mode: 'SIMPLE', sni: 'api.github.com', caCertificates: '/etc/ssl/certs/ca-certificates.crt' } }]);
   });
 
   test('through an egress gateway: Gateway, and a VirtualService chaining mesh → gateway → host', () => {
@@ -54,7 +54,7 @@ describe('MeshEgress', () => {
     const [toGateway, toHost] = ofKind(out, 'DestinationRule');
     expect(toGateway.spec.host).toBe('istio-egressgateway.istio-egress.svc.cluster.local');
     expect(toGateway.spec.subsets[0].trafficPolicy.portLevelSettings).toEqual([{ port: { number: 80 }, tls: { mode: 'ISTIO_MUTUAL', sni: 'edition.cnn.com' } }]);
-    expect(toHost.spec.trafficPolicy.portLevelSettings).toEqual([{ port: { number: 443 }, tls: { mode: 'SIMPLE', sni: 'edition.cnn.com' } }]);
+    expect(toHost.spec.trafficPolicy.portLevelSettings).toEqual([{ port: { number: 443 }, tls: { mode: 'SIMPLE', sni: 'edition.cnn.com', caCertificates: '/etc/ssl/certs/ca-certificates.crt' } }]);
     const vs = only(out, 'VirtualService');
     expect(vs.spec.http[0].route[0].destination).toEqual({ host: 'istio-egressgateway.istio-egress.svc.cluster.local', subset: 'edition-cnn-com', port: { number: 80 } });
     expect(vs.spec.http[1].match[0].gateways).toEqual(['istio-egress/egress']);

@@ -1,6 +1,6 @@
 import { Duration } from 'cdk8s';
 import { CanaryRelease, IngressGateway, MeshIngress, StringMatch } from '../../src';
-import { chart, ofKind, only, synth } from '../support/synth';
+import { chart, ofKind, only, synth, partialChart } from '../support/synth';
 import { versioned } from '../support/workloads';
 
 describe('MeshIngress', () => {
@@ -24,7 +24,7 @@ describe('MeshIngress', () => {
   });
 
   test('routes through a CanaryRelease split the same way', () => {
-    const c = chart('shop');
+    const c = partialChart('shop');
     const { service, deployments: [v1, v2] } = versioned(c, 'web', ['v1', 'v2'], 8080);
     const canary = new CanaryRelease(c, 'web-canary', { service, stable: { deployment: v1 }, canary: { deployment: v2 }, canaryWeight: 20, canaryHeaders: { 'x-beta': StringMatch.exact('1') } });
     const ingress = new MeshIngress(c, 'public', { gatewaySelector: { istio: 'ingressgateway' }, gatewayNamespace: 'istio-ingress' });

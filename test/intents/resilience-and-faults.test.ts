@@ -1,6 +1,6 @@
 import { Duration } from 'cdk8s';
 import { FaultInjection, ServiceResilience, StringMatch } from '../../src';
-import { chart, only, synth } from '../support/synth';
+import { chart, only, synth, partialChart } from '../support/synth';
 
 const host = 'ratings.default.svc.cluster.local';
 
@@ -23,7 +23,7 @@ describe('ServiceResilience', () => {
 
 describe('FaultInjection', () => {
   test('delay for one user on a subset, default route for everyone else', () => {
-    const c = chart();
+    const c = partialChart();
     new FaultInjection(c, 'f', { host, subset: 'v1', headers: { 'end-user': StringMatch.exact('jason') }, delay: Duration.seconds(7) });
     const http = only(synth(c), 'VirtualService').spec.http;
     expect(http[0].fault).toEqual({ delay: { fixedDelay: '7s', percentage: { value: 100 } } });

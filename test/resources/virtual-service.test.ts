@@ -1,12 +1,12 @@
 import { ApiObject, Duration, JsonPatch } from 'cdk8s';
 import { Gateway, GatewayReference, PortProtocol, StringMatch, VirtualService } from '../../src';
-import { chart, only, synth } from '../support/synth';
+import { chart, only, synth, partialChart } from '../support/synth';
 
 const host = 'reviews.default.svc.cluster.local';
 
 describe('VirtualService', () => {
   test('renders networking.istio.io/v1 with header routing and weighted split', () => {
-    const c = chart();
+    const c = partialChart();
     new VirtualService(c, 'reviews', {
       metadata: { name: 'reviews' },
       hosts: [host],
@@ -24,7 +24,7 @@ describe('VirtualService', () => {
   });
 
   test('renders every HTTP feature with Istio field names (no deprecated fields)', () => {
-    const c = chart();
+    const c = partialChart();
     const vs = new VirtualService(c, 'full', {
       hosts: ['ratings'],
       exportTo: ['.'],
@@ -69,7 +69,7 @@ describe('VirtualService', () => {
   });
 
   test('redirect, directResponse, delegate, tls and tcp routes', () => {
-    const c = chart();
+    const c = partialChart();
     new VirtualService(c, 'misc', {
       hosts: ['shop.example.com'],
       gateways: [GatewayReference.fromName('public', 'istio-ingress')],

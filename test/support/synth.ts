@@ -1,4 +1,5 @@
 import { Chart, Testing } from 'cdk8s';
+import { MeshAnalyzer } from '../../src';
 
 /** Synthesizes a chart (schema-checked by the suite setup) and returns its objects. */
 export function synth(scope: Chart): any[] {
@@ -20,4 +21,14 @@ export function ofKind(objects: any[], kind: string): any[] {
 /** A chart in namespace `default` (so hosts and references are stable). */
 export function chart(namespace = 'default'): Chart {
   return new Chart(Testing.app(), 'test', { namespace });
+}
+
+/**
+ * A chart whose app is deliberately partial (e.g. a VirtualService without its
+ * DestinationRule): the mesh analysis is off, so a test can look at one resource.
+ */
+export function partialChart(namespace = 'default'): Chart {
+  const c = chart(namespace);
+  MeshAnalyzer.of(c).enabled = false;
+  return c;
 }

@@ -1,0 +1,45 @@
+import { FindingSeverity } from './finding';
+import { IndexedObject, MeshIndex, Report } from './mesh-index';
+
+const { ERROR, WARNING } = FindingSeverity;
+
+/**
+ * IST0101 (Gateway selector matches no pod), IST0145 (two Gateways on the same
+ * workload and port with overlapping hosts), IST0138 (one certificate on several Gateways).
+ * @internal
+ */
+export function checkGateways(index: MeshIndex, report: Report): void {
+  const byWorkloadPortHost = new Map<string, IndexedObject>();
+  const byCredential = new Map<string, IndexedObject[]>();
+  for (const gw of index.of('Gateway')) {
+    if (!gw.json.apiVersion?.startsWith('networking.istio.io/')) continue;
+    const selector = gw.json.spec?.selector ?? {};
+    const pods = index.select(selector);
+    if (index.hasWorkloads() && pods.length === 0) {
+      report(gw, 'IST0101', ERROR, `selector ${JSON.stringify(selector)} matches no gateway pod in this app. Select the labels of an IngressGateway/EgressGateway (pass the gateway construct to MeshIngress).`);
+    }
+    const workload = JSON.stringify(Object.entries(selector).sort());
+    for (const server of gw.json.spec?.servers ?? []) {
+      for (const host of server.hosts ?? []) {
+        const key = `${workload}|${server.port?.number}|${host.split('/').pop()}`;
+        const other = byWorkloadPortHost.get(key);
+        if (other && other !== gw) {
+          report(gw, 'IST0145', ERROR, `port ${server.port?.number} host '${host}' is also served by Gateway ${other.namespace}/${other.json.metadata.name} on the same workload; only one wins. Keep one server per host and port.`);
+        }
+        byWorkloadPortHost.set(key, gw);
+      }
+      const credential = server.tls?.credentialName;
+      if (credential) {
+        const list = byCredential.get(credential) ?? [];
+        if (!list.includes(gw)) list.push(gw);
+        byCredential.set(credential, list);
+      }
+    }
+  }
+  for (const [credential, gateways] of byCredential) {
+    if (gateways.length < 2) continue;
+    for (const gw of gateways) {
+      report(gw, 'IST0138', WARNING, `uses certificate '${credential}', as do ${gateways.length - 1} other Gateway(s); browsers reuse HTTP/2 connections across them and get 404s. Use one Gateway per certificate.`);
+    }
+  }
+}
