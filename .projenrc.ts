@@ -71,6 +71,10 @@ project.addTask('demo', {
   description: 'Synthesize the main example (bookinfo) into dist/examples/bookinfo/',
   exec: `${tsNode} scripts/synth-examples.ts bookinfo`,
 });
+project.addTask('bench', {
+  description: 'Benchmark synth time and memory at N = 100/1000/5000 services against plain cdk8s (dist/bench/results.json)',
+  exec: `${tsNode} --transpile-only scripts/bench.ts`,
+});
 project.addTask('conformance', {
   description: 'Validate every example with istioctl 1.30.3 (validate + analyze --use-kube=false)',
   exec: 'bash scripts/conformance.sh',

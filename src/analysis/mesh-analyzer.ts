@@ -39,6 +39,9 @@ export class MeshAnalyzer implements IValidation {
   /** Fail synthesis on warnings too. @default false */
   public failOnWarnings = false;
   private readonly suppressed = new Set<string>();
+  // cdk8s validates the whole app once per chart during one synth; the app does not
+  // change in between, so findings are reused within the same synchronous run.
+  private cached?: { constructs: number; findings: Finding[] };
 
   private constructor(private readonly root: IConstruct) {}
 
@@ -77,11 +80,17 @@ export class MeshAnalyzer implements IValidation {
   /** The cdk8s validation hook: errors (and warnings with failOnWarnings) fail synthesis; warnings go to stderr. */
   public validate(): string[] {
     if (!this.enabled) return [];
+    const constructs = this.root.node.findAll().length;
+    const fresh = this.cached?.constructs !== constructs;
+    if (fresh) {
+      this.cached = { constructs, findings: this.analyze() };
+      queueMicrotask(() => { this.cached = undefined; });
+    }
     const errors: string[] = [];
-    for (const f of this.analyze()) {
+    for (const f of this.cached!.findings) {
       const line = `${f.code} ${f.resource} ('${f.path}'): ${f.message}`;
       if (f.severity === FindingSeverity.ERROR || this.failOnWarnings) errors.push(line);
-      else process.stderr.write(`warning: ${line}\n`);
+      else if (fresh) process.stderr.write(`warning: ${line}\n`);
     }
     return errors;
   }

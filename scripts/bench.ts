@@ -1,0 +1,169 @@
+/**
+ * npm run bench: synth speed and memory at mesh scale, against plain cdk8s in the same run.
+ *
+ * For each N, a generated mesh of N services (two Deployments and a Service from
+ * cdk8s-plus-28, a CanaryRelease with header routing, a JwtProtectedService, a route
+ * on one shared MeshIngress; a ZeroTrustNamespace per 50 services; mesh analysis on)
+ * is built and synthesized in a fresh process ("ours"). The baseline takes exactly
+ * the objects ours emitted and synthesizes them as plain ApiObjects the same way.
+ * Every measurement runs in its own child process so peak RSS is per run.
+ *
+ *   BENCH_SIZES=100,1000 BENCH_RUNS=3 npm run bench
+ * Writes dist/bench/results.json.
+ */
+import { execFileSync, spawnSync } from 'child_process';
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { ApiObject, App, Chart, Testing } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { CanaryRelease, IngressGateway, JwtProtectedService, MeshAnalyzer, MeshIngress, StringMatch, WorkloadSelector, ZeroTrustNamespace } from '../src';
+
+const root = path.resolve(__dirname, '..');
+const PER_NAMESPACE = 50;
+
+function buildMesh(app: App, services: number): void {
+  const edge = new Chart(app, 'edge', { namespace: 'istio-ingress' });
+  const gateway = new IngressGateway(edge, 'gateway', { namespace: 'istio-ingress' });
+  const ingress = new MeshIngress(edge, 'public', { gateway });
+  ingress.addHost('shop.example.com', { credentialName: 'shop-cert' });
+  for (let first = 0; first < services; first += PER_NAMESPACE) {
+    const namespace = `team-${first / PER_NAMESPACE}`;
+    const chart = new Chart(app, namespace, { namespace });
+    new ZeroTrustNamespace(chart, 'zero-trust');
+    for (let i = first; i < Math.min(services, first + PER_NAMESPACE); i++) {
+      const name = `svc-${i}`;
+      const [stable, canary] = ['v1', 'v2'].map(version => {
+        const labels = { app: name, version };
+        const d = new kplus.Deployment(chart, `${name}-${version}`, {
+          metadata: { name: `${name}-${version}` },
+          select: false,
+          podMetadata: { labels },
+          containers: [{ image: `example/${name}:${version}`, ports: [{ number: 8080, name: 'http' }], securityContext: { user: 1000 } }],
+        });
+        d.select(kplus.LabelSelector.of({ labels }));
+        return d;
+      });
+      const service = new kplus.Service(chart, `${name}-svc`, {
+        metadata: { name },
+        selector: kplus.Pods.select(chart, `${name}-pods`, { labels: { app: name } }),
+        ports: [{ port: 8080, targetPort: 8080, name: 'http' }],
+      });
+      const release = new CanaryRelease(chart, `${name}-canary`, {
+        service, stable: { deployment: stable }, canary: { deployment: canary }, canaryWeight: 10,
+        canaryHeaders: { 'x-canary': StringMatch.exact('1') },
+      });
+      new JwtProtectedService(chart, `${name}-jwt`, {
+        selector: WorkloadSelector.fromLabels({ app: name }),
+        issuers: [{ issuer: 'https://auth.example.com', jwksUri: 'https://auth.example.com/jwks.json' }],
+      });
+      ingress.addRoute({ host: 'shop.example.com', pathPrefix: `/${name}/`, canary: release });
+    }
+  }
+}
+
+/** Child process: one measured run. Prints {ms, objects, peakRssMb, analysisMs?} as JSON. */
+function worker(mode: string, services: number, objectsFile: string): void {
+  const outdir = fs.mkdtempSync(path.join(os.tmpdir(), `bench-${mode}-`));
+  let result: any;
+  if (mode === 'ours') {
+    const start = process.hrtime.bigint();
+    const app = new App({ outdir });
+    buildMesh(app, services);
+    app.synth();
+    const ms = Number(process.hrtime.bigint() - start) / 1e6;
+    // Not timed: the objects for the baseline, and the analysis alone (for the istioctl comparison).
+    const charts = app.charts.map(c => ({ id: c.node.id, namespace: c.namespace, objects: Testing.synth(c) }));
+    fs.writeFileSync(objectsFile, JSON.stringify(charts));
+    const a = process.hrtime.bigint();
+    const findings = MeshAnalyzer.of(app).analyze();
+    const analysisMs = Number(process.hrtime.bigint() - a) / 1e6;
+    if (findings.length) throw new Error(`the bench mesh has findings: ${findings.slice(0, 3).map(f => f.code + ' ' + f.message).join('; ')}`);
+    result = { ms, objects: charts.reduce((n, c) => n + c.objects.length, 0), analysisMs };
+  } else {
+    const charts = JSON.parse(fs.readFileSync(objectsFile, 'utf-8'));
+    const start = process.hrtime.bigint();
+    const app = new App({ outdir });
+    for (const c of charts) {
+      const chart = new Chart(app, c.id, { namespace: c.namespace });
+      c.objects.forEach((o: any, i: number) => new ApiObject(chart, `o${i}`, o));
+    }
+    app.synth();
+    const ms = Number(process.hrtime.bigint() - start) / 1e6;
+    result = { ms, objects: charts.reduce((n: number, c: any) => n + c.objects.length, 0) };
+  }
+  result.peakRssMb = Math.round(process.resourceUsage().maxRSS / 1024);
+  result.outdir = outdir;
+  process.stdout.write(JSON.stringify(result));
+}
+
+function run(mode: string, services: number, objectsFile: string): any {
+  const r = spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', __filename, 'worker', mode, String(services), objectsFile], {
+    cwd: root, encoding: 'utf-8', maxBuffer: 64 * 1024 * 1024, env: { ...process.env, TS_NODE_PROJECT: path.join(root, 'scripts', 'tsconfig.json') },
+  });
+  if (r.status !== 0) throw new Error(`${mode} N=${services} failed:\n${r.stderr}`);
+  return JSON.parse(r.stdout);
+}
+
+const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+
+function istioctlAnalyzeMs(outdir: string): number | undefined {
+  let istioctl: string;
+  try {
+    istioctl = execFileSync('bash', [path.join(root, 'scripts', 'istioctl.sh')], { encoding: 'utf-8', stdio: ['ignore', 'pipe', 'ignore'] }).trim();
+  } catch {
+    return undefined;
+  }
+  const start = process.hrtime.bigint();
+  spawnSync(istioctl, ['analyze', '--all-namespaces', '--use-kube=false', outdir], { encoding: 'utf-8', maxBuffer: 256 * 1024 * 1024 });
+  return Number(process.hrtime.bigint() - start) / 1e6;
+}
+
+function main(): void {
+  const sizes = (process.env.BENCH_SIZES ?? '100,1000,5000').split(',').map(Number);
+  const runs = Number(process.env.BENCH_RUNS ?? 3);
+  const results: any[] = [];
+  let analysisVsIstioctl: any;
+  for (const services of sizes) {
+    const objectsFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'bench-')), 'objects.json');
+    const ours: any[] = [];
+    const base: any[] = [];
+    for (let i = 0; i < runs; i++) {
+      ours.push(run('ours', services, objectsFile)); // interleaved, so machine noise hits both sides alike
+      base.push(run('baseline', services, objectsFile));
+    }
+    const row = {
+      services,
+      objects: ours[0].objects,
+      oursMs: Math.round(median(ours.map(r => r.ms))),
+      baselineMs: Math.round(median(base.map(r => r.ms))),
+      ratio: 0,
+      peakRssMb: Math.max(...ours.map(r => r.peakRssMb)),
+      baselinePeakRssMb: Math.max(...base.map(r => r.peakRssMb)),
+      analysisMs: Math.round(median(ours.map(r => r.analysisMs))),
+    };
+    row.ratio = Math.round((row.oursMs / row.baselineMs) * 100) / 100;
+    results.push(row);
+    console.log(`N=${services}: ${row.objects} objects, ours ${row.oursMs} ms, baseline ${row.baselineMs} ms, ratio ${row.ratio}, peak RSS ${row.peakRssMb} MB, analysis ${row.analysisMs} ms`);
+    if (services === 1000) {
+      const istioctlMs = istioctlAnalyzeMs(ours[0].outdir);
+      if (istioctlMs !== undefined) {
+        analysisVsIstioctl = { services, analysisMs: row.analysisMs, istioctlMs: Math.round(istioctlMs), ratio: Math.round((row.analysisMs / istioctlMs) * 1000) / 1000 };
+        console.log(`N=1000: mesh analysis ${row.analysisMs} ms vs istioctl analyze --use-kube=false ${Math.round(istioctlMs)} ms`);
+      }
+    }
+    for (const r of [...ours, ...base]) fs.rmSync(r.outdir, { recursive: true, force: true });
+  }
+  const at = (n: number) => results.find(r => r.services === n);
+  const growth5kOver1k = at(5000) && at(1000) ? Math.round((at(5000).oursMs / at(1000).oursMs) * 100) / 100 : undefined;
+  const out = { machine: { cpus: os.cpus().length, node: process.version }, runsPerSize: runs, results, growth5kOver1k, analysisVsIstioctl };
+  fs.mkdirSync(path.join(root, 'dist', 'bench'), { recursive: true });
+  fs.writeFileSync(path.join(root, 'dist', 'bench', 'results.json'), JSON.stringify(out, null, 2) + '\n');
+  console.log('\n| N | objects | ours ms | baseline ms | ratio | peak RSS MB |\n|---|---|---|---|---|---|');
+  for (const r of results) console.log(`| ${r.services} | ${r.objects} | ${r.oursMs} | ${r.baselineMs} | ${r.ratio} | ${r.peakRssMb} |`);
+  if (growth5kOver1k !== undefined) console.log(`growth time(5000)/time(1000): ${growth5kOver1k}`);
+  console.log('written to dist/bench/results.json');
+}
+
+if (process.argv[2] === 'worker') worker(process.argv[3], Number(process.argv[4]), process.argv[5]);
+else main();
