@@ -50,7 +50,10 @@ function buildMesh(app: App, services: number): void {
         ports: [{ port: 8080, targetPort: 8080, name: 'http' }],
       });
       const release = new CanaryRelease(chart, `${name}-canary`, {
-        service, stable: { deployment: stable }, canary: { deployment: canary }, canaryWeight: 10,
+        service,
+        stable: { deployment: stable },
+        canary: { deployment: canary },
+        canaryWeight: 10,
         canaryHeaders: { 'x-canary': StringMatch.exact('1') },
       });
       new JwtProtectedService(chart, `${name}-jwt`, {
@@ -148,7 +151,8 @@ function main(): void {
     if (services === 1000) {
       const istioctlMs = istioctlAnalyzeMs(ours[0].outdir);
       if (istioctlMs !== undefined) {
-        analysisVsIstioctl = { services, analysisMs: row.analysisMs, istioctlMs: Math.round(istioctlMs), ratio: Math.round((row.analysisMs / istioctlMs) * 1000) / 1000 };
+        const ratio = Math.round((row.analysisMs / istioctlMs) * 1000) / 1000;
+        analysisVsIstioctl = { services, analysisMs: row.analysisMs, istioctlMs: Math.round(istioctlMs), ratio };
         console.log(`N=1000: mesh analysis ${row.analysisMs} ms vs istioctl analyze --use-kube=false ${Math.round(istioctlMs)} ms`);
       }
     }
