@@ -17,7 +17,7 @@ export function build(app: App): void {
     headers: { 'end-user': StringMatch.exact('jason') },
     abortStatus: 500,
   });
-  fault.virtualService.apiObject.addDependency(ratings.apiObject);
+  fault.virtualService.addDependency(ratings);
 }
 
 if (require.main === module) {

@@ -1,4 +1,4 @@
-import { ApiObject, Chart } from 'cdk8s';
+import { ApiObject, App, Chart } from 'cdk8s';
 import { IConstruct, IValidation } from 'constructs';
 import { Finding, FindingSeverity } from './finding';
 import { checkGateways } from './gateway-checks';
@@ -30,6 +30,7 @@ export class MeshAnalyzer implements IValidation {
       const analyzer = new MeshAnalyzer(scope.node.root);
       Object.defineProperty(root, INSTANCE, { value: analyzer });
       scope.node.root.node.addValidation(analyzer);
+      if (root instanceof App) analyzer.wrapSynth(root);
     }
     return root[INSTANCE];
   }
@@ -39,9 +40,13 @@ export class MeshAnalyzer implements IValidation {
   /** Fail synthesis on warnings too. @default false */
   public failOnWarnings = false;
   private readonly suppressed = new Set<string>();
-  // cdk8s validates the whole app once per chart during one synth; the app does not
-  // change in between, so findings are reused within the same synchronous run.
-  private cached?: { constructs: number; findings: Finding[] };
+  // App.synth() validates the whole app once more per chart (cdk8s' _synthChart), and
+  // then renders every object. Within one synth call nothing changes, so the findings
+  // are computed once and each object's JSON, resolved for the analysis, is reused
+  // for the output instead of being resolved a second time.
+  private synthesizing = false;
+  private findings?: Finding[];
+  private readonly served: ApiObject[] = [];
 
   private constructor(private readonly root: IConstruct) {}
 
@@ -56,6 +61,7 @@ export class MeshAnalyzer implements IValidation {
     for (const c of this.root.node.findAll()) {
       if (!(c instanceof ApiObject)) continue;
       const json = c.toJson();
+      if (this.synthesizing) this.serve(c, json);
       objects.push({ json, path: c.node.path, namespace: json.metadata?.namespace ?? Chart.of(c).namespace ?? 'default' });
     }
     const index = new MeshIndex(objects);
@@ -80,18 +86,45 @@ export class MeshAnalyzer implements IValidation {
   /** The cdk8s validation hook: errors (and warnings with failOnWarnings) fail synthesis; warnings go to stderr. */
   public validate(): string[] {
     if (!this.enabled) return [];
-    const constructs = this.root.node.findAll().length;
-    const fresh = this.cached?.constructs !== constructs;
-    if (fresh) {
-      this.cached = { constructs, findings: this.analyze() };
-      queueMicrotask(() => { this.cached = undefined; });
-    }
+    const fresh = this.findings === undefined;
+    const findings = this.findings ?? this.analyze();
+    if (this.synthesizing) this.findings = findings;
     const errors: string[] = [];
-    for (const f of this.cached!.findings) {
+    for (const f of findings) {
       const line = `${f.code} ${f.resource} ('${f.path}'): ${f.message}`;
       if (f.severity === FindingSeverity.ERROR || this.failOnWarnings) errors.push(line);
       else if (fresh) process.stderr.write(`warning: ${line}\n`);
     }
     return errors;
+  }
+
+  /** Bounds the reuse of findings and rendered JSON to one `synth()` / `synthYaml()` call. */
+  private wrapSynth(app: App): void {
+    for (const method of ['synth', 'synthYaml'] as const) {
+      const original = app[method] as () => any;
+      Object.defineProperty(app, method, {
+        configurable: true,
+        writable: true,
+        value: () => this.duringSynth(() => original.call(app)),
+      });
+    }
+  }
+
+  private duringSynth<T>(run: () => T): T {
+    if (this.synthesizing) return run();
+    this.synthesizing = true;
+    try {
+      return run();
+    } finally {
+      this.synthesizing = false;
+      this.findings = undefined;
+      for (const o of this.served.splice(0)) delete (o as any).toJson;
+    }
+  }
+
+  /** For the rest of this synth, `o.toJson()` returns the JSON the analysis resolved (the output is the same). */
+  private serve(o: ApiObject, json: any): void {
+    Object.defineProperty(o, 'toJson', { configurable: true, writable: true, value: () => json });
+    this.served.push(o);
   }
 }

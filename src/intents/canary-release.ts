@@ -121,6 +121,8 @@ export class CanaryRelease extends Construct {
     checkPercent(this, 'mirrorPercentage', props.mirrorPercentage);
 
     // DestinationRules apply from the service's namespace (client → service → root lookup), so put it there.
+    // Created before the VirtualService, so it is emitted first (subsets exist before routes use them). An
+    // explicit dependency would say the same, but cdk8s re-walks every dependency once per chart at synth.
     this.destinationRule = new DestinationRule(this, 'DestinationRule', {
       metadata: { name: this.objectName(), namespace: svc.namespace },
       host: this.host,
@@ -139,8 +141,6 @@ export class CanaryRelease extends Construct {
       gateways,
       http: this._routes,
     });
-    // Subsets must exist before routes reference them (make-before-break): the DR is emitted first.
-    this.virtualService.apiObject.addDependency(this.destinationRule.apiObject);
   }
 
   /**

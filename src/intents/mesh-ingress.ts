@@ -63,7 +63,9 @@ export interface MeshIngressProps {
 
 interface HostState {
   readonly options: IngressHostOptions;
-  readonly routes: Array<{ match: string; kind: 'prefix' | 'exact'; route: HttpRoute }>;
+  /** Paths routed so far, for the shadowing check (a lookup per path prefix, not a scan of every route). */
+  readonly prefixes: Set<string>;
+  readonly exacts: Set<string>;
 }
 
 /**
@@ -112,7 +114,7 @@ export class MeshIngress extends Construct {
     if (missing.length) {
       fail(this, `gateway '${this.workload!.name}' exposes no Service port ${missing.join('/')}, which this Gateway listens on (IST0162). Add the port to the gateway.`);
     }
-    this.hosts.set(host, { options, routes: [] });
+    this.hosts.set(host, { options, prefixes: new Set(), exacts: new Set() });
     const servers: GatewayServer[] = options.httpOnly
       ? [{ name: `http-${slug(host)}`, port: { number: 80, protocol: PortProtocol.HTTP, name: `http-${slug(host)}` }, hosts: [host] }]
       : [
@@ -136,11 +138,9 @@ export class MeshIngress extends Construct {
     const kind: 'prefix' | 'exact' = options.exactPath !== undefined ? 'exact' : 'prefix';
     const path = options.exactPath ?? options.pathPrefix ?? '/';
     if (!path.startsWith('/')) fail(this, `path must start with '/', got ${show(path)}.`);
-    for (const earlier of state.routes) {
-      const shadows = earlier.kind === 'prefix' ? path.startsWith(earlier.match) : (kind === 'exact' && path === earlier.match);
-      if (shadows) {
-        fail(this, `route ${kind} ${show(path)} on ${show(options.host)} is shadowed by the earlier route ${earlier.kind} ${show(earlier.match)} and would never match. Add the more specific route first.`);
-      }
+    const shadowing = shadowedBy(state, kind, path);
+    if (shadowing) {
+      fail(this, `route ${kind} ${show(path)} on ${show(options.host)} is shadowed by the earlier route ${shadowing} and would never match. Add the more specific route first.`);
     }
     const targets = [options.service, options.serviceHost, options.canary].filter(t => t !== undefined).length;
     if (targets !== 1) fail(this, `route ${show(path)} needs exactly one target: service, serviceHost or canary.`);
@@ -155,7 +155,7 @@ export class MeshIngress extends Construct {
       const target = resolveService(this, options.service, options.serviceHost, options.port);
       routes = [{ match, route: [{ destination: { host: target.host, port: target.port } }], ...common }];
     }
-    state.routes.push({ match: path, kind, route: routes[routes.length - 1] });
+    (kind === 'prefix' ? state.prefixes : state.exacts).add(path);
     const vs = this.virtualServiceFor(options.host);
     routes.forEach(r => vs.addHttpRoute(r));
     return routes[routes.length - 1];
@@ -170,9 +170,18 @@ export class MeshIngress extends Construct {
       hosts: [host],
       gateways: [GatewayReference.fromGateway(this.gateway)],
     });
-    vs.apiObject.addDependency(this.gateway.apiObject);
+    vs.addDependency(this.gateway);
     return vs;
   }
+}
+
+/** The earlier route that matches every request `path` would (an earlier prefix of it, or the same exact path). */
+function shadowedBy(state: HostState, kind: 'prefix' | 'exact', path: string): string | undefined {
+  for (let end = 1; end <= path.length; end++) {
+    const earlier = path.slice(0, end);
+    if (state.prefixes.has(earlier)) return `prefix ${show(earlier)}`;
+  }
+  return kind === 'exact' && state.exacts.has(path) ? `exact ${show(path)}` : undefined;
 }
 
 function slug(host: string): string {

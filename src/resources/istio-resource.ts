@@ -1,4 +1,4 @@
-import { ApiObject, ApiObjectMetadata, JsonPatch, Lazy } from 'cdk8s';
+import { ApiObject, ApiObjectMetadata, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { MeshAnalyzer } from '../analysis/mesh-analyzer';
 import { checkDns1123Label, checkDns1123Subdomain, checkLabels } from '../core/names';
@@ -22,61 +22,33 @@ export interface IstioKind {
 }
 
 /**
- * Base of every Istio resource construct: renders exactly one `ApiObject`
- * whose spec is produced at synth time from what the construct holds, so
- * `add*` calls made after construction are included.
+ * Base of every Istio resource construct. The construct is itself the one
+ * `ApiObject` it renders (no wrapper node: cdk8s walks the whole tree once per
+ * chart at synth, so every node costs). Its `spec` is produced at synth time
+ * from what the construct holds, so `add*` calls made after construction are
+ * included; `addJsonPatch` and `metadata` are the escape hatches.
  */
-export abstract class IstioResource extends Construct {
-  /**
-   * The rendered Kubernetes object: the escape hatch.
-   * `ApiObject.of(resource)` returns the same object.
-   */
-  public readonly apiObject: ApiObject;
-
+export abstract class IstioResource extends ApiObject {
   protected constructor(scope: Construct, id: string, kind: IstioKind, props: IstioResourceProps = {}) {
-    super(scope, id);
-    MeshAnalyzer.of(this); // every app with Istio objects is analyzed at synth
+    const spec: { resource?: IstioResource; produce(): any } = {
+      produce() {
+        return this.resource!._renderSpec();
+      },
+    };
     const metadata = props.metadata ?? {};
+    super(scope, id, { apiVersion: kind.apiVersion, kind: kind.kind, metadata, spec: Lazy.any(spec) });
+    spec.resource = this;
+    MeshAnalyzer.of(this); // every app with Istio objects is analyzed at synth
     if (metadata.name !== undefined) checkDns1123Subdomain(this, 'metadata.name', metadata.name);
     if (metadata.namespace !== undefined) checkDns1123Label(this, 'metadata.namespace', metadata.namespace);
     checkLabels(this, 'metadata.labels', metadata.labels);
-    this.apiObject = new ApiObject(this, 'Resource', {
-      apiVersion: kind.apiVersion,
-      kind: kind.kind,
-      metadata,
-      spec: Lazy.any({ produce: () => this._renderSpec() }),
-    });
-    this.node.defaultChild = this.apiObject;
-  }
-
-  /** The object's name in Kubernetes. */
-  public get name(): string {
-    return this.apiObject.name;
   }
 
   /**
    * The object's namespace, if set here or on the chart.
    */
   public get namespace(): string | undefined {
-    return this.apiObject.metadata.namespace;
-  }
-
-  /** The `apiVersion` this resource renders. */
-  public get apiVersion(): string {
-    return this.apiObject.apiVersion;
-  }
-
-  /** The `kind` this resource renders. */
-  public get kind(): string {
-    return this.apiObject.kind;
-  }
-
-  /**
-   * Applies a JSON patch to the rendered object (after our rendering), for
-   * fields this library does not model. The patch is never dropped.
-   */
-  public addJsonPatch(...ops: JsonPatch[]): void {
-    this.apiObject.addJsonPatch(...ops);
+    return this.metadata.namespace;
   }
 
   /** Renders the `spec`. Runs at synth time; must not throw for user input (validate eagerly). @internal */

@@ -35,7 +35,7 @@ describe('IST0101 VirtualService → DestinationRule subset', () => {
     const c = app();
     new DestinationRule(c, 'dr', { host, subsets: [{ name: 'v1', labels: { version: 'v1' } }] });
     routeToSubset(c, 'v2');
-    expect(() => synth(c)).toThrow(/IST0101 VirtualService shop\/reviews \('mesh\/vs-v2\/Resource'\): routes to subset 'v2' of 'reviews.shop.svc.cluster.local', but no DestinationRule in this app defines that subset/);
+    expect(() => synth(c)).toThrow(/IST0101 VirtualService shop\/reviews \('mesh\/vs-v2'\): routes to subset 'v2' of 'reviews.shop.svc.cluster.local', but no DestinationRule in this app defines that subset/);
   });
   test('passes when the subset exists', () => {
     const c = app();

@@ -58,6 +58,21 @@ describe('MeshIngress', () => {
       expect(() => i.addRoute({ host: 'a.example.com', pathPrefix: '/api', serviceHost: 'b.default.svc.cluster.local' }))
         .toThrow(/route prefix '\/api' on 'a.example.com' is shadowed by the earlier route prefix '\/' and would never match. Add the more specific route first/);
     });
+    test('shadowing follows Istio first-match: prefixes shadow longer paths, exact paths only themselves', () => {
+      const i = ingress();
+      i.addHost('a.example.com', { httpOnly: true });
+      const to = (path: any) => ({ host: 'a.example.com', serviceHost: 'a.default.svc.cluster.local', ...path });
+      i.addRoute(to({ exactPath: '/api' }));
+      i.addRoute(to({ pathPrefix: '/api' })); // '/api/x' still reaches it
+      i.addRoute(to({ pathPrefix: '/svc-10/' }));
+      i.addRoute(to({ pathPrefix: '/svc-1/' })); // not a prefix of '/svc-10/'
+      expect(() => i.addRoute(to({ exactPath: '/api' }))).toThrow(/route exact '\/api' .* shadowed by the earlier route prefix '\/api'/);
+      expect(() => i.addRoute(to({ pathPrefix: '/svc-10/a' }))).toThrow(/shadowed by the earlier route prefix '\/svc-10\/'/);
+      const j = ingress();
+      j.addHost('a.example.com', { httpOnly: true });
+      j.addRoute(to({ exactPath: '/health' }));
+      expect(() => j.addRoute(to({ exactPath: '/health' }))).toThrow(/route exact '\/health' .* shadowed by the earlier route exact '\/health'/);
+    });
     test('route for a host not served', () => {
       expect(() => ingress().addRoute({ host: 'b.example.com', serviceHost: 'b.default.svc.cluster.local' })).toThrow(/route host 'b.example.com' is not served/);
     });

@@ -61,7 +61,7 @@ function program(body: string): string {
 
 describe('README snippets', () => {
   const blocks = snippets();
-  const files = blocks.map((b, i) => path.join(workdir, `snippet-${i + 1}.ts`));
+  const files = blocks.map((_, i) => path.join(workdir, `snippet-${i + 1}.ts`));
 
   beforeAll(() => {
     fs.rmSync(workdir, { recursive: true, force: true });

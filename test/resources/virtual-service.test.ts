@@ -111,7 +111,9 @@ describe('VirtualService', () => {
     const out = only(synth(c), 'VirtualService');
     expect(out.metadata.annotations).toEqual({ 'example.com/owner': 'team-a' });
     expect(out.spec.http[0].name).toBe('patched');
-    expect(ApiObject.of(vs)).toBe(vs.apiObject);
+    expect(ApiObject.of(vs)).toBe(vs); // the resource is the ApiObject it renders
+    vs.metadata.addLabel('team', 'a');
+    expect(only(synth(c), 'VirtualService').metadata.labels).toEqual({ team: 'a' });
   });
 
   describe('rejects bad input', () => {
