@@ -5,7 +5,10 @@
  * cdk8s-plus-28, a CanaryRelease with header routing, a JwtProtectedService, a route
  * on one shared MeshIngress; a ZeroTrustNamespace per 50 services; mesh analysis on)
  * is built and synthesized in a fresh process ("ours"). The baseline takes exactly
- * the objects ours emitted and synthesizes them as plain ApiObjects the same way.
+ * the objects ours emitted and synthesizes them as plain ApiObjects the same way. A
+ * second baseline ("cdk8s-plus") builds the workloads with cdk8s-plus-28 exactly as ours
+ * does and only the objects this library renders as plain ApiObjects: ours over it is
+ * the cost of this library alone.
  * Every measurement runs in its own child process so peak RSS is per run.
  *
  *   BENCH_SIZES=100,1000 BENCH_RUNS=3 npm run bench
@@ -22,6 +25,27 @@ import { CanaryRelease, IngressGateway, JwtProtectedService, MeshAnalyzer, MeshI
 const root = path.resolve(__dirname, '..');
 const PER_NAMESPACE = 50;
 
+/** The user's own cdk8s-plus-28 objects for one service: two versions and a Service. */
+function addWorkloads(chart: Chart, name: string) {
+  const [stable, canary] = ['v1', 'v2'].map(version => {
+    const labels = { app: name, version };
+    const d = new kplus.Deployment(chart, `${name}-${version}`, {
+      metadata: { name: `${name}-${version}` },
+      select: false,
+      podMetadata: { labels },
+      containers: [{ image: `example/${name}:${version}`, ports: [{ number: 8080, name: 'http' }], securityContext: { user: 1000 } }],
+    });
+    d.select(kplus.LabelSelector.of({ labels }));
+    return d;
+  });
+  const service = new kplus.Service(chart, `${name}-svc`, {
+    metadata: { name },
+    selector: kplus.Pods.select(chart, `${name}-pods`, { labels: { app: name } }),
+    ports: [{ port: 8080, targetPort: 8080, name: 'http' }],
+  });
+  return { stable, canary, service };
+}
+
 function buildMesh(app: App, services: number): void {
   const edge = new Chart(app, 'edge', { namespace: 'istio-ingress' });
   const gateway = new IngressGateway(edge, 'gateway', { namespace: 'istio-ingress' });
@@ -33,22 +57,7 @@ function buildMesh(app: App, services: number): void {
     new ZeroTrustNamespace(chart, 'zero-trust');
     for (let i = first; i < Math.min(services, first + PER_NAMESPACE); i++) {
       const name = `svc-${i}`;
-      const [stable, canary] = ['v1', 'v2'].map(version => {
-        const labels = { app: name, version };
-        const d = new kplus.Deployment(chart, `${name}-${version}`, {
-          metadata: { name: `${name}-${version}` },
-          select: false,
-          podMetadata: { labels },
-          containers: [{ image: `example/${name}:${version}`, ports: [{ number: 8080, name: 'http' }], securityContext: { user: 1000 } }],
-        });
-        d.select(kplus.LabelSelector.of({ labels }));
-        return d;
-      });
-      const service = new kplus.Service(chart, `${name}-svc`, {
-        metadata: { name },
-        selector: kplus.Pods.select(chart, `${name}-pods`, { labels: { app: name } }),
-        ports: [{ port: 8080, targetPort: 8080, name: 'http' }],
-      });
+      const { stable, canary, service } = addWorkloads(chart, name);
       const release = new CanaryRelease(chart, `${name}-canary`, {
         service,
         stable: { deployment: stable },
@@ -93,16 +102,30 @@ function worker(mode: string, services: number, objectsFile: string): void {
     if (findings.length) throw new Error(`the bench mesh has findings: ${findings.slice(0, 3).map(f => f.code + ' ' + f.message).join('; ')}`);
     result = { ms, objects: charts.reduce((n, c) => n + c.objects.length, 0), analysisMs, peakRssMb };
   } else {
+    // baseline: every object as a plain ApiObject. plus: the workloads built with cdk8s-plus-28 as in
+    // ours, everything this library renders as plain ApiObjects (isolates this library's own cost).
     const charts = JSON.parse(fs.readFileSync(objectsFile, 'utf-8'));
     const start = process.hrtime.bigint();
     const app = new App({ outdir });
     for (const c of charts) {
       const chart = new Chart(app, c.id, { namespace: c.namespace });
-      c.objects.forEach((o: any, i: number) => new ApiObject(chart, `o${i}`, o));
+      const workloads = new Set<string>();
+      const team = /^team-(\d+)$/.exec(c.id);
+      if (mode === 'plus' && team) {
+        for (let i = Number(team[1]) * PER_NAMESPACE; i < Math.min(services, (Number(team[1]) + 1) * PER_NAMESPACE); i++) {
+          addWorkloads(chart, `svc-${i}`);
+          for (const n of [`svc-${i}-v1`, `svc-${i}-v2`]) workloads.add(`Deployment/${n}`);
+          workloads.add(`Service/svc-${i}`);
+        }
+      }
+      c.objects.forEach((o: any, i: number) => {
+        if (!workloads.has(`${o.kind}/${o.metadata.name}`)) new ApiObject(chart, `o${i}`, o);
+      });
     }
     app.synth();
     const ms = Number(process.hrtime.bigint() - start) / 1e6;
-    result = { ms, objects: charts.reduce((n: number, c: any) => n + c.objects.length, 0), peakRssMb: maxRssMb() };
+    const objects = app.node.findAll().filter(o => o instanceof ApiObject).length;
+    result = { ms, objects, peakRssMb: maxRssMb() };
   }
   result.outdir = outdir;
   process.stdout.write(JSON.stringify(result));
@@ -130,6 +153,8 @@ function istioctlAnalyzeMs(outdir: string): number | undefined {
   return Number(process.hrtime.bigint() - start) / 1e6;
 }
 
+const round2 = (x: number) => Math.round(x * 100) / 100;
+
 function main(): void {
   const sizes = (process.env.BENCH_SIZES ?? '100,1000,5000').split(',').map(Number);
   const runs = Number(process.env.BENCH_RUNS ?? 3);
@@ -139,9 +164,14 @@ function main(): void {
     const objectsFile = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'bench-')), 'objects.json');
     const ours: any[] = [];
     const base: any[] = [];
+    const plus: any[] = [];
     for (let i = 0; i < runs; i++) {
-      ours.push(run('ours', services, objectsFile)); // interleaved, so machine noise hits both sides alike
+      ours.push(run('ours', services, objectsFile)); // interleaved, so machine noise hits every side alike
       base.push(run('baseline', services, objectsFile));
+      plus.push(run('plus', services, objectsFile));
+    }
+    for (const r of [...base, ...plus]) {
+      if (r.objects !== ours[0].objects) throw new Error(`N=${services}: ours emitted ${ours[0].objects} objects, a baseline ${r.objects}`);
     }
     const row = {
       services,
@@ -152,10 +182,14 @@ function main(): void {
       peakRssMb: Math.max(...ours.map(r => r.peakRssMb)),
       baselinePeakRssMb: Math.max(...base.map(r => r.peakRssMb)),
       analysisMs: Math.round(median(ours.map(r => r.analysisMs))),
+      plusBaselineMs: Math.round(median(plus.map(r => r.ms))),
+      ratioOverPlusBaseline: 0,
     };
-    row.ratio = Math.round((row.oursMs / row.baselineMs) * 100) / 100;
+    row.ratio = round2(row.oursMs / row.baselineMs);
+    row.ratioOverPlusBaseline = round2(row.oursMs / row.plusBaselineMs);
     results.push(row);
-    console.log(`N=${services}: ${row.objects} objects, ours ${row.oursMs} ms, baseline ${row.baselineMs} ms, ratio ${row.ratio}, peak RSS ${row.peakRssMb} MB, analysis ${row.analysisMs} ms`);
+    console.log(`N=${services}: ${row.objects} objects, ours ${row.oursMs} ms, baseline ${row.baselineMs} ms (ratio ${row.ratio}), `
+      + `cdk8s-plus baseline ${row.plusBaselineMs} ms (ratio ${row.ratioOverPlusBaseline}), peak RSS ${row.peakRssMb} MB, analysis ${row.analysisMs} ms`);
     if (services === 1000) {
       const istioctlMs = istioctlAnalyzeMs(ours[0].outdir);
       if (istioctlMs !== undefined) {
@@ -164,16 +198,29 @@ function main(): void {
         console.log(`N=1000: mesh analysis ${row.analysisMs} ms vs istioctl analyze --use-kube=false ${Math.round(istioctlMs)} ms`);
       }
     }
-    for (const r of [...ours, ...base]) fs.rmSync(r.outdir, { recursive: true, force: true });
+    for (const r of [...ours, ...base, ...plus]) fs.rmSync(r.outdir, { recursive: true, force: true });
   }
   const at = (n: number) => results.find(r => r.services === n);
-  const growth5kOver1k = at(5000) && at(1000) ? Math.round((at(5000).oursMs / at(1000).oursMs) * 100) / 100 : undefined;
-  const out = { machine: { cpus: os.cpus().length, node: process.version }, runsPerSize: runs, results, growth5kOver1k, analysisVsIstioctl };
+  const growth = (key: string) => at(5000) && at(1000) ? round2(at(5000)[key] / at(1000)[key]) : undefined;
+  const growth5kOver1k = growth('oursMs');
+  const out = {
+    machine: { cpus: os.cpus().length, node: process.version },
+    runsPerSize: runs,
+    results,
+    growth5kOver1k,
+    baselineGrowth5kOver1k: growth('baselineMs'),
+    plusBaselineGrowth5kOver1k: growth('plusBaselineMs'),
+    analysisVsIstioctl,
+  };
   fs.mkdirSync(path.join(root, 'dist', 'bench'), { recursive: true });
   fs.writeFileSync(path.join(root, 'dist', 'bench', 'results.json'), JSON.stringify(out, null, 2) + '\n');
-  console.log('\n| N | objects | ours ms | baseline ms | ratio | peak RSS MB |\n|---|---|---|---|---|---|');
-  for (const r of results) console.log(`| ${r.services} | ${r.objects} | ${r.oursMs} | ${r.baselineMs} | ${r.ratio} | ${r.peakRssMb} |`);
-  if (growth5kOver1k !== undefined) console.log(`growth time(5000)/time(1000): ${growth5kOver1k}`);
+  console.log('\n| N | objects | ours ms | baseline ms | ratio | cdk8s-plus baseline ms | ratio | peak RSS MB |\n|---|---|---|---|---|---|---|---|');
+  for (const r of results) {
+    console.log(`| ${r.services} | ${r.objects} | ${r.oursMs} | ${r.baselineMs} | ${r.ratio} | ${r.plusBaselineMs} | ${r.ratioOverPlusBaseline} | ${r.peakRssMb} |`);
+  }
+  if (growth5kOver1k !== undefined) {
+    console.log(`growth time(5000)/time(1000): ours ${growth5kOver1k}, baseline ${out.baselineGrowth5kOver1k}, cdk8s-plus baseline ${out.plusBaselineGrowth5kOver1k}`);
+  }
   console.log('written to dist/bench/results.json');
 }
 

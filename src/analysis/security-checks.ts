@@ -52,11 +52,16 @@ export function checkSecurity(index: MeshIndex, report: Report): void {
   }
 
   const policies = index.of('AuthorizationPolicy');
+  // Where a request principal is required: `namespace|*` (no selector) or `namespace|<labels JSON>`.
+  const enforcing = new Set<string>();
+  for (const ap of policies) {
+    if (!(ap.json.spec?.rules ?? []).some(requiresRequestPrincipal)) continue;
+    const selector = ap.json.spec?.selector;
+    enforcing.add(`${ap.namespace}|${selector === undefined ? '*' : JSON.stringify(selector.matchLabels ?? null)}`);
+  }
   for (const ra of index.of('RequestAuthentication')) {
     const raLabels = JSON.stringify(ra.json.spec?.selector?.matchLabels ?? null);
-    const enforced = policies.some(ap => (ap.namespace === ra.namespace || ap.namespace === ROOT_NAMESPACE)
-      && (ap.json.spec?.selector === undefined || JSON.stringify(ap.json.spec.selector.matchLabels ?? null) === raLabels)
-      && (ap.json.spec?.rules ?? []).some(requiresRequestPrincipal));
+    const enforced = [ra.namespace, ROOT_NAMESPACE].some(ns => enforcing.has(`${ns}|*`) || enforcing.has(`${ns}|${raLabels}`));
     if (!enforced) {
       report(ra, 'CDK8SISTIO001', WARNING, 'validates tokens, but no AuthorizationPolicy for the same workloads requires a request principal, so requests without a token are let through. '
         + 'Add one (JwtProtectedService does), or suppress this if anonymous access is intended.');
