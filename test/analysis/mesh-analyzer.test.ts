@@ -213,3 +213,37 @@ test('warnings print and do not fail; failOnWarnings makes them errors; enabled=
   MeshAnalyzer.of(c).enabled = false;
   expect(() => synth(c)).not.toThrow();
 });
+
+describe('within one App.synth()', () => {
+  // cdk8s validates the whole app once per chart; three charts here mean four validation passes.
+  function threeCharts() {
+    const a = Testing.app();
+    const charts = ['a', 'b', 'c'].map(ns => new Chart(a, ns, { namespace: ns }));
+    for (const c of charts) {
+      pod(c, 'reviews', { app: 'reviews', version: 'v1' });
+      new DestinationRule(c, 'dr', { host: `reviews.${c.namespace}.svc.cluster.local`, subsets: [{ name: 'v1', labels: { version: 'v1' } }] });
+    }
+    return { a, charts };
+  }
+
+  test('analyzes once, writes the same output as without sharing, and leaves no override behind', () => {
+    const { a, charts } = threeCharts();
+    const analyze = jest.spyOn(MeshAnalyzer.of(a), 'analyze');
+    const yaml = a.synthYaml();
+    expect(analyze).toHaveBeenCalledTimes(1);
+    a.synth(); // writes files; the same single analysis
+    expect(analyze).toHaveBeenCalledTimes(2);
+    const objects = a.node.findAll().filter(ApiObject.isApiObject);
+    expect(objects.filter(o => Object.prototype.hasOwnProperty.call(o, 'toJson'))).toEqual([]);
+    MeshAnalyzer.of(a).enabled = false; // plain cdk8s rendering, every object resolved by cdk8s itself
+    expect(a.synthYaml()).toEqual(yaml);
+    expect(charts.flatMap(c => Testing.synth(c)).length).toBe(6);
+  });
+
+  test('a later synth sees changes made after the previous one', () => {
+    const { a, charts } = threeCharts();
+    a.synthYaml();
+    routeToSubset(charts[1], 'v2'); // no such subset in namespace b
+    expect(() => a.synthYaml()).toThrow(/IST0101 VirtualService b\/reviews \('b\/vs-v2'\)/);
+  });
+});
