@@ -62,7 +62,6 @@ export interface MeshIngressProps {
 }
 
 interface HostState {
-  readonly options: IngressHostOptions;
   /** Paths routed so far, for the shadowing check (a lookup per path prefix, not a scan of every route). */
   readonly prefixes: Set<string>;
   readonly exacts: Set<string>;
@@ -114,7 +113,7 @@ export class MeshIngress extends Construct {
     if (missing.length) {
       fail(this, `gateway '${this.workload!.name}' exposes no Service port ${missing.join('/')}, which this Gateway listens on (IST0162). Add the port to the gateway.`);
     }
-    this.hosts.set(host, { options, prefixes: new Set(), exacts: new Set() });
+    this.hosts.set(host, { prefixes: new Set(), exacts: new Set() });
     const servers: GatewayServer[] = options.httpOnly
       ? [{ name: `http-${slug(host)}`, port: { number: 80, protocol: PortProtocol.HTTP, name: `http-${slug(host)}` }, hosts: [host] }]
       : [
