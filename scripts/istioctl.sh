@@ -1,16 +1,11 @@
 #!/usr/bin/env bash
 # Prints the path of an istioctl binary, building it once into a cache outside the
 # repo when needed. $ISTIOCTL wins when set. Used by jest, conformance and the bench.
+# It is built from go/go.mod (the project's one Istio pin, see scripts/istio-pin.sh).
 set -euo pipefail
-
-# Istio 1.30.3's own dependency closure is not fully served by the Go module
-# proxy this project can reach (github.com/agentgateway/agentgateway/api and
-# some istio.io/api pseudo-versions are refused), so `go install …@1.30.3`
-# cannot work here. We pin the nearest commit whose closure is served:
-# istio.io/istio master of 2026-08-27 (1.31 development, one day after 1.30.3).
-# The exact 1.30.3 CRD schemas are checked separately by the jest suite.
-ISTIO_PSEUDO_VERSION="v0.0.0-20260827124520-eed52ebb66ad"
-CACHE_DIR="${ISTIOCTL_CACHE:-$HOME/.cache/cdk8s-istio}/istioctl-${ISTIO_PSEUDO_VERSION##*-}"
+cd "$(dirname "$0")/.."
+source scripts/istio-pin.sh
+CACHE_DIR="$CDK8S_ISTIO_CACHE/istioctl-$ISTIO_PIN_SHORT"
 ISTIOCTL="${ISTIOCTL:-$CACHE_DIR/istioctl}"
 
 if [ ! -x "$ISTIOCTL" ]; then
@@ -18,12 +13,9 @@ if [ ! -x "$ISTIOCTL" ]; then
     echo "istioctl.sh: Go is needed to build istioctl (apt-get install golang, or https://go.dev/dl/), or set ISTIOCTL to an istioctl binary." >&2
     exit 1
   fi
-  echo "istioctl.sh: building istioctl ($ISTIO_PSEUDO_VERSION) into $CACHE_DIR (first run only, several minutes)..." >&2
-  work="$(mktemp -d)"
+  echo "istioctl.sh: building istioctl ($ISTIO_PIN) into $CACHE_DIR (first run only, several minutes)..." >&2
   mkdir -p "$CACHE_DIR"
-  printf 'module istioctl-build\n\ngo 1.26\n\nrequire istio.io/istio %s\n' "$ISTIO_PSEUDO_VERSION" > "$work/go.mod"
-  printf '//go:build tools\n\npackage tools\n\nimport _ "istio.io/istio/istioctl/cmd/istioctl"\n' > "$work/tools.go"
-  (cd "$work" && go mod tidy >/dev/null && go build -o "$CACHE_DIR/istioctl" istio.io/istio/istioctl/cmd/istioctl)
-  rm -rf "$work"
+  (cd go && go build -mod=readonly -o "$CACHE_DIR/istioctl.tmp" istio.io/istio/istioctl/cmd/istioctl)
+  mv "$CACHE_DIR/istioctl.tmp" "$CACHE_DIR/istioctl"
 fi
 echo "$ISTIOCTL"

@@ -1,11 +1,14 @@
 import { ApiObject, App, Chart } from 'cdk8s';
-import { IConstruct, IValidation } from 'constructs';
+import { Construct, IConstruct, IValidation } from 'constructs';
 import { Finding, FindingSeverity } from './finding';
 import { checkGateways } from './gateway-checks';
-import { IndexedObject, MeshIndex } from './mesh-index';
+import { checkIdentities } from './identity-checks';
+import { isValidatedKind, SCHEMA_PREFIX, TARGET_ISTIO_VERSION, validateWithIstio, VALIDATION_SWITCH_ENV } from './istio-validator';
+import { IndexedObject, MeshIndex, Report } from './mesh-index';
 import { checkVirtualServices } from './routing-checks';
 import { checkSecurity } from './security-checks';
 import { checkServicesAndNamespaces } from './service-checks';
+import { checkArguments } from '../core/arguments';
 
 /** Istio's per-resource suppression annotation: a comma-separated list of codes, or `*`. */
 export const SUPPRESS_ANNOTATION = 'galley.istio.io/analyze-suppress';
@@ -25,11 +28,14 @@ const INSTANCE = Symbol.for('cdk8s-istio.MeshAnalyzer');
 export class MeshAnalyzer implements IValidation {
   /** The analyzer of the app `scope` belongs to (created and attached on first use). */
   public static of(scope: IConstruct): MeshAnalyzer {
+    checkArguments(undefined, 'MeshAnalyzer', 'of', arguments);
     const root = scope.node.root as any;
     if (!root[INSTANCE]) {
       const analyzer = new MeshAnalyzer(scope.node.root);
       Object.defineProperty(root, INSTANCE, { value: analyzer });
-      scope.node.root.node.addValidation(analyzer);
+      // A child of its own, so cdk8s prefixes its errors with '[MeshAnalysis]' (the
+      // root's path is empty). It renders nothing: it is not a Chart.
+      new Construct(root, 'MeshAnalysis').node.addValidation(analyzer);
       if (root instanceof App) analyzer.wrapSynth(root);
     }
     return root[INSTANCE];
@@ -39,6 +45,14 @@ export class MeshAnalyzer implements IValidation {
   public enabled = true;
   /** Fail synthesis on warnings too. @default false */
   public failOnWarnings = false;
+  /**
+   * Judge every Istio object with Istio's own validation (the admission webhook's
+   * code) and the API server's CRD checks (closed schemas, CEL rules) at synth.
+   * Turning it off moves those errors to `kubectl apply` time, or to an Argo CD
+   * sync that fails half-way. `CDK8S_ISTIO_VALIDATION=off` does the same for a process.
+   * @default true
+   */
+  public istioValidation = true;
   private readonly suppressed = new Set<string>();
   // App.synth() validates the whole app once more per chart (cdk8s' _synthChart), and
   // then renders every object. Within one synth call nothing changes, so the findings
@@ -52,6 +66,7 @@ export class MeshAnalyzer implements IValidation {
 
   /** Suppresses a code for the whole app (prefer the per-resource annotation). */
   public suppress(code: string): void {
+    checkArguments(undefined, 'MeshAnalyzer', 'suppress', arguments);
     this.suppressed.add(code);
   }
 
@@ -67,15 +82,22 @@ export class MeshAnalyzer implements IValidation {
     const index = new MeshIndex(objects);
     const findings: Finding[] = [];
     const seen = new Set<string>();
-    const report = (o: IndexedObject, code: string, severity: FindingSeverity, message: string) => {
-      if (this.suppressed.has(code)) return;
-      const suppress = String(o.json.metadata?.annotations?.[SUPPRESS_ANNOTATION] ?? '').split(',').map(s => s.trim());
-      if (suppress.includes(code) || suppress.includes('*')) return;
+    const record: Report = (o, code, severity, message) => {
       const key = `${code}|${o.path}|${message}`;
       if (seen.has(key)) return; // e.g. two routes to the same missing subset
       seen.add(key);
-      findings.push({ code, severity, resource: `${o.json.kind} ${o.namespace}/${o.json.metadata?.name}`, path: o.path, message });
+      findings.push({ code, severity, resource: resourceName(o), path: o.path, message });
     };
+    const report: Report = (o, code, severity, message) => {
+      if (this.suppressed.has(code)) return;
+      const suppress = String(o.json.metadata?.annotations?.[SUPPRESS_ANNOTATION] ?? '').split(',').map(s => s.trim());
+      if (suppress.includes(code) || suppress.includes('*')) return;
+      record(o, code, severity, message);
+    };
+    // What the API server or Istio's webhook rejects, or what one object silently
+    // replaces, cannot be annotated away: these findings skip suppression.
+    checkIdentities(objects, record);
+    if (this.istioValidation && process.env[VALIDATION_SWITCH_ENV] !== 'off') validateObjects(objects, record, report);
     checkVirtualServices(index, report);
     checkGateways(index, report);
     checkServicesAndNamespaces(index, report);
@@ -127,4 +149,25 @@ export class MeshAnalyzer implements IValidation {
     Object.defineProperty(o, 'toJson', { configurable: true, writable: true, value: () => json });
     this.served.push(o);
   }
+}
+
+function resourceName(o: IndexedObject): string {
+  return `${o.json.kind} ${o.namespace}/${o.json.metadata?.name}`;
+}
+
+/** Istio's verdict on each Istio object: errors through `record` (not suppressible), warnings through `report`. */
+function validateObjects(objects: IndexedObject[], record: Report, report: Report): void {
+  const judged = objects.filter(o => isValidatedKind(o.json));
+  const results = validateWithIstio(judged.map(o => o.json));
+  judged.forEach((o, i) => {
+    for (const message of results[i].errors) {
+      if (message.startsWith(SCHEMA_PREFIX)) {
+        record(o, 'CDK8SISTIO004', FindingSeverity.ERROR,
+          `the Kubernetes API server would reject it or silently drop fields (Istio ${TARGET_ISTIO_VERSION} CRD schema): ${message.slice(SCHEMA_PREFIX.length)}`);
+      } else {
+        record(o, 'IST0106', FindingSeverity.ERROR, `Istio's validation rejects it: ${message}`);
+      }
+    }
+    for (const message of results[i].warnings) report(o, 'IST0106', FindingSeverity.WARNING, `Istio's validation warns: ${message}`);
+  });
 }

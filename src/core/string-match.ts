@@ -1,4 +1,5 @@
 import { IConstruct } from 'constructs';
+import { checkArguments } from './arguments';
 import { fail, show } from './errors';
 
 /** How a `StringMatch` compares. */
@@ -19,11 +20,13 @@ export enum StringMatchKind {
 export class StringMatch {
   /** Matches the whole value exactly. */
   public static exact(value: string): StringMatch {
+    checkArguments(undefined, 'StringMatch', 'exact', arguments);
     return new StringMatch(StringMatchKind.EXACT, value);
   }
 
   /** Matches values that start with `value`. */
   public static prefix(value: string): StringMatch {
+    checkArguments(undefined, 'StringMatch', 'prefix', arguments);
     return new StringMatch(StringMatchKind.PREFIX, value);
   }
 
@@ -32,6 +35,7 @@ export class StringMatch {
    * (Envoy anchors it: `v[0-9]` does not match `xv1`).
    */
   public static regex(pattern: string): StringMatch {
+    checkArguments(undefined, 'StringMatch', 'regex', arguments);
     return new StringMatch(StringMatchKind.REGEX, pattern);
   }
 

@@ -1,5 +1,6 @@
 import * as kplus from 'cdk8s-plus-28';
 import { IConstruct } from 'constructs';
+import { checkArguments } from './arguments';
 import { fail } from './errors';
 import { checkLabels } from './names';
 
@@ -12,6 +13,7 @@ import { checkLabels } from './names';
 export class WorkloadSelector {
   /** Selects pods carrying all of these labels. */
   public static fromLabels(labels: { [key: string]: string }): WorkloadSelector {
+    checkArguments(undefined, 'WorkloadSelector', 'fromLabels', arguments);
     return new WorkloadSelector({ ...labels });
   }
 
@@ -20,6 +22,7 @@ export class WorkloadSelector {
    * its selector labels.
    */
   public static fromWorkload(workload: kplus.Workload): WorkloadSelector {
+    checkArguments(undefined, 'WorkloadSelector', 'fromWorkload', arguments);
     return new WorkloadSelector({ ...workload.matchLabels });
   }
 

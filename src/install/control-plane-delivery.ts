@@ -1,4 +1,5 @@
 import { Duration } from 'cdk8s';
+import { checkArguments } from '../core/arguments';
 
 /** Where the official Istio Helm charts are pulled from. */
 export const ISTIO_HELM_REPOSITORY = 'https://istio-release.storage.googleapis.com/charts';
@@ -55,11 +56,13 @@ export class ControlPlaneDelivery {
    * ordered by sync waves, with the `ignoreDifferences` istiod's webhook patching needs.
    */
   public static argoCd(options: ArgoCdDeliveryOptions = {}): ControlPlaneDelivery {
+    checkArguments(undefined, 'ControlPlaneDelivery', 'argoCd', arguments);
     return new ControlPlaneDelivery(DeliveryKind.ARGO_CD, options, {}, {});
   }
 
   /** A Flux `HelmRepository` and one `HelmRelease` per chart, ordered by `dependsOn`. */
   public static flux(options: FluxDeliveryOptions = {}): ControlPlaneDelivery {
+    checkArguments(undefined, 'ControlPlaneDelivery', 'flux', arguments);
     return new ControlPlaneDelivery(DeliveryKind.FLUX, {}, options, {});
   }
 
@@ -73,6 +76,7 @@ export class ControlPlaneDelivery {
    * at synth time and includes every object it prints (like cdk8s' `Helm` runs helm).
    */
   public static rendered(options: RenderedDeliveryOptions = {}): ControlPlaneDelivery {
+    checkArguments(undefined, 'ControlPlaneDelivery', 'rendered', arguments);
     return new ControlPlaneDelivery(DeliveryKind.RENDERED, {}, {}, options);
   }
 

@@ -1,5 +1,6 @@
 import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
+import { checkArguments, checkProps } from '../core/arguments';
 import { fail } from '../core/errors';
 import { checkDns1123Label } from '../core/names';
 
@@ -80,6 +81,7 @@ export abstract class GatewayWorkload extends Construct {
     defaultName: string, istioLabel: string, defaultServiceType: GatewayServiceType,
   ) {
     super(scope, id);
+    checkProps(this, new.target.name, props); // IngressGateway or EgressGateway: their props types differ
     const defaults = { name: defaultName, istioLabel, serviceType: defaultServiceType };
     this.name = checkDns1123Label(this, 'name', props.name ?? defaults.name);
     this.namespace = props.namespace === undefined ? undefined : checkDns1123Label(this, 'namespace', props.namespace);
@@ -181,6 +183,7 @@ export abstract class GatewayWorkload extends Construct {
 
   /** The Service port that forwards to a given Gateway server port (target ports are what Gateway servers listen on). */
   public hasServicePort(port: number): boolean {
+    checkArguments(this, 'GatewayWorkload', 'hasServicePort', arguments);
     return this.ports.some(p => p.port === port);
   }
 }

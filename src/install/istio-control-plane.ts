@@ -11,6 +11,7 @@ import { MeshConfigOptions, renderMeshConfig } from './mesh-config';
 import { enrolNamespace, enrolWorkload, NamespaceEnrolmentOptions, ProxySettings, WorkloadEnrolmentOptions } from './proxy-enrolment';
 import { emitRenderedManifests } from './rendered-manifests';
 import { RevisionTag } from './revision-tag';
+import { checkArguments, checkProps } from '../core/arguments';
 import { fail, show } from '../core/errors';
 import { checkDns1123Label } from '../core/names';
 
@@ -100,6 +101,7 @@ const DEFAULT_VERSION = '1.30.3';
 export class IstioControlPlane extends Construct {
   /** Whether `x` is an IstioControlPlane (works across copies of the library). */
   public static isIstioControlPlane(x: any): x is IstioControlPlane {
+    checkArguments(undefined, 'IstioControlPlane', 'isIstioControlPlane', arguments);
     return x !== null && typeof x === 'object' && MARKER in x;
   }
 
@@ -126,13 +128,11 @@ export class IstioControlPlane extends Construct {
 
   constructor(scope: Construct, id: string, props: IstioControlPlaneProps = {}) {
     super(scope, id);
+    checkProps(this, 'IstioControlPlane', props);
     Object.defineProperty(this, MARKER, { value: true });
     this.version = props.version ?? DEFAULT_VERSION;
     if (!/^\d+\.\d+\.\d+$/.test(this.version)) fail(this, `version must be an Istio release like '1.30.3', got ${show(this.version)}.`);
     this.profile = props.profile ?? IstioProfile.DEFAULT;
-    if (!Object.values(IstioProfile).includes(this.profile)) {
-      fail(this, `profile ${show(this.profile)} is not known; use one of ${Object.values(IstioProfile).map(show).join(', ')}.`);
-    }
     if (props.revision !== undefined) {
       checkDns1123Label(this, 'revision', props.revision);
       if (props.revision === 'default') fail(this, 'revision \'default\' is reserved for the unrevisioned control plane; leave revision unset, or name it after the version, e.g. \'1-30-3\'.');
@@ -174,11 +174,13 @@ export class IstioControlPlane extends Construct {
    * `istio.io/dataplane-mode=ambient`.
    */
   public enrolNamespace(namespace: kplus.Namespace, options: NamespaceEnrolmentOptions = {}): void {
+    checkArguments(this, 'IstioControlPlane', 'enrolNamespace', arguments);
     enrolNamespace(this, namespace, options);
   }
 
   /** Emits a Namespace called `name` and enrols it. */
   public enrolNamespaceNamed(name: string, options: NamespaceEnrolmentOptions = {}): kplus.Namespace {
+    checkArguments(this, 'IstioControlPlane', 'enrolNamespaceNamed', arguments);
     checkDns1123Label(this, 'name', name);
     const ns = new kplus.Namespace(this, `Namespace-${name}`, { metadata: { name } });
     this.enrolNamespace(ns, options);
@@ -187,6 +189,7 @@ export class IstioControlPlane extends Construct {
 
   /** Enrols one workload (pod labels), optionally with per-pod proxy settings (sidecar mode). */
   public enrolWorkload(workload: kplus.Workload, options: WorkloadEnrolmentOptions = {}): void {
+    checkArguments(this, 'IstioControlPlane', 'enrolWorkload', arguments);
     enrolWorkload(this, workload, options);
   }
 

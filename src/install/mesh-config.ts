@@ -1,4 +1,5 @@
 import { IConstruct } from 'constructs';
+import { checkArguments } from '../core/arguments';
 import { fail, show } from '../core/errors';
 import { checkHost } from '../core/names';
 import { checkPercent, checkPort } from '../core/percent';
@@ -37,6 +38,7 @@ export interface ExtAuthzHttpOptions extends ProviderService {
 export class ExtensionProvider {
   /** An HTTP external authorizer (referenced by `AuthorizationPolicy` CUSTOM `provider.name`). */
   public static extAuthzHttp(name: string, options: ExtAuthzHttpOptions): ExtensionProvider {
+    checkArguments(undefined, 'ExtensionProvider', 'extAuthzHttp', arguments);
     return new ExtensionProvider(name, 'envoyExtAuthzHttp', options, {
       includeRequestHeadersInCheck: options.includeRequestHeadersInCheck,
       headersToUpstreamOnAllow: options.headersToUpstreamOnAllow,
@@ -45,16 +47,19 @@ export class ExtensionProvider {
 
   /** A gRPC external authorizer. */
   public static extAuthzGrpc(name: string, options: ProviderService): ExtensionProvider {
+    checkArguments(undefined, 'ExtensionProvider', 'extAuthzGrpc', arguments);
     return new ExtensionProvider(name, 'envoyExtAuthzGrpc', options, {});
   }
 
   /** An OpenTelemetry tracing collector (OTLP/gRPC). */
   public static openTelemetry(name: string, options: ProviderService): ExtensionProvider {
+    checkArguments(undefined, 'ExtensionProvider', 'openTelemetry', arguments);
     return new ExtensionProvider(name, 'opentelemetry', options, {});
   }
 
   /** A Zipkin-compatible tracing backend. */
   public static zipkin(name: string, options: ProviderService): ExtensionProvider {
+    checkArguments(undefined, 'ExtensionProvider', 'zipkin', arguments);
     return new ExtensionProvider(name, 'zipkin', options, {});
   }
 

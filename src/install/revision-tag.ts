@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import { checkProps } from '../core/arguments';
 import { checkDns1123Label } from '../core/names';
 
 /** Props of a `RevisionTag`. */
@@ -24,6 +25,7 @@ export class RevisionTag extends Construct {
 
   constructor(scope: Construct, id: string, props: RevisionTagProps) {
     super(scope, id);
+    checkProps(this, 'RevisionTag', props);
     this.tag = checkDns1123Label(this, 'tag', props.tag);
     this.revision = checkDns1123Label(this, 'revision', props.revision);
   }

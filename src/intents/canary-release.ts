@@ -2,6 +2,7 @@ import { Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { resolveService } from './service-target';
+import { checkProps } from '../core/arguments';
 import { fail, show } from '../core/errors';
 import { checkDns1123Label, checkLabels } from '../core/names';
 import { checkPercent } from '../core/percent';
@@ -101,6 +102,7 @@ export class CanaryRelease extends Construct {
 
   constructor(scope: Construct, id: string, props: CanaryReleaseProps) {
     super(scope, id);
+    checkProps(this, 'CanaryRelease', props);
     const svc = resolveService(this, props.service, props.host, props.port);
     this.host = svc.host;
     this.port = svc.port;

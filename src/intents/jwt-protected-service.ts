@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
 import { SUPPRESS_ANNOTATION } from '../analysis/mesh-analyzer';
+import { checkProps } from '../core/arguments';
 import { fail, show } from '../core/errors';
 import { WorkloadSelector } from '../core/workload-selector';
 import { AuthorizationPolicy, AuthorizationRule } from '../resources/authorization-policy';
@@ -46,6 +47,7 @@ export class JwtProtectedService extends Construct {
 
   constructor(scope: Construct, id: string, props: JwtProtectedServiceProps) {
     super(scope, id);
+    checkProps(this, 'JwtProtectedService', props);
     if (props.issuers.length === 0) {
       fail(this, 'issuers must list at least one issuer with its keys, e.g. { issuer: \'https://auth.example.com\', jwksUri: \'https://auth.example.com/.well-known/jwks.json\' }.');
     }

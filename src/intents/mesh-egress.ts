@@ -1,4 +1,5 @@
 import { Construct } from 'constructs';
+import { checkArguments, checkProps } from '../core/arguments';
 import { fail, show } from '../core/errors';
 import { checkHost } from '../core/names';
 import { checkPort } from '../core/percent';
@@ -57,6 +58,7 @@ export class MeshEgress extends Construct {
 
   constructor(scope: Construct, id: string, props: MeshEgressProps = {}) {
     super(scope, id);
+    checkProps(this, 'MeshEgress', props);
     this.egressGateway = props.egressGateway;
     if (props.registryOnly) {
       new Sidecar(this, 'RegistryOnly', { metadata: { name: 'default' }, outboundTrafficPolicy: OutboundTrafficMode.REGISTRY_ONLY });
@@ -66,6 +68,7 @@ export class MeshEgress extends Construct {
 
   /** Registers an external host; returns its ServiceEntry. */
   public addExternalHost(options: ExternalHostOptions): ServiceEntry {
+    checkArguments(this, 'MeshEgress', 'addExternalHost', arguments);
     const host = checkHost(this, 'host', options.host, { allowWildcard: false });
     const port = checkPort(this, 'port', options.port) ?? 443;
     if (this.hosts.has(host)) fail(this, `host ${show(host)} is already registered.`);

@@ -3,6 +3,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { CanaryRelease } from './canary-release';
 import { resolveService } from './service-target';
+import { checkArguments, checkProps } from '../core/arguments';
 import { fail, show } from '../core/errors';
 import { checkHost, checkLabels } from '../core/names';
 import { StringMatch } from '../core/string-match';
@@ -84,6 +85,7 @@ export class MeshIngress extends Construct {
 
   constructor(scope: Construct, id: string, props: MeshIngressProps) {
     super(scope, id);
+    checkProps(this, 'MeshIngress', props);
     if (!!props.gateway === !!props.gatewaySelector) {
       fail(this, 'set exactly one of gateway (an IngressGateway of this app) or gatewaySelector (labels of gateway pods).');
     }
@@ -100,6 +102,7 @@ export class MeshIngress extends Construct {
 
   /** Serves a host (HTTPS with `credentialName`, or `httpOnly`). Returns the host. */
   public addHost(host: string, options: IngressHostOptions = {}): string {
+    checkArguments(this, 'MeshIngress', 'addHost', arguments);
     checkHost(this, 'host', host);
     if (this.hosts.has(host)) fail(this, `host ${show(host)} is already added.`);
     if (!options.httpOnly && !options.credentialName) {
@@ -131,6 +134,7 @@ export class MeshIngress extends Construct {
 
   /** Adds a route; a route shadowed by an earlier, broader one is an error. Returns the rendered route. */
   public addRoute(options: IngressRouteOptions): HttpRoute {
+    checkArguments(this, 'MeshIngress', 'addRoute', arguments);
     const state = this.hosts.get(options.host);
     if (!state) fail(this, `route host ${show(options.host)} is not served; call addHost(${show(options.host)}, …) first.`);
     if (options.exactPath !== undefined && options.pathPrefix !== undefined) fail(this, 'set pathPrefix or exactPath, not both.');

@@ -1,5 +1,6 @@
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
+import { checkArguments, checkProps } from '../core/arguments';
 import { fail } from '../core/errors';
 import { checkDns1123Label } from '../core/names';
 import { WorkloadSelector } from '../core/workload-selector';
@@ -10,11 +11,13 @@ import { MtlsMode, PeerAuthentication } from '../resources/peer-authentication';
 export class MeshPrincipal {
   /** The identity of a cdk8s-plus ServiceAccount. */
   public static fromServiceAccount(serviceAccount: kplus.ServiceAccount, trustDomain = 'cluster.local'): MeshPrincipal {
+    checkArguments(undefined, 'MeshPrincipal', 'fromServiceAccount', arguments);
     return new MeshPrincipal(`${trustDomain}/ns/${serviceAccount.metadata.namespace ?? 'default'}/sa/${serviceAccount.name}`);
   }
 
   /** The identity of a service account by name. */
   public static serviceAccount(name: string, namespace: string, trustDomain = 'cluster.local'): MeshPrincipal {
+    checkArguments(undefined, 'MeshPrincipal', 'serviceAccount', arguments);
     return new MeshPrincipal(`${trustDomain}/ns/${namespace}/sa/${name}`);
   }
 
@@ -71,6 +74,7 @@ export class ZeroTrustNamespace extends Construct {
 
   constructor(scope: Construct, id: string, props: ZeroTrustNamespaceProps = {}) {
     super(scope, id);
+    checkProps(this, 'ZeroTrustNamespace', props);
     this.peerAuthentication = new PeerAuthentication(this, 'StrictMtls', { metadata: { name: 'default' }, mtlsMode: MtlsMode.STRICT });
     this.denyAll = new AuthorizationPolicy(this, 'AllowNothing', { metadata: { name: 'allow-nothing' } });
     props.permissivePorts?.forEach((p, i) => {
@@ -83,6 +87,7 @@ export class ZeroTrustNamespace extends Construct {
 
   /** Allows calls from identities/namespaces to a workload; returns the policy. */
   public allow(options: ZeroTrustAllowOptions): AuthorizationPolicy {
+    checkArguments(this, 'ZeroTrustNamespace', 'allow', arguments);
     if (!options.fromPrincipals?.length && !options.fromNamespaces?.length) {
       fail(this, 'allow() needs fromPrincipals or fromNamespaces: an allow rule without a source would admit every caller.');
     }

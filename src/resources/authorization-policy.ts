@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { IstioResource, IstioResourceProps } from './istio-resource';
 import { PolicyTargetReference, renderTargeting } from './policy-target';
+import { checkArguments } from '../core/arguments';
 import { fail } from '../core/errors';
 import { WorkloadSelector } from '../core/workload-selector';
 
@@ -144,6 +145,7 @@ export class AuthorizationPolicy extends IstioResource {
 
   /** Appends a rule. */
   public addRule(rule: AuthorizationRule): AuthorizationRule {
+    checkArguments(this, 'AuthorizationPolicy', 'addRule', arguments);
     const prop = `rules[${this._rules.length}]`;
     const ports = (xs: number[] | undefined, p: string) => xs?.map((n, i) => {
       if (!Number.isInteger(n) || n < 1 || n > 65535) fail(this, `${p}[${i}] must be a port number, got ${n}.`);

@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { IstioResource, IstioResourceProps } from './istio-resource';
 import { renderTrafficPolicy, TrafficPolicy } from './traffic-policy';
+import { checkArguments } from '../core/arguments';
 import { fail, show } from '../core/errors';
 import { checkDns1123Label, checkHost, checkLabels } from '../core/names';
 import { WorkloadSelector } from '../core/workload-selector';
@@ -58,6 +59,7 @@ export class DestinationRule extends IstioResource {
 
   /** Adds a subset; names must be unique. */
   public addSubset(subset: Subset): Subset {
+    checkArguments(this, 'DestinationRule', 'addSubset', arguments);
     const prop = `subsets[${this._subsets.length}]`;
     checkDns1123Label(this, `${prop}.name`, subset.name);
     if (this._subsetNames.includes(subset.name)) {

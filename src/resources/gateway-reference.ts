@@ -1,5 +1,6 @@
 import { IConstruct } from 'constructs';
 import type { Gateway } from './gateway';
+import { checkArguments } from '../core/arguments';
 import { checkDns1123Label, checkDns1123Subdomain } from '../core/names';
 
 /**
@@ -14,11 +15,13 @@ export abstract class GatewayReference {
 
   /** A Gateway construct of this app. */
   public static fromGateway(gateway: Gateway): GatewayReference {
+    checkArguments(undefined, 'GatewayReference', 'fromGateway', arguments);
     return new ConstructGateway(gateway);
   }
 
   /** A Gateway not defined in this app, by name and namespace. */
   public static fromName(name: string, namespace?: string): GatewayReference {
+    checkArguments(undefined, 'GatewayReference', 'fromName', arguments);
     return new NamedGateway(namespace ? `${namespace}/${name}` : name, name, namespace);
   }
 

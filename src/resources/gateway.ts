@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { IstioResource, IstioResourceProps } from './istio-resource';
 import { IstioPort, PortProtocol, renderIstioPort } from './port';
+import { checkArguments } from '../core/arguments';
 import { fail, show } from '../core/errors';
 import { checkDns1123Label, checkHost, checkLabels } from '../core/names';
 
@@ -116,6 +117,7 @@ export class Gateway extends IstioResource {
 
   /** Adds a server. */
   public addServer(server: GatewayServer): GatewayServer {
+    checkArguments(this, 'Gateway', 'addServer', arguments);
     const prop = `servers[${this._servers.length}]`;
     const port = renderIstioPort(this, `${prop}.port`, server.port);
     if (server.hosts.length === 0) fail(this, `${prop}.hosts must name at least one host (or '*').`);

@@ -1,6 +1,7 @@
 import { ApiObject, ApiObjectMetadata, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { MeshAnalyzer } from '../analysis/mesh-analyzer';
+import { checkProps } from '../core/arguments';
 import { checkDns1123Label, checkDns1123Subdomain, checkLabels } from '../core/names';
 
 /** Props every Istio resource construct accepts. */
@@ -35,9 +36,11 @@ export abstract class IstioResource extends ApiObject {
         return this.resource!._renderSpec();
       },
     };
-    const metadata = props.metadata ?? {};
+    // Shape-checked right after super (it needs the construct's path); until then, read nothing from a non-object.
+    const metadata = (props !== null && typeof props === 'object' ? props.metadata : undefined) ?? {};
     super(scope, id, { apiVersion: kind.apiVersion, kind: kind.kind, metadata, spec: Lazy.any(spec) });
     spec.resource = this;
+    checkProps(this, kind.kind, props); // the construct class is named after its kind
     MeshAnalyzer.of(this); // every app with Istio objects is analyzed at synth
     if (metadata.name !== undefined) checkDns1123Subdomain(this, 'metadata.name', metadata.name);
     if (metadata.namespace !== undefined) checkDns1123Label(this, 'metadata.namespace', metadata.namespace);

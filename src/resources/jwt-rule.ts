@@ -1,5 +1,6 @@
 import { Duration } from 'cdk8s';
 import { IConstruct } from 'constructs';
+import { checkArguments } from '../core/arguments';
 import { istioDuration } from '../core/duration';
 import { fail, show } from '../core/errors';
 
@@ -7,16 +8,19 @@ import { fail, show } from '../core/errors';
 export class JwtLocation {
   /** A header, with an optional prefix to strip (e.g. `Bearer `). */
   public static header(name: string, prefix?: string): JwtLocation {
+    checkArguments(undefined, 'JwtLocation', 'header', arguments);
     return new JwtLocation('header', name, prefix);
   }
 
   /** A query parameter. */
   public static queryParameter(name: string): JwtLocation {
+    checkArguments(undefined, 'JwtLocation', 'queryParameter', arguments);
     return new JwtLocation('param', name);
   }
 
   /** A cookie. */
   public static cookie(name: string): JwtLocation {
+    checkArguments(undefined, 'JwtLocation', 'cookie', arguments);
     return new JwtLocation('cookie', name);
   }
 

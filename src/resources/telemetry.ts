@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { IstioResource, IstioResourceProps } from './istio-resource';
 import { PolicyTargetReference, renderTargeting } from './policy-target';
+import { checkArguments } from '../core/arguments';
 import { fail } from '../core/errors';
 import { checkPercent } from '../core/percent';
 import { WorkloadSelector } from '../core/workload-selector';
@@ -18,11 +19,20 @@ export enum WorkloadMode {
 /** A span tag value. */
 export class CustomTag {
   /** A constant. */
-  public static literal(value: string): CustomTag { return new CustomTag({ literal: { value } }); }
+  public static literal(value: string): CustomTag {
+    checkArguments(undefined, 'CustomTag', 'literal', arguments);
+    return new CustomTag({ literal: { value } });
+  }
   /** From an environment variable of the proxy. */
-  public static environment(name: string, defaultValue?: string): CustomTag { return new CustomTag({ environment: { name, defaultValue } }); }
+  public static environment(name: string, defaultValue?: string): CustomTag {
+    checkArguments(undefined, 'CustomTag', 'environment', arguments);
+    return new CustomTag({ environment: { name, defaultValue } });
+  }
   /** From a request header. */
-  public static header(name: string, defaultValue?: string): CustomTag { return new CustomTag({ header: { name, defaultValue } }); }
+  public static header(name: string, defaultValue?: string): CustomTag {
+    checkArguments(undefined, 'CustomTag', 'header', arguments);
+    return new CustomTag({ header: { name, defaultValue } });
+  }
   private constructor(/** @internal */ public readonly _spec: any) {}
 }
 

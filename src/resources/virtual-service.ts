@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import { GatewayReference } from './gateway-reference';
 import { IstioResource, IstioResourceProps } from './istio-resource';
 import { HttpRoute, renderHttpRoute, renderTcpRoute, renderTlsRoute, TcpRoute, TlsRoute } from './routing';
+import { checkArguments } from '../core/arguments';
 import { fail } from '../core/errors';
 import { checkHost } from '../core/names';
 
@@ -61,6 +62,7 @@ export class VirtualService extends IstioResource {
 
   /** Binds the rules to one more gateway; returns its rendered reference. */
   public addGateway(gateway: GatewayReference): string {
+    checkArguments(this, 'VirtualService', 'addGateway', arguments);
     const ref = gateway._render(this, `gateways[${this._gateways.length}]`);
     if (!this._gateways.includes(ref)) this._gateways.push(ref);
     return ref;
@@ -68,18 +70,21 @@ export class VirtualService extends IstioResource {
 
   /** Appends an HTTP rule (evaluated after the existing ones). */
   public addHttpRoute(route: HttpRoute): HttpRoute {
+    checkArguments(this, 'VirtualService', 'addHttpRoute', arguments);
     this._http.push(renderHttpRoute(this, `http[${this._http.length}]`, route));
     return route;
   }
 
   /** Appends a TLS rule. */
   public addTlsRoute(route: TlsRoute): TlsRoute {
+    checkArguments(this, 'VirtualService', 'addTlsRoute', arguments);
     this._tls.push(renderTlsRoute(this, `tls[${this._tls.length}]`, route));
     return route;
   }
 
   /** Appends a TCP rule. */
   public addTcpRoute(route: TcpRoute): TcpRoute {
+    checkArguments(this, 'VirtualService', 'addTcpRoute', arguments);
     this._tcp.push(renderTcpRoute(this, `tcp[${this._tcp.length}]`, route));
     return route;
   }

@@ -109,7 +109,7 @@ test('IST0112 a multi-port destination without a port', () => {
   service(c, 'reviews', { app: 'reviews' }, [{ name: 'http', port: 9080 }, { name: 'grpc', port: 9090 }]);
   pod(c, 'reviews', { app: 'reviews' });
   const vs = new VirtualService(c, 'vs', { hosts: [host] });
-  vs.addHttpRoute({ route: [{ destination: { host } }] });
+  vs.addHttpRoute({ match: [{ uri: StringMatch.prefix('/v1') }], route: [{ destination: { host } }] });
   expect(codes(c)).toEqual(['IST0112']);
   vs.addHttpRoute({ route: [{ destination: { host, port: 9080 } }] });
   expect(codes(c)).toEqual(['IST0112']); // still the first route
@@ -126,7 +126,7 @@ test('IST0101 Gateway / IST0127 AuthorizationPolicy / IST0101 Sidecar selectors 
   pod(c, 'reviews', { app: 'reviews' });
   new Gateway(c, 'gw', { selector: { istio: 'nothing' }, servers: [{ port: { number: 80, protocol: PortProtocol.HTTP, name: 'http' }, hosts: ['a.example.com'] }] });
   new AuthorizationPolicy(c, 'ap', { selector: WorkloadSelector.fromLabels({ app: 'ratings' }), action: AuthorizationAction.DENY, rules: [{}] });
-  new Sidecar(c, 'sc', { workloadSelector: WorkloadSelector.fromLabels({ app: 'ratings' }) });
+  new Sidecar(c, 'sc', { workloadSelector: WorkloadSelector.fromLabels({ app: 'ratings' }), egress: [{ hosts: ['./*'] }] });
   expect(codes(c).sort()).toEqual(['IST0101', 'IST0101', 'IST0127']);
   const ok = app();
   pod(ok, 'ratings', { app: 'ratings' });
@@ -203,7 +203,7 @@ test('CDK8SISTIO003 STRICT mTLS on a workload a LoadBalancer exposes; PERMISSIVE
 test('warnings print and do not fail; failOnWarnings makes them errors; enabled=false turns analysis off', () => {
   const c = app();
   service(c, 'a', { app: 'a' }, [{ name: 'web', port: 80 }]);
-  new Sidecar(c, 'sc', {});
+  new Sidecar(c, 'sc', { egress: [{ hosts: ['./*'] }] });
   const write = jest.spyOn(process.stderr, 'write').mockImplementation(() => true);
   expect(() => synth(c)).not.toThrow();
   expect(write).toHaveBeenCalledWith(expect.stringMatching(/^warning: IST0118 Service shop\/a/));

@@ -136,7 +136,7 @@ describe('IstioControlPlane — enrolment', () => {
 describe('IstioControlPlane — bad input', () => {
   test('unknown profile', () => {
     expect(() => new IstioControlPlane(cpChart(), 'istio', { profile: 'production' as IstioProfile }))
-      .toThrow(/IstioControlPlane 'cp\/istio': profile 'production' is not known; use one of 'default', 'minimal', 'demo', 'ambient'/);
+      .toThrow(/IstioControlPlane 'cp\/istio': props.profile must be one of IstioProfile.DEFAULT \('default'\), IstioProfile.MINIMAL \('minimal'\), IstioProfile.DEMO \('demo'\), IstioProfile.AMBIENT \('ambient'\), got the string 'production'/);
   });
 
   test('invalid revision name', () => {

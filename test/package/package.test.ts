@@ -14,13 +14,25 @@ function tmp(prefix: string): string {
 
 describe('npm package', () => {
   let tarball: string;
+  let validatorTarball: string;
   let files: string[];
+  const validatorPackage = `cdk8s-istio-validator-${process.platform}-${process.arch}`;
 
   beforeAll(() => {
     const destination = tmp('pack-');
     const out = JSON.parse(execFileSync('npm', ['pack', '--json', '--pack-destination', destination], { cwd: root, env: quiet, encoding: 'utf-8' }));
     tarball = path.join(destination, out[0].filename);
     files = out[0].files.map((f: any) => f.path);
+    // This machine's platform package, as a release publishes it (the build has compiled the binary).
+    const binary = path.join(root, '.validator', `${process.platform}-${process.arch}`, 'istio-validator');
+    validatorTarball = execFileSync('node', [path.join(root, 'scripts', 'pack-validator.js'), binary], { env: quiet, encoding: 'utf-8' }).trim();
+  });
+
+  test('declares a validator package per platform as optional, and ships the CRDs the validator reads', () => {
+    const manifest = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf-8'));
+    expect(manifest.optionalDependencies[validatorPackage]).toBe(manifest.version);
+    expect(files).toContain('crds/istio-1.30.3.json');
+    expect(files.filter(f => /^(go|\.validator)\//.test(f))).toEqual([]);
   });
 
   test('ships lib/, .jsii, API.md, README.md and LICENSE, and no examples or tests', () => {
@@ -34,9 +46,13 @@ describe('npm package', () => {
     fs.cpSync(path.join(root, 'examples', 'argocd', 'app'), app, { recursive: true });
     const pkg = JSON.parse(fs.readFileSync(path.join(app, 'package.json'), 'utf-8'));
     pkg.dependencies['cdk8s-istio'] = `file:${tarball}`;
+    // npm takes the optional platform package from the registry; here, from the tarball a release would publish.
+    pkg.overrides = { [validatorPackage]: `file:${validatorTarball}` };
     fs.writeFileSync(path.join(app, 'package.json'), JSON.stringify(pkg, null, 2));
     // The plugin's init and generate commands (examples/argocd/plugin.yaml); packages come from the local npm cache.
     execFileSync('sh', ['-c', 'npm install --no-audit --no-fund --prefer-offline 1>&2'], { cwd: app, env: quiet, stdio: ['ignore', 'ignore', 'pipe'] });
+    // Synthesis fails without a validator binary: a clean render proves the platform package was found.
+    expect(fs.existsSync(path.join(app, 'node_modules', validatorPackage, 'bin', 'istio-validator'))).toBe(true);
     const run = spawnSync('npx', ['--no-install', 'cdk8s-istio-render'], { cwd: app, env: quiet, encoding: 'utf-8' });
     expect(run.stderr).not.toMatch(/error/i);
     expect(run.status).toBe(0);
