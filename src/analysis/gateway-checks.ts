@@ -2,10 +2,13 @@ import { FindingSeverity } from './finding';
 import { IndexedObject, MeshIndex, Report } from './mesh-index';
 
 const { ERROR, WARNING } = FindingSeverity;
+const TLS_VERSIONS = ['TLSV1_0', 'TLSV1_1', 'TLSV1_2', 'TLSV1_3'];
 
 /**
  * IST0101 (Gateway selector matches no pod), IST0145 (two Gateways on the same
- * workload and port with overlapping hosts), IST0138 (one certificate on several Gateways).
+ * workload and port with overlapping hosts), IST0138 (one certificate on several Gateways),
+ * CDK8SISTIO013 (a server's minimum TLS version above its maximum: Istio accepts it,
+ * and no client can complete a handshake).
  * @internal
  */
 export function checkGateways(index: MeshIndex, report: Report): void {
@@ -27,6 +30,11 @@ export function checkGateways(index: MeshIndex, report: Report): void {
           report(gw, 'IST0145', ERROR, `port ${server.port?.number} host '${host}' is also served by Gateway ${other.namespace}/${other.json.metadata.name} on the same workload; only one wins. Keep one server per host and port.`);
         }
         byWorkloadPortHost.set(key, gw);
+      }
+      const min = TLS_VERSIONS.indexOf(server.tls?.minProtocolVersion);
+      const max = TLS_VERSIONS.indexOf(server.tls?.maxProtocolVersion);
+      if (min >= 0 && max >= 0 && min > max) {
+        report(gw, 'CDK8SISTIO013', ERROR, `port ${server.port?.number}: tls.minProtocolVersion ${server.tls.minProtocolVersion} is above tls.maxProtocolVersion ${server.tls.maxProtocolVersion}, so no TLS handshake can succeed. Lower the minimum or raise the maximum.`);
       }
       const credential = server.tls?.credentialName;
       if (credential) {

@@ -1,10 +1,13 @@
 import { ApiObject, App, Chart } from 'cdk8s';
 import { Construct, IConstruct, IValidation } from 'constructs';
+import { checkEnvoyFilters } from './envoy-filter-checks';
 import { Finding, FindingSeverity } from './finding';
 import { checkGateways } from './gateway-checks';
 import { checkIdentities } from './identity-checks';
 import { isValidatedKind, SCHEMA_PREFIX, TARGET_ISTIO_VERSION, validateWithIstio, VALIDATION_SWITCH_ENV } from './istio-validator';
+import { checkKubernetesObjects } from './kubernetes-checks';
 import { IndexedObject, MeshIndex, Report } from './mesh-index';
+import { checkPolicies } from './policy-checks';
 import { checkVirtualServices } from './routing-checks';
 import { checkSecurity } from './security-checks';
 import { checkServicesAndNamespaces } from './service-checks';
@@ -14,6 +17,8 @@ import { checkArguments } from '../core/arguments';
 export const SUPPRESS_ANNOTATION = 'galley.istio.io/analyze-suppress';
 
 const INSTANCE = Symbol.for('cdk8s-istio.MeshAnalyzer');
+/** What an IstioControlPlane exposes for the provider checks (read by name: analysis does not import install). */
+const CONTROL_PLANE_PROVIDERS = 'extensionProviderNames';
 
 /**
  * Synth-time mesh analysis: reproduces the offline parts of `istioctl analyze`
@@ -73,7 +78,10 @@ export class MeshAnalyzer implements IValidation {
   /** Runs every check and returns the findings (suppressions applied). */
   public analyze(): Finding[] {
     const objects: IndexedObject[] = [];
+    let providers: Set<string> | undefined;
     for (const c of this.root.node.findAll()) {
+      const declared = (c as any)[CONTROL_PLANE_PROVIDERS];
+      if (Array.isArray(declared)) providers = new Set([...providers ?? [], ...declared]);
       if (!(c instanceof ApiObject)) continue;
       const json = c.toJson();
       if (this.synthesizing) this.serve(c, json);
@@ -102,6 +110,9 @@ export class MeshAnalyzer implements IValidation {
     checkGateways(index, report);
     checkServicesAndNamespaces(index, report);
     checkSecurity(index, report);
+    checkPolicies(index, report, { providers });
+    checkKubernetesObjects(index, record);
+    checkEnvoyFilters(index, report);
     return findings;
   }
 

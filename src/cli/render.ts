@@ -33,7 +33,7 @@ function appCommand(dir: string, argv: string[]): string {
 function manifestFiles(outdir: string): string[] {
   const found: string[] = [];
   const walk = (d: string) => {
-    for (const entry of fs.readdirSync(d, { withFileTypes: true }).sort((a, b) => a.name.localeCompare(b.name))) {
+    for (const entry of fs.readdirSync(d, { withFileTypes: true }).sort(byName)) {
       const p = path.join(d, entry.name);
       if (entry.isDirectory()) walk(p);
       else if (/\.ya?ml$/.test(entry.name)) found.push(p);
@@ -80,4 +80,9 @@ if (require.main === module) {
     process.stderr.write(`cdk8s-istio-render: ${e instanceof RenderError ? e.message : (e as Error).stack}\n`);
     process.exit(1);
   }
+}
+
+/** Code-unit order, the same in every locale (localeCompare is not). */
+function byName(a: fs.Dirent, b: fs.Dirent): number {
+  return a.name < b.name ? -1 : a.name > b.name ? 1 : 0;
 }

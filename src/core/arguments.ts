@@ -158,6 +158,11 @@ function mismatch(value: unknown, ref: TypeRef, where: string): [string, string]
     return values.length === 0 || values.includes(value) ? undefined : wrong();
   }
   if (value === null || (typeof value !== 'object' && typeof value !== 'function')) return wrong();
+  if (info?.kind === 'interface') {
+    // A behavioral interface (IConstruct): what it promises must be there.
+    const missing = structProperties(fqn).find(p => !p.optional && !((p.name in (value as any))));
+    return missing ? [where, `must be ${showType(ref)}, got ${showValue(value)} (it has no '${missing.name}')`] : undefined;
+  }
   if (info?.kind === 'class' || !info) {
     const cls = runtimeOf(fqn);
     // Interfaces of other packages (IConstruct, IPodSelector) and types we cannot load pass as objects.
@@ -215,9 +220,13 @@ function checkParameters(owner: string, callable: Callable | undefined, args: Ar
     const values = p.variadic ? Array.from(args).slice(i) : [args[i]];
     for (const [j, v] of values.entries()) {
       const where = p.variadic ? `${p.name}[${j}]` : p.name;
-      if (v === undefined || v === null) {
+      if (v === undefined) {
         if (p.optional || p.variadic) continue;
         return [where, `is required (${showType(p.type)}), got ${showValue(v)}`];
+      }
+      if (v === null) {
+        // jsii languages pass "nothing" as undefined; only JavaScript can pass null.
+        return [where, p.optional ? `must be ${showType(p.type)} or left out, got null` : `is required (${showType(p.type)}), got null`];
       }
       const m = mismatch(v, p.type, where);
       if (m) return m;

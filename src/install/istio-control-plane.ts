@@ -105,6 +105,8 @@ export class IstioControlPlane extends Construct {
     return x !== null && typeof x === 'object' && MARKER in x;
   }
 
+  /** Names of the extension providers its mesh config declares (CUSTOM authorization, tracing, access logs). */
+  public readonly extensionProviderNames: string[];
   /** Istio version. */
   public readonly version: string;
   /** Revision, if any. */
@@ -133,6 +135,7 @@ export class IstioControlPlane extends Construct {
     this.version = props.version ?? DEFAULT_VERSION;
     if (!/^\d+\.\d+\.\d+$/.test(this.version)) fail(this, `version must be an Istio release like '1.30.3', got ${show(this.version)}.`);
     this.profile = props.profile ?? IstioProfile.DEFAULT;
+    this.extensionProviderNames = (props.meshConfig?.extensionProviders ?? []).map(p => p.name);
     if (props.revision !== undefined) {
       checkDns1123Label(this, 'revision', props.revision);
       if (props.revision === 'default') fail(this, 'revision \'default\' is reserved for the unrevisioned control plane; leave revision unset, or name it after the version, e.g. \'1-30-3\'.');

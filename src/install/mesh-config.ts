@@ -119,6 +119,9 @@ export function renderMeshConfig(scope: IConstruct, options: MeshConfigOptions =
   if (options.accessLogFormat !== undefined && options.accessLogFile === undefined) {
     fail(scope, 'meshConfig.accessLogFormat is set but accessLogFile is not, so no access log is written; set accessLogFile (e.g. \'/dev/stdout\').');
   }
+  if (options.accessLogEncoding !== undefined && options.accessLogFile === undefined) {
+    fail(scope, 'meshConfig.accessLogEncoding is set but accessLogFile is not, so no access log is written; set accessLogFile (e.g. \'/dev/stdout\').');
+  }
   if (options.tracingSamplingPercent !== undefined) checkPercent(scope, 'meshConfig.tracingSamplingPercent', options.tracingSamplingPercent);
   const mesh: any = {
     enableAutoMtls: options.enableAutoMtls,

@@ -177,7 +177,12 @@ export class CanaryRelease extends Construct {
       checkDns1123Label(this, 'stickyCookie', props.stickyCookie);
       const cookieMatch: HttpMatch = { headers: { cookie: StringMatch.regex(`^(.*?;\\s*)?(${props.stickyCookie}=true)(;.*)?$`) } };
       routes.push({ name: 'canary-sticky', match: [cookieMatch], route: [{ destination: dest(this.canarySubset) }], ...common });
-      const maxAge = Math.round((props.stickyDuration ?? Duration.hours(24)).toSeconds({ integral: false }));
+      const seconds = (props.stickyDuration ?? Duration.hours(24)).toSeconds({ integral: false });
+      if (!Number.isInteger(seconds) || seconds < 1) {
+        // Max-Age counts whole seconds: a fraction would be rounded, and 0 deletes the cookie at once.
+        fail(this, `stickyDuration must be a whole number of seconds of at least 1, got ${seconds}s; a cookie's Max-Age counts whole seconds. Use Duration.seconds(n) with n >= 1.`);
+      }
+      const maxAge = seconds;
       canaryDestination = { ...canaryDestination, headers: { response: { add: { 'set-cookie': `${props.stickyCookie}=true; Max-Age=${maxAge}; Path=/` } } } };
     }
     routes.push({

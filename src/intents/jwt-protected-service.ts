@@ -2,6 +2,7 @@ import { Construct } from 'constructs';
 import { SUPPRESS_ANNOTATION } from '../analysis/mesh-analyzer';
 import { checkProps } from '../core/arguments';
 import { fail, show } from '../core/errors';
+import { pathProblem } from '../core/http-path';
 import { WorkloadSelector } from '../core/workload-selector';
 import { AuthorizationPolicy, AuthorizationRule } from '../resources/authorization-policy';
 import { JwtRule } from '../resources/jwt-rule';
@@ -59,7 +60,11 @@ export class JwtProtectedService extends Construct {
       fail(this, 'requiredClaims and publicPaths need enforcement, but allowRequestsWithoutToken is true. Remove one of them.');
     }
     props.publicPaths?.forEach((p, i) => {
-      if (!p.startsWith('/') && !p.startsWith('*')) fail(this, `publicPaths[${i}] must be a path starting with '/', got ${show(p)}.`);
+      if (p === '*' || p === '/*') {
+        fail(this, `publicPaths[${i}] is ${show(p)}, which makes every path public: no request would need a token. Name the public paths (e.g. '/healthz'), or set allowRequestsWithoutToken: true if that is what you mean.`);
+      }
+      const problem = pathProblem(p);
+      if (problem) fail(this, `publicPaths[${i}] is ${show(p)}: ${problem}`);
     });
     const base = props.name ?? this.node.id.toLowerCase();
     this.requestAuthentication = new RequestAuthentication(this, 'RequestAuthentication', {

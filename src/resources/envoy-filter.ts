@@ -80,22 +80,13 @@ export class EnvoyFilter extends IstioResource {
   constructor(scope: Construct, id: string, props: EnvoyFilterProps) {
     super(scope, id, { apiVersion: 'networking.istio.io/v1alpha3', kind: 'EnvoyFilter' }, props);
     if (props.configPatches.length === 0) fail(this, 'configPatches must list at least one patch.');
-    const relative = [
-      EnvoyPatchOperation.INSERT_BEFORE, EnvoyPatchOperation.INSERT_AFTER, EnvoyPatchOperation.INSERT_FIRST, EnvoyPatchOperation.REPLACE,
-    ];
     props.configPatches.forEach((p, i) => {
       if (p.operation !== EnvoyPatchOperation.REMOVE && p.value === undefined) {
         fail(this, `configPatches[${i}] with operation ${p.operation} needs a value.`);
       }
-      if (relative.includes(p.operation) && props.priority === undefined) {
-        // IST0151: relative patch order is undefined across EnvoyFilters without a priority.
-        fail(this, `configPatches[${i}] uses ${p.operation}, whose result depends on other EnvoyFilters; set priority (IST0151).`);
-      }
-      const filterTarget = p.applyTo === EnvoyPatchTarget.HTTP_FILTER || p.applyTo === EnvoyPatchTarget.NETWORK_FILTER;
-      if (p.operation === EnvoyPatchOperation.REPLACE && !filterTarget) {
-        fail(this, `configPatches[${i}]: REPLACE only works on HTTP_FILTER or NETWORK_FILTER (IST0154), not ${p.applyTo}.`);
-      }
     });
+    // Operation/target mistakes and relative operations without priority are the
+    // mesh analysis' IST0151-IST0154, with istioctl's semantics (IST0151 suppressible).
     this._spec = {
       workloadSelector: props.workloadSelector && { labels: props.workloadSelector._render(this, 'workloadSelector') },
       configPatches: props.configPatches.map(p => ({ applyTo: p.applyTo, match: p.match, patch: { operation: p.operation, value: p.value } })),

@@ -2,6 +2,7 @@ import { ApiObject, ApiObjectMetadata, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
 import { MeshAnalyzer } from '../analysis/mesh-analyzer';
 import { checkProps } from '../core/arguments';
+import { describe } from '../core/errors';
 import { checkDns1123Label, checkDns1123Subdomain, checkLabels } from '../core/names';
 
 /** Props every Istio resource construct accepts. */
@@ -52,6 +53,31 @@ export abstract class IstioResource extends ApiObject {
    */
   public get namespace(): string | undefined {
     return this.metadata.namespace;
+  }
+
+  /** The object's JSON; a JSON patch that cannot apply fails naming this construct and the patch. */
+  public toJson(): any {
+    try {
+      return super.toJson();
+    } catch (e: any) {
+      const patches: any[] = (this as any).patches ?? [];
+      if (patches.length === 0 || !this.rendersWithoutPatches(patches)) throw e;
+      const ops = patches.map(p => `${p.operation?.op} ${p.operation?.path}`).join(', ');
+      throw new Error(`${describe(this)}: its JSON patches (${ops}) could not be applied; check each path against the object as synthesized without them. Cause: ${e.message}`);
+    }
+  }
+
+  /** On the error path only: whether the object renders once its patches are set aside. */
+  private rendersWithoutPatches(patches: any[]): boolean {
+    const kept = patches.splice(0);
+    try {
+      super.toJson();
+      return true;
+    } catch {
+      return false;
+    } finally {
+      patches.push(...kept);
+    }
   }
 
   /** Renders the `spec`. Runs at synth time; must not throw for user input (validate eagerly). @internal */

@@ -65,7 +65,7 @@ export interface SidecarProps extends IstioResourceProps {
 export class Sidecar extends IstioResource {
   private readonly _spec: any;
 
-  constructor(scope: Construct, id: string, props: SidecarProps) {
+  constructor(scope: Construct, id: string, props: SidecarProps = {}) {
     super(scope, id, { apiVersion: 'networking.istio.io/v1', kind: 'Sidecar' }, props);
     const seenHosts = new Set<string>();
     this._spec = {

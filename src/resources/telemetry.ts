@@ -111,7 +111,7 @@ export interface TelemetryProps extends IstioResourceProps {
 export class Telemetry extends IstioResource {
   private readonly _spec: any;
 
-  constructor(scope: Construct, id: string, props: TelemetryProps) {
+  constructor(scope: Construct, id: string, props: TelemetryProps = {}) {
     super(scope, id, { apiVersion: 'telemetry.istio.io/v1', kind: 'Telemetry' }, props);
     if (!props.tracing?.length && !props.metrics?.length && !props.accessLogging?.length) {
       fail(this, 'has no tracing, metrics or accessLogging settings, so it would do nothing. Add at least one.');

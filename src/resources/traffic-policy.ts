@@ -74,6 +74,11 @@ export class ConsistentHash {
       fail(scope, `${prop} sets both ringHashMinimumRingSize and maglevTableSize; choose one hash algorithm.`);
     }
     const cookie = this.key.httpCookie;
+    const ttlSeconds = cookie?.ttl?.toSeconds({ integral: false });
+    if (ttlSeconds !== undefined && ttlSeconds > 0 && ttlSeconds < 1) {
+      // Envoy sets the generated cookie's Max-Age in whole seconds: below 1s it becomes a session cookie.
+      fail(scope, `${prop}.httpCookie.ttl is ${ttlSeconds * 1000}ms; Envoy truncates it to whole seconds, making a session cookie. Use at least Duration.seconds(1).`);
+    }
     return {
       ...this.key,
       httpCookie: cookie && { name: cookie.name, path: cookie.path, ttl: istioDuration(scope, `${prop}.httpCookie.ttl`, cookie.ttl) },

@@ -54,7 +54,7 @@ export interface WorkloadEntryProps extends IstioResourceProps, WorkloadEntrySpe
 export class WorkloadEntry extends IstioResource {
   private readonly _spec: any;
 
-  constructor(scope: Construct, id: string, props: WorkloadEntryProps) {
+  constructor(scope: Construct, id: string, props: WorkloadEntryProps = {}) {
     super(scope, id, { apiVersion: 'networking.istio.io/v1', kind: 'WorkloadEntry' }, props);
     this._spec = renderWorkloadEntrySpec(this, 'spec', props);
   }

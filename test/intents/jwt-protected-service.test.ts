@@ -48,6 +48,20 @@ describe('JwtProtectedService', () => {
   });
 
   test('rejects a public path that is not a path', () => {
-    expect(() => new JwtProtectedService(chart(), 'j', { selector, issuers: [issuer], publicPaths: ['healthz'] })).toThrow(/publicPaths\[0\] must be a path starting with '\/'/);
+    expect(() => new JwtProtectedService(chart(), 'j', { selector, issuers: [issuer], publicPaths: ['healthz'] }))
+      .toThrow(/JwtProtectedService 'test\/j': publicPaths\[0\] is 'healthz': paths must start with '\/'/);
+  });
+
+  test('rejects public paths that make everything public', () => {
+    for (const p of ['/*', '*']) {
+      expect(() => new JwtProtectedService(chart(), 'j', { selector, issuers: [issuer], publicPaths: ['/healthz', p] }))
+        .toThrow(/publicPaths\[1\] is '\/?\*', which makes every path public: no request would need a token/);
+    }
+  });
+
+  test('rejects a public path with \'*\' in the middle, accepts prefixes, suffixes and templates', () => {
+    expect(() => new JwtProtectedService(chart(), 'j', { selector, issuers: [issuer], publicPaths: ['/api/*/health'] }))
+      .toThrow(/publicPaths\[0\] is '\/api\/\*\/health': '\*' only works as a whole prefix/);
+    expect(() => new JwtProtectedService(chart(), 'j', { selector, issuers: [issuer], publicPaths: ['/public/*', '*.css', '/api/{*}/health', '/docs/{**}'] })).not.toThrow();
   });
 });

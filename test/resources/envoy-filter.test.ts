@@ -1,4 +1,4 @@
-import { EnvoyFilter, EnvoyPatchOperation, EnvoyPatchTarget, WorkloadSelector } from '../../src';
+import { EnvoyFilter, EnvoyPatchOperation, EnvoyPatchTarget, MeshAnalyzer, WorkloadSelector } from '../../src';
 import { chart, only, synth } from '../support/synth';
 
 describe('EnvoyFilter', () => {
@@ -21,13 +21,22 @@ describe('EnvoyFilter', () => {
     expect(out).toMatchSnapshot();
   });
 
-  test('rejects a relative patch without priority (IST0151)', () => {
-    expect(() => new EnvoyFilter(chart(), 'ef', { configPatches: [{ applyTo: EnvoyPatchTarget.HTTP_FILTER, operation: EnvoyPatchOperation.INSERT_FIRST, value: {} }] }))
-      .toThrow(/EnvoyFilter 'test\/ef': configPatches\[0\] uses INSERT_FIRST, whose result depends on other EnvoyFilters; set priority \(IST0151\)/);
-  });
-
-  test('rejects REPLACE outside filters (IST0154)', () => {
-    expect(() => new EnvoyFilter(chart(), 'ef', { priority: 1, configPatches: [{ applyTo: EnvoyPatchTarget.CLUSTER, operation: EnvoyPatchOperation.REPLACE, value: {} }] })).toThrow(/REPLACE only works on HTTP_FILTER or NETWORK_FILTER \(IST0154\)/);
+  test('a relative patch without priority is IST0151 (a suppressible warning, istioctl\'s semantics); REPLACE outside filters is IST0154', () => {
+    const c = chart();
+    const patch = (operation: EnvoyPatchOperation, applyTo = EnvoyPatchTarget.HTTP_FILTER) => [{ applyTo, operation, value: { name: 'x' } }];
+    new EnvoyFilter(c, 'first', { configPatches: patch(EnvoyPatchOperation.INSERT_FIRST) }); // absolute: no warning
+    new EnvoyFilter(c, 'before', { configPatches: patch(EnvoyPatchOperation.INSERT_BEFORE) });
+    new EnvoyFilter(c, 'remove', { configPatches: [{ applyTo: EnvoyPatchTarget.HTTP_FILTER, operation: EnvoyPatchOperation.REMOVE }] });
+    new EnvoyFilter(c, 'ordered', { priority: 10, configPatches: patch(EnvoyPatchOperation.INSERT_AFTER) });
+    new EnvoyFilter(c, 'cluster', { priority: 1, configPatches: patch(EnvoyPatchOperation.REPLACE, EnvoyPatchTarget.CLUSTER) });
+    new EnvoyFilter(c, 'vhost', { priority: 1, configPatches: patch(EnvoyPatchOperation.REPLACE, EnvoyPatchTarget.VIRTUAL_HOST) });
+    const found = MeshAnalyzer.of(c).analyze().filter(f => f.code.startsWith('IST015')).map(f => `${f.code} ${f.path}`);
+    expect(found).toEqual(['IST0151 test/before', 'IST0151 test/remove', 'IST0154 test/cluster']);
+    const suppressed = chart();
+    new EnvoyFilter(suppressed, 'before', {
+      metadata: { annotations: { 'galley.istio.io/analyze-suppress': 'IST0151' } }, configPatches: patch(EnvoyPatchOperation.INSERT_BEFORE),
+    });
+    expect(MeshAnalyzer.of(suppressed).analyze().filter(f => f.code === 'IST0151')).toEqual([]);
   });
 
   test('rejects MERGE without a value', () => {
