@@ -1,7 +1,7 @@
 import { ApiObject, Chart, Duration, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import {
-  ControlPlaneDelivery, EgressGateway, ExtensionProvider, IngressGateway, IstioControlPlane, IstioProfile, OutboundTrafficMode, RevisionTag,
+  AccessLogEncoding, ControlPlaneDelivery, EgressGateway, ExtensionProvider, IngressGateway, IstioControlPlane, IstioProfile, OutboundTrafficMode, RevisionTag,
 } from '../../src';
 import { gitOpsSchemaErrors } from '../support/gitops-schemas';
 import { ofKind, synth } from '../support/synth';
@@ -134,6 +134,12 @@ describe('IstioControlPlane — enrolment', () => {
 });
 
 describe('IstioControlPlane — bad input', () => {
+  test('an access-log encoding without a file writes no log', () => {
+    expect(() => new IstioControlPlane(cpChart(), 'istio', { meshConfig: { accessLogEncoding: AccessLogEncoding.JSON } }))
+      .toThrow(/meshConfig.accessLogEncoding is set but accessLogFile is not, so no access log is written/);
+    expect(() => new IstioControlPlane(cpChart(), 'istio', { meshConfig: { accessLogEncoding: AccessLogEncoding.JSON, accessLogFile: '/dev/stdout' } })).not.toThrow();
+  });
+
   test('unknown profile', () => {
     expect(() => new IstioControlPlane(cpChart(), 'istio', { profile: 'production' as IstioProfile }))
       .toThrow(/IstioControlPlane 'cp\/istio': props.profile must be one of IstioProfile.DEFAULT \('default'\), IstioProfile.MINIMAL \('minimal'\), IstioProfile.DEMO \('demo'\), IstioProfile.AMBIENT \('ambient'\), got the string 'production'/);

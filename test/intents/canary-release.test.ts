@@ -107,6 +107,12 @@ describe('CanaryRelease', () => {
     test('mirror percentage out of range', () => {
       expect(() => setup({ mirrorPercentage: 101 })).toThrow(/mirrorPercentage must be a percentage between 0 and 100, got 101/);
     });
+
+    test('a sticky cookie shorter than a second (Max-Age would round to 0 and delete it)', () => {
+      expect(() => setup({ stickyCookie: 'canary', stickyDuration: Duration.millis(400) }))
+        .toThrow(/stickyDuration must be a whole number of seconds of at least 1, got 0.4s; a cookie's Max-Age counts whole seconds/);
+      expect(() => setup({ stickyCookie: 'canary', stickyDuration: Duration.seconds(1) })).not.toThrow();
+    });
     test('no service and no host', () => {
       expect(() => new CanaryRelease(chart(), 'x', { stable: { labels: { v: '1' } }, canary: { labels: { v: '2' } } })).toThrow(/needs the service to act on/);
     });

@@ -94,6 +94,20 @@ describe('cdk8s-istio-render', () => {
     expect(parseAllDocuments(r.stdout).map(d => d.toJS().metadata.name)).toEqual(['shop', 'crd', 'cm1', 'cm2']);
   });
 
+  test('reads the app\'s files in code-unit order, whatever the locale', () => {
+    const dir = tmp('render-');
+    // File names that a locale-aware sort orders differently ('a' before 'B' in en-US; 'B' first by code unit).
+    fs.writeFileSync(path.join(dir, 'main.js'), "const fs = require('fs'); const path = require('path'); const out = process.env.CDK8S_OUTDIR;"
+      + " for (const n of ['b', 'a', 'B']) fs.writeFileSync(path.join(out, n + '.yaml'), 'apiVersion: v1\\nkind: ConfigMap\\nmetadata:\\n  name: ' + n.toLowerCase() + (n === 'B' ? '-upper' : '') + '\\n');");
+    const names = (lang: string) => {
+      const r = spawnSync('node', [render, '--app', 'node main.js'], { cwd: dir, env: { ...quiet, LANG: lang, LC_ALL: lang }, encoding: 'utf-8' });
+      expect(r.status).toBe(0);
+      return parseAllDocuments(r.stdout).map(d => d.toJS().metadata.name);
+    };
+    expect(names('en_US.UTF-8')).toEqual(['b-upper', 'a', 'b']);
+    expect(names('C')).toEqual(['b-upper', 'a', 'b']);
+  });
+
   test('fails with a message when the app produces no objects', () => {
     const r = run(['--app', `node -e "const { App } = require('${path.join(root, 'node_modules', 'cdk8s')}'); new App().synth()"`]);
     expect(r.status).toBe(1);

@@ -93,4 +93,9 @@ describe('DestinationRule', () => {
       expect(() => new DestinationRule(chart(), 'dr', { host, trafficPolicy: { connectionPool: { tcp: { maxConnections: -1 } } } })).toThrow(/tcp.maxConnections must be a non-negative integer/);
     });
   });
+  test('rejects a hash cookie ttl under a second (Envoy would make it a session cookie)', () => {
+    const c = chart();
+    expect(() => new DestinationRule(c, 'a', { host: 'a', trafficPolicy: { loadBalancer: { consistentHash: ConsistentHash.httpCookie('user', { ttl: Duration.millis(500) }) } } }))
+      .toThrow(/trafficPolicy.loadBalancer.consistentHash.httpCookie.ttl is 500ms; Envoy truncates it to whole seconds/);
+  });
 });
