@@ -1,7 +1,8 @@
 import { ApiObject, Chart, Duration, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import {
-  AccessLogEncoding, ControlPlaneDelivery, EgressGateway, ExtensionProvider, IngressGateway, IstioControlPlane, IstioProfile, OutboundTrafficMode, RevisionTag,
+  AccessLogEncoding, ControlPlaneDelivery, EgressGateway, ExtensionProvider, IngressGateway, IstioControlPlane, IstioProfile, OutboundTrafficMode,
+  RevisionTag,
 } from '../../src';
 import { gitOpsSchemaErrors } from '../support/gitops-schemas';
 import { ofKind, synth } from '../support/synth';
