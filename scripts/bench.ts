@@ -10,6 +10,8 @@
  * does and only the objects this library renders as plain ApiObjects: ours over it is
  * the cost of this library alone.
  * Every measurement runs in its own child process so peak RSS is per run.
+ * Istio's validation at synth is measured by a third variant of ours with it off
+ * ("ours, validation off"), and the validator's start-up by running it alone.
  *
  *   BENCH_SIZES=100,1000 BENCH_RUNS=3 npm run bench
  * Writes dist/bench/results.json.
@@ -21,6 +23,7 @@ import * as path from 'path';
 import { ApiObject, App, Chart, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { CanaryRelease, IngressGateway, JwtProtectedService, MeshAnalyzer, MeshIngress, StringMatch, WorkloadSelector, ZeroTrustNamespace } from '../src';
+import { crdFile, findValidatorBinary } from '../src/analysis/istio-validator';
 
 const root = path.resolve(__dirname, '..');
 const PER_NAMESPACE = 50;
@@ -83,13 +86,18 @@ function maxRssMb(): number {
 function worker(mode: string, services: number, objectsFile: string): void {
   const outdir = fs.mkdtempSync(path.join(os.tmpdir(), `bench-${mode}-`));
   let result: any;
-  if (mode === 'ours') {
+  if (mode === 'ours' || mode === 'ours-off') {
+    if (mode === 'ours-off') process.env.CDK8S_ISTIO_VALIDATION = 'off';
     const start = process.hrtime.bigint();
     const app = new App({ outdir });
     buildMesh(app, services);
     app.synth();
     const ms = Number(process.hrtime.bigint() - start) / 1e6;
     const peakRssMb = maxRssMb(); // before the untimed work below
+    if (mode === 'ours-off') {
+      process.stdout.write(JSON.stringify({ ms, peakRssMb, outdir }));
+      return;
+    }
     // Not timed: the objects for the baseline (without re-analyzing per chart), and the
     // analysis alone (for the istioctl comparison).
     const analyzer = MeshAnalyzer.of(app);
@@ -155,6 +163,22 @@ function istioctlAnalyzeMs(outdir: string): number | undefined {
 
 const round2 = (x: number) => Math.round(x * 100) / 100;
 
+/** The validator alone: Go start-up (no object), and start-up with the CRD schemas of every kind the bench emits. */
+function validatorStartupMs(runs: number): { emptyMs: number; everyKindMs: number } {
+  const binary = findValidatorBinary();
+  if (!binary) throw new Error('the bench measures Istio\'s validation: build it first (bash scripts/validator.sh)');
+  const kinds = [['networking.istio.io/v1', 'VirtualService'], ['networking.istio.io/v1', 'DestinationRule'], ['networking.istio.io/v1', 'Gateway'],
+    ['security.istio.io/v1', 'AuthorizationPolicy'], ['security.istio.io/v1', 'RequestAuthentication'], ['security.istio.io/v1', 'PeerAuthentication']];
+  const one = JSON.stringify(kinds.map(([apiVersion, kind]) => ({ apiVersion, kind, metadata: { name: 'x', namespace: 'bench' }, spec: {} })));
+  const time = (input: string) => median(Array.from({ length: Math.max(runs, 5) }, () => {
+    const start = process.hrtime.bigint();
+    const r = spawnSync(binary, ['validate', '--crds', crdFile()], { input, encoding: 'utf-8' });
+    if (r.status !== 0) throw new Error(`validator failed: ${r.stderr}`);
+    return Number(process.hrtime.bigint() - start) / 1e6;
+  }));
+  return { emptyMs: Math.round(time('[]')), everyKindMs: Math.round(time(one)) };
+}
+
 function main(): void {
   const sizes = (process.env.BENCH_SIZES ?? '100,1000,5000').split(',').map(Number);
   const runs = Number(process.env.BENCH_RUNS ?? 3);
@@ -165,8 +189,10 @@ function main(): void {
     const ours: any[] = [];
     const base: any[] = [];
     const plus: any[] = [];
+    const off: any[] = [];
     for (let i = 0; i < runs; i++) {
       ours.push(run('ours', services, objectsFile)); // interleaved, so machine noise hits every side alike
+      off.push(run('ours-off', services, objectsFile));
       base.push(run('baseline', services, objectsFile));
       plus.push(run('plus', services, objectsFile));
     }
@@ -184,12 +210,16 @@ function main(): void {
       analysisMs: Math.round(median(ours.map(r => r.analysisMs))),
       plusBaselineMs: Math.round(median(plus.map(r => r.ms))),
       ratioOverPlusBaseline: 0,
+      validationOffMs: Math.round(median(off.map(r => r.ms))),
+      validationAddedPercent: 0,
     };
+    row.validationAddedPercent = Math.round(((row.oursMs - row.validationOffMs) / row.validationOffMs) * 1000) / 10;
     row.ratio = round2(row.oursMs / row.baselineMs);
     row.ratioOverPlusBaseline = round2(row.oursMs / row.plusBaselineMs);
     results.push(row);
     console.log(`N=${services}: ${row.objects} objects, ours ${row.oursMs} ms, baseline ${row.baselineMs} ms (ratio ${row.ratio}), `
-      + `cdk8s-plus baseline ${row.plusBaselineMs} ms (ratio ${row.ratioOverPlusBaseline}), peak RSS ${row.peakRssMb} MB, analysis ${row.analysisMs} ms`);
+      + `cdk8s-plus baseline ${row.plusBaselineMs} ms (ratio ${row.ratioOverPlusBaseline}), peak RSS ${row.peakRssMb} MB, analysis ${row.analysisMs} ms, `
+      + `Istio's validation off ${row.validationOffMs} ms (validation adds ${row.validationAddedPercent}%)`);
     if (services === 1000) {
       const istioctlMs = istioctlAnalyzeMs(ours[0].outdir);
       if (istioctlMs !== undefined) {
@@ -198,8 +228,10 @@ function main(): void {
         console.log(`N=1000: mesh analysis ${row.analysisMs} ms vs istioctl analyze --use-kube=false ${Math.round(istioctlMs)} ms`);
       }
     }
-    for (const r of [...ours, ...base, ...plus]) fs.rmSync(r.outdir, { recursive: true, force: true });
+    for (const r of [...ours, ...off, ...base, ...plus]) fs.rmSync(r.outdir, { recursive: true, force: true });
   }
+  const validatorStartup = validatorStartupMs(runs);
+  console.log(`validator start-up: ${validatorStartup.emptyMs} ms with no object, ${validatorStartup.everyKindMs} ms with one object of each kind the bench emits`);
   const at = (n: number) => results.find(r => r.services === n);
   const growth = (key: string) => at(5000) && at(1000) ? round2(at(5000)[key] / at(1000)[key]) : undefined;
   const growth5kOver1k = growth('oursMs');
@@ -211,12 +243,15 @@ function main(): void {
     baselineGrowth5kOver1k: growth('baselineMs'),
     plusBaselineGrowth5kOver1k: growth('plusBaselineMs'),
     analysisVsIstioctl,
+    validatorStartup,
   };
   fs.mkdirSync(path.join(root, 'dist', 'bench'), { recursive: true });
   fs.writeFileSync(path.join(root, 'dist', 'bench', 'results.json'), JSON.stringify(out, null, 2) + '\n');
-  console.log('\n| N | objects | ours ms | baseline ms | ratio | cdk8s-plus baseline ms | ratio | peak RSS MB |\n|---|---|---|---|---|---|---|---|');
+  console.log('\n| N | objects | ours ms | baseline ms | ratio | cdk8s-plus baseline ms | ratio | peak RSS MB | validation off ms | validation adds |'
+    + '\n|---|---|---|---|---|---|---|---|---|---|');
   for (const r of results) {
-    console.log(`| ${r.services} | ${r.objects} | ${r.oursMs} | ${r.baselineMs} | ${r.ratio} | ${r.plusBaselineMs} | ${r.ratioOverPlusBaseline} | ${r.peakRssMb} |`);
+    console.log(`| ${r.services} | ${r.objects} | ${r.oursMs} | ${r.baselineMs} | ${r.ratio} | ${r.plusBaselineMs} | ${r.ratioOverPlusBaseline} | ${r.peakRssMb} `
+      + `| ${r.validationOffMs} | ${r.validationAddedPercent}% |`);
   }
   if (growth5kOver1k !== undefined) {
     console.log(`growth time(5000)/time(1000): ours ${growth5kOver1k}, baseline ${out.baselineGrowth5kOver1k}, cdk8s-plus baseline ${out.plusBaselineGrowth5kOver1k}`);
