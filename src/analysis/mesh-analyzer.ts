@@ -87,7 +87,6 @@ export class MeshAnalyzer implements IValidation {
       if (this.synthesizing) this.serve(c, json);
       objects.push({ json, path: c.node.path, namespace: json.metadata?.namespace ?? Chart.of(c).namespace ?? 'default' });
     }
-    const index = new MeshIndex(objects);
     const findings: Finding[] = [];
     const seen = new Set<string>();
     const record: Report = (o, code, severity, message) => {
@@ -105,14 +104,24 @@ export class MeshAnalyzer implements IValidation {
     // What the API server or Istio's webhook rejects, or what one object silently
     // replaces, cannot be annotated away: these findings skip suppression.
     checkIdentities(objects, record);
-    if (this.istioValidation && process.env[VALIDATION_SWITCH_ENV] !== 'off') validateObjects(objects, record, report);
-    checkVirtualServices(index, report);
-    checkGateways(index, report);
-    checkServicesAndNamespaces(index, report);
-    checkSecurity(index, report);
-    checkPolicies(index, report, { providers });
-    checkKubernetesObjects(index, record);
-    checkEnvoyFilters(index, report);
+    const validating = this.istioValidation && process.env[VALIDATION_SWITCH_ENV] !== 'off';
+    // The checks below read specs as Istio defines them: objects Istio rejects are
+    // left out, so their shape (a map where a list belongs) cannot mislead them.
+    const rejected = validating ? validateObjects(objects, record, report) : new Set<IndexedObject>();
+    const index = new MeshIndex(objects.filter(o => !rejected.has(o)));
+    try {
+      checkVirtualServices(index, report);
+      checkGateways(index, report);
+      checkServicesAndNamespaces(index, report);
+      checkSecurity(index, report);
+      checkPolicies(index, report, { providers });
+      checkKubernetesObjects(index, record);
+      checkEnvoyFilters(index, report);
+    } catch (e: any) {
+      if (validating || !(e instanceof TypeError)) throw e;
+      throw new Error(`The mesh analysis could not read an object whose fields have the wrong type (${e.message}). Istio's validation, which is off, would name it: `
+        + 'turn it on (MeshAnalyzer.of(app).istioValidation = true, CDK8S_ISTIO_VALIDATION unset).');
+    }
     return findings;
   }
 
@@ -166,11 +175,13 @@ function resourceName(o: IndexedObject): string {
   return `${o.json.kind} ${o.namespace}/${o.json.metadata?.name}`;
 }
 
-/** Istio's verdict on each Istio object: errors through `record` (not suppressible), warnings through `report`. */
-function validateObjects(objects: IndexedObject[], record: Report, report: Report): void {
+/** Istio's verdict on each Istio object: errors through `record` (not suppressible), warnings through `report`. Returns the rejected objects. */
+function validateObjects(objects: IndexedObject[], record: Report, report: Report): Set<IndexedObject> {
   const judged = objects.filter(o => isValidatedKind(o.json));
   const results = validateWithIstio(judged.map(o => o.json));
+  const rejected = new Set<IndexedObject>();
   judged.forEach((o, i) => {
+    if (results[i].errors.length) rejected.add(o);
     for (const message of results[i].errors) {
       if (message.startsWith(SCHEMA_PREFIX)) {
         record(o, 'CDK8SISTIO004', FindingSeverity.ERROR,
@@ -181,4 +192,5 @@ function validateObjects(objects: IndexedObject[], record: Report, report: Repor
     }
     for (const message of results[i].warnings) report(o, 'IST0106', FindingSeverity.WARNING, `Istio's validation warns: ${message}`);
   });
+  return rejected;
 }

@@ -80,6 +80,14 @@ describe("Istio's own validation at synth", () => {
     expect(codes(d)).toEqual(['IST0106']);
   });
 
+  test('objects Istio rejects are left out of the cross-resource checks; with validation off, a malformed one is a clear error', () => {
+    const c = app();
+    new ApiObject(c, 'raw', { apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: 'raw' }, spec: { hosts: ['a'], http: { route: [] } } });
+    expect(codes(c)).toEqual(['CDK8SISTIO004', 'IST0106']);
+    MeshAnalyzer.of(c).istioValidation = false;
+    expect(() => codes(c)).toThrow(/The mesh analysis could not read an object whose fields have the wrong type .* Istio's validation, which is off, would name it/);
+  });
+
   test('a validator that cannot run is a clear error, not a silent pass', () => {
     process.env.CDK8S_ISTIO_VALIDATOR = '/nonexistent/istio-validator';
     try {
