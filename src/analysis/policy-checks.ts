@@ -1,5 +1,6 @@
 import { FindingSeverity } from './finding';
 import { IndexedObject, MeshIndex, Report } from './mesh-index';
+import { httpOnlyRule } from './security-checks';
 import { pathProblem } from '../core/http-path';
 
 const { ERROR, WARNING } = FindingSeverity;
@@ -45,7 +46,7 @@ export function checkPolicies(index: MeshIndex, report: Report, mesh: DeclaredMe
       report(ap, 'CDK8SISTIO009', ERROR, `CUSTOM provider '${spec.provider.name}' is not among the extension providers this app's control plane declares (${[...mesh.providers].sort().join(', ') || 'none'}); `
         + 'Istio denies every request it applies to. Declare it with meshConfig.extensionProviders (ExtensionProvider.extAuthzHttp/extAuthzGrpc).');
     }
-    if (ambient.has(ap.namespace) && spec.selector && !spec.targetRefs && usesHttp(spec)) {
+    if (ambient.has(ap.namespace) && spec.selector && !spec.targetRefs && (spec.rules ?? []).some(httpOnlyRule)) {
       report(ap, 'CDK8SISTIO010', ERROR, `selects pods of namespace '${ap.namespace}', which is enrolled in ambient mode, with HTTP attributes: ztunnel enforces it and cannot see HTTP, `
         + `so ${spec.action === 'DENY' ? 'this DENY never fires' : 'this policy denies all traffic it selects'}. Attach it to a waypoint with targetRefs instead.`);
     }
@@ -96,13 +97,6 @@ function checkClaimKey(o: IndexedObject, report: Report, key: string, where: str
     report(o, 'CDK8SISTIO008', WARNING, `${where} reads the claim '${m[1]}' as one name containing dots; a nested claim is written 'request.auth.claims[${m[1].split('.').join('][')}]'. `
       + 'Keep the dots only when the token really has a claim with that name (e.g. a URL-style claim).');
   }
-}
-
-function usesHttp(spec: any): boolean {
-  return (spec.rules ?? []).some((rule: any) =>
-    (rule.to ?? []).some((t: any) => ['methods', 'notMethods', 'paths', 'notPaths', 'hosts', 'notHosts'].some(k => t?.operation?.[k]))
-    || (rule.from ?? []).some((f: any) => f?.source?.requestPrincipals || f?.source?.notRequestPrincipals)
-    || (rule.when ?? []).some((c: any) => String(c?.key).startsWith('request.')));
 }
 
 function ambientNamespaces(index: MeshIndex): Set<string> {

@@ -15,8 +15,8 @@ function targets(index: MeshIndex, policy: IndexedObject): Workload[] {
   return index.select(selectorLabels(policy) ?? {}, policy.namespace);
 }
 
-/** A rule that only HTTP traffic can match: HTTP operation fields, request principals, request.* conditions. */
-function httpOnlyRule(rule: any): boolean {
+/** A rule that only HTTP traffic can match: HTTP operation fields, request principals, request.* conditions. @internal */
+export function httpOnlyRule(rule: any): boolean {
   const ops = (rule.to ?? []).map((t: any) => t.operation ?? {});
   const sources = (rule.from ?? []).map((f: any) => f.source ?? {});
   return ops.some((o: any) => ['methods', 'notMethods', 'paths', 'notPaths', 'hosts', 'notHosts'].some(k => o[k]))

@@ -213,7 +213,7 @@ function structMismatch(value: unknown, fqn: string, where: string): [string, st
   return undefined;
 }
 
-function checkParameters(owner: string, callable: Callable | undefined, args: ArrayLike<unknown>, skip: number): [string, string] | undefined {
+function checkParameters(callable: Callable | undefined, args: ArrayLike<unknown>, skip: number): [string, string] | undefined {
   const params = callable?.parameters ?? [];
   for (let i = skip; i < params.length; i++) {
     const p = params[i];
@@ -232,7 +232,6 @@ function checkParameters(owner: string, callable: Callable | undefined, args: Ar
       if (m) return m;
     }
   }
-  void owner;
   return undefined;
 }
 
@@ -244,7 +243,7 @@ function checkParameters(owner: string, callable: Callable | undefined, args: Ar
  */
 export function checkProps(construct: IConstruct, className: string, props: unknown): void {
   const init = typeInfo(`${ASSEMBLY}.${className}`)?.initializer;
-  const m = checkParameters(className, init, [undefined, undefined, props], 2);
+  const m = checkParameters(init, [undefined, undefined, props], 2);
   if (m) throw new Error(`${describe(construct)}: ${m[0]} ${m[1]}.`);
 }
 
@@ -256,7 +255,7 @@ export function checkProps(construct: IConstruct, className: string, props: unkn
 export function checkArguments(on: IConstruct | undefined, className: string, method: string, args: ArrayLike<unknown>): void {
   const info = typeInfo(`${ASSEMBLY}.${className}`);
   const callable = info?.methods?.find(x => x.name === method);
-  const m = checkParameters(className, callable, args, 0);
+  const m = checkParameters(callable, args, 0);
   if (!m) return;
   const head = on ? `${describe(on)}: ${method}()` : `${className}.${method}()`;
   throw new Error(`${head}: ${m[0]} ${m[1]}.`);
