@@ -7,9 +7,19 @@ const LABEL_VALUE = /^(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])?$/;
 const LABEL_NAME = /^([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]$/;
 const HOST_LABEL = /^([a-zA-Z0-9]([-a-zA-Z0-9]*[a-zA-Z0-9])?)$/;
 
+/** Whether `value` is a DNS-1123 label (a namespace or Service name). @internal */
+export function isDns1123Label(value: string): boolean {
+  return value.length <= 63 && DNS1123_LABEL.test(value);
+}
+
+/** Whether `value` is a DNS-1123 subdomain (most object names). @internal */
+export function isDns1123Subdomain(value: string): boolean {
+  return value.length <= 253 && DNS1123_SUBDOMAIN.test(value);
+}
+
 /** A Kubernetes object or namespace name of at most 63 lowercase characters. @internal */
 export function checkDns1123Label(scope: IConstruct, prop: string, value: string): string {
-  if (value.length > 63 || !DNS1123_LABEL.test(value)) {
+  if (!isDns1123Label(value)) {
     fail(scope, `${prop} must be a DNS-1123 label (lowercase letters, digits and '-', at most 63 characters, starting and ending with a letter or digit), got ${show(value)}. Rename it, e.g. ${show(suggestName(value))}.`);
   }
   return value;
@@ -17,7 +27,7 @@ export function checkDns1123Label(scope: IConstruct, prop: string, value: string
 
 /** A Kubernetes object name (DNS-1123 subdomain, at most 253 characters). @internal */
 export function checkDns1123Subdomain(scope: IConstruct, prop: string, value: string): string {
-  if (value.length > 253 || !DNS1123_SUBDOMAIN.test(value)) {
+  if (!isDns1123Subdomain(value)) {
     fail(scope, `${prop} must be a DNS-1123 subdomain (lowercase letters, digits, '-' and '.', at most 253 characters), got ${show(value)}. Rename it, e.g. ${show(suggestName(value))}.`);
   }
   return value;

@@ -3,9 +3,10 @@ import { SUPPRESS_ANNOTATION } from '../analysis/mesh-analyzer';
 import { checkProps } from '../core/arguments';
 import { fail, show } from '../core/errors';
 import { pathProblem } from '../core/http-path';
+import { checkDns1123Subdomain } from '../core/names';
 import { WorkloadSelector } from '../core/workload-selector';
 import { AuthorizationPolicy, AuthorizationRule } from '../resources/authorization-policy';
-import { JwtRule } from '../resources/jwt-rule';
+import { JwtRule, renderJwtRule } from '../resources/jwt-rule';
 import { RequestAuthentication } from '../resources/request-authentication';
 
 /** Props of a `JwtProtectedService`. */
@@ -66,7 +67,10 @@ export class JwtProtectedService extends Construct {
       const problem = pathProblem(p);
       if (problem) fail(this, `publicPaths[${i}] is ${show(p)}: ${problem}`);
     });
+    // Checked here, in this construct's terms, before the children would report them as theirs.
+    props.issuers.forEach((issuer, i) => renderJwtRule(this, `issuers[${i}]`, issuer));
     const base = props.name ?? this.node.id.toLowerCase();
+    checkDns1123Subdomain(this, props.name !== undefined ? 'name' : `name (derived from the id ${show(this.node.id)}; set name to choose another)`, base);
     this.requestAuthentication = new RequestAuthentication(this, 'RequestAuthentication', {
       // The explicit opt-out is the user's decision: the analyzer's "not enforced" warning would only repeat it.
       metadata: { name: `${base}-jwt`, annotations: props.allowRequestsWithoutToken ? { [SUPPRESS_ANNOTATION]: 'CDK8SISTIO001' } : undefined },

@@ -5,7 +5,7 @@ import { CanaryRelease } from './canary-release';
 import { resolveService } from './service-target';
 import { checkArguments, checkProps } from '../core/arguments';
 import { fail, show } from '../core/errors';
-import { checkHost, checkLabels } from '../core/names';
+import { checkDns1123Subdomain, checkHost, checkLabels } from '../core/names';
 import { StringMatch } from '../core/string-match';
 import { GatewayWorkload } from '../install/gateway-workload';
 import { Gateway, GatewayServer, ServerTlsMode } from '../resources/gateway';
@@ -108,6 +108,7 @@ export class MeshIngress extends Construct {
     if (!options.httpOnly && !options.credentialName) {
       fail(this, `host ${show(host)} has TLS but no credential: set credentialName to a TLS Secret in namespace ${show(this.gatewayNamespace ?? '<chart namespace>')} or httpOnly: true to serve plain HTTP.`);
     }
+    if (options.credentialName !== undefined) checkDns1123Subdomain(this, `credentialName of host ${show(host)} (a Secret name)`, options.credentialName);
     if (options.httpOnly && (options.credentialName || options.mutualTls)) {
       fail(this, `host ${show(host)} is httpOnly but also sets credentialName/mutualTls; choose one.`);
     }

@@ -1,8 +1,8 @@
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { checkArguments, checkProps } from '../core/arguments';
-import { fail } from '../core/errors';
-import { checkDns1123Label } from '../core/names';
+import { fail, show } from '../core/errors';
+import { checkDns1123Label, isDns1123Label, isDns1123Subdomain } from '../core/names';
 import { WorkloadSelector } from '../core/workload-selector';
 import { AuthorizationPolicy } from '../resources/authorization-policy';
 import { MtlsMode, PeerAuthentication } from '../resources/peer-authentication';
@@ -18,6 +18,10 @@ export class MeshPrincipal {
   /** The identity of a service account by name. */
   public static serviceAccount(name: string, namespace: string, trustDomain = 'cluster.local'): MeshPrincipal {
     checkArguments(undefined, 'MeshPrincipal', 'serviceAccount', arguments);
+    const problem = !isDns1123Subdomain(name) ? `name ${show(name)} is not a ServiceAccount name (DNS-1123 subdomain)`
+      : !isDns1123Label(namespace) ? `namespace ${show(namespace)} is not a namespace name (DNS-1123 label)`
+        : trustDomain === '' || /[\s/]/.test(trustDomain) ? `trustDomain ${show(trustDomain)} is not a trust domain` : undefined;
+    if (problem) throw new Error(`MeshPrincipal.serviceAccount(): ${problem}; the principal would match no workload.`);
     return new MeshPrincipal(`${trustDomain}/ns/${namespace}/sa/${name}`);
   }
 

@@ -36,7 +36,7 @@ describe('JwtProtectedService', () => {
   });
 
   test('rejects an issuer without keys', () => {
-    expect(() => new JwtProtectedService(chart(), 'j', { selector, issuers: [{ issuer: 'me' }] })).toThrow(/jwtRules\[0\] \(issuer 'me'\) has no keys/);
+    expect(() => new JwtProtectedService(chart(), 'j', { selector, issuers: [{ issuer: 'me' }] })).toThrow(/^JwtProtectedService 'test\/j': issuers\[0\] \(issuer 'me'\) has no keys/);
   });
 
   test('rejects an empty claim rule', () => {
@@ -63,5 +63,14 @@ describe('JwtProtectedService', () => {
     expect(() => new JwtProtectedService(chart(), 'j', { selector, issuers: [issuer], publicPaths: ['/api/*/health'] }))
       .toThrow(/publicPaths\[0\] is '\/api\/\*\/health': '\*' only works as a whole prefix/);
     expect(() => new JwtProtectedService(chart(), 'j', { selector, issuers: [issuer], publicPaths: ['/public/*', '*.css', '/api/{*}/health', '/docs/{**}'] })).not.toThrow();
+  });
+
+  test('errors name its own props, not the generated RequestAuthentication', () => {
+    expect(() => new JwtProtectedService(chart(), 'j', { selector, issuers: [{ issuer: 'x', jwksUri: 'not a uri' }] }))
+      .toThrow(/^JwtProtectedService 'test\/j': issuers\[0\].jwksUri must be an http\(s\) URL, got 'not a uri'\.$/);
+    expect(() => new JwtProtectedService(chart(), 'j', { name: 'Bad_Name', selector, issuers: [issuer] }))
+      .toThrow(/^JwtProtectedService 'test\/j': name must be a DNS-1123 subdomain/);
+    expect(() => new JwtProtectedService(chart(), 'My_Jwt', { selector, issuers: [issuer] }))
+      .toThrow(/JwtProtectedService 'test\/My_Jwt': name \(derived from the id 'My_Jwt'; set name to choose another\) must be a DNS-1123 subdomain/);
   });
 });

@@ -95,4 +95,10 @@ describe('MeshIngress', () => {
       expect(() => new MeshIngress(c, 'i', { gateway }).addHost('a.example.com', { credentialName: 'c' })).toThrow(/exposes no Service port 443, which this Gateway listens on \(IST0162\)/);
     });
   });
+
+  test('rejects a credentialName that cannot be a Secret name', () => {
+    const ingress = new MeshIngress(chart('shop'), 'public', { gatewaySelector: { istio: 'ingressgateway' } });
+    expect(() => ingress.addHost('shop.example.com', { credentialName: 'Shop_Cert' }))
+      .toThrow(/MeshIngress 'test\/public': credentialName of host 'shop.example.com' \(a Secret name\) must be a DNS-1123 subdomain/);
+  });
 });

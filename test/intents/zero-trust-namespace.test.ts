@@ -25,4 +25,10 @@ describe('ZeroTrustNamespace', () => {
   test('rejects permissive ports without ports', () => {
     expect(() => new ZeroTrustNamespace(chart(), 'zt', { permissivePorts: [{ selector: WorkloadSelector.fromLabels({ app: 'a' }), ports: [] }] })).toThrow(/permissivePorts\[0\]\.ports must list at least one port/);
   });
+
+  test('rejects a principal that no workload can have', () => {
+    expect(() => MeshPrincipal.serviceAccount('Bad SA', 'shop')).toThrow(/^MeshPrincipal.serviceAccount\(\): name 'Bad SA' is not a ServiceAccount name/);
+    expect(() => MeshPrincipal.serviceAccount('reviews', 'Shop')).toThrow(/namespace 'Shop' is not a namespace name/);
+    expect(MeshPrincipal.serviceAccount('reviews', 'shop').principal).toBe('cluster.local/ns/shop/sa/reviews');
+  });
 });
