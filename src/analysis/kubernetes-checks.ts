@@ -1,10 +1,9 @@
 import { FindingSeverity } from './finding';
 import { IndexedObject, MeshIndex, Report } from './mesh-index';
+import { isDns1123Label, isDns1123Subdomain } from '../core/names';
 
 const { ERROR } = FindingSeverity;
 const CODE = 'CDK8SISTIO012';
-const DNS_LABEL = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
-const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
 // Kinds whose names the API server checks as DNS-1123 labels rather than subdomains.
 const LABEL_NAMED = new Set(['Namespace', 'Service']);
 const POD_TEMPLATE_KINDS = new Set(['Deployment', 'StatefulSet', 'DaemonSet', 'ReplicaSet']);
@@ -22,8 +21,8 @@ export function checkKubernetesObjects(index: MeshIndex, report: Report): void {
     for (const o of objects) {
       if (String(o.json.apiVersion ?? '').includes('.istio.io/')) continue;
       const name = o.json.metadata?.name;
-      const pattern = LABEL_NAMED.has(kind) ? DNS_LABEL : DNS_SUBDOMAIN;
-      if (typeof name !== 'string' || name.length > (LABEL_NAMED.has(kind) ? 63 : 253) || !pattern.test(name)) {
+      const valid = LABEL_NAMED.has(kind) ? isDns1123Label : isDns1123Subdomain;
+      if (typeof name !== 'string' || !valid(name)) {
         report(o, CODE, ERROR, `metadata.name ${JSON.stringify(name)} is not a valid ${kind} name (${LABEL_NAMED.has(kind) ? 'DNS-1123 label' : 'DNS-1123 subdomain'}: lowercase letters, digits, '-'${LABEL_NAMED.has(kind) ? '' : ", '.'"}).`);
       }
       if (POD_TEMPLATE_KINDS.has(kind)) checkWorkload(o, report);
@@ -61,7 +60,7 @@ function checkServicePorts(o: IndexedObject, report: Report): void {
     if (p?.name !== undefined) {
       if (seen.has(p.name)) report(o, CODE, ERROR, `spec.ports[${i}].name '${p.name}' is used twice; Service port names must be unique.`);
       seen.add(p.name);
-      if (typeof p.name !== 'string' || p.name.length > 63 || !DNS_LABEL.test(p.name)) {
+      if (typeof p.name !== 'string' || !isDns1123Label(p.name)) {
         report(o, CODE, ERROR, `spec.ports[${i}].name ${JSON.stringify(p.name)} must be a DNS-1123 label.`);
       }
     } else if ((o.json.spec?.ports ?? []).length > 1) {
