@@ -1,6 +1,7 @@
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as path from 'path';
+import { PACKAGE_ROOT } from '../core/package-root';
 
 /** Where the validator looks for its binary first: a path set by the user. @internal */
 export const VALIDATOR_ENV = 'CDK8S_ISTIO_VALIDATOR';
@@ -10,8 +11,6 @@ export const VALIDATION_SWITCH_ENV = 'CDK8S_ISTIO_VALIDATION';
 /** The Istio version whose CRD schemas judge the objects. @internal */
 export const TARGET_ISTIO_VERSION = '1.30.3';
 
-/** The package root (this file is `src/analysis/` or `lib/analysis/`). */
-const PACKAGE_ROOT = path.join(__dirname, '..', '..');
 
 /** How the validator marks a CRD-schema error (the API server's check) apart from Istio's own. @internal */
 export const SCHEMA_PREFIX = 'schema: ';

@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { IConstruct } from 'constructs';
 import { describe } from './errors';
+import { PACKAGE_ROOT } from './package-root';
 
 /**
  * Shape checks of what a caller passes, driven by the jsii assembly (`.jsii`, the
@@ -11,7 +12,6 @@ import { describe } from './errors';
  * otherwise surface as a TypeError from deep inside a construct, or be ignored.
  */
 
-const PACKAGE_ROOT = path.join(__dirname, '..', '..');
 const ASSEMBLY = 'cdk8s-istio';
 
 interface TypeRef {
@@ -31,7 +31,6 @@ interface TypeInfo {
   readonly methods?: Callable[];
   readonly properties?: Property[];
   readonly interfaces?: string[];
-  readonly base?: string;
   readonly members?: Array<{ name: string }>;
 }
 
@@ -63,17 +62,21 @@ function typeInfo(fqn: string): TypeInfo | undefined {
 }
 
 /** The runtime value (class or enum object) behind a jsii FQN, or undefined. */
+const runtimes = new Map<string, any>();
 function runtimeOf(fqn: string): any {
-  const [pkg, ...names] = fqn.split('.');
-  let mod: any;
-  try {
-    // Our own module is loaded lazily, by the same path the caller's import took.
-    // eslint-disable-next-line @typescript-eslint/no-require-imports
-    mod = pkg === ASSEMBLY ? require('../index') : require(pkg);
-  } catch {
-    return undefined;
+  if (!runtimes.has(fqn)) {
+    const [pkg, ...names] = fqn.split('.');
+    let value: any;
+    try {
+      // Our own module is loaded lazily, by the same path the caller's import took.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      value = names.reduce((o, n) => o?.[n], pkg === ASSEMBLY ? require('../index') : require(pkg));
+    } catch {
+      value = undefined;
+    }
+    runtimes.set(fqn, value);
   }
-  return names.reduce((o, n) => o?.[n], mod);
+  return runtimes.get(fqn);
 }
 
 /** How a value reads in an error message. */
@@ -160,7 +163,7 @@ function mismatch(value: unknown, ref: TypeRef, where: string): [string, string]
   if (value === null || (typeof value !== 'object' && typeof value !== 'function')) return wrong();
   if (info?.kind === 'interface') {
     // A behavioral interface (IConstruct): what it promises must be there.
-    const missing = structProperties(fqn).find(p => !p.optional && !((p.name in (value as any))));
+    const missing = struct(fqn).props.find(p => !p.optional && !((p.name in (value as any))));
     return missing ? [where, `must be ${showType(ref)}, got ${showValue(value)} (it has no '${missing.name}')`] : undefined;
   }
   if (info?.kind === 'class' || !info) {
@@ -181,10 +184,17 @@ function sameNameElsewhere(value: any, cls: any): string {
   return '';
 }
 
-function structProperties(fqn: string): Property[] {
-  const info = typeInfo(fqn);
-  if (!info) return [];
-  return [...(info.properties ?? []), ...(info.interfaces ?? []).flatMap(structProperties)];
+// Checked once per construction, so a struct's properties (with those it inherits) are collected once.
+const structs = new Map<string, { props: Property[]; known: Set<string> }>();
+function struct(fqn: string): { props: Property[]; known: Set<string> } {
+  let s = structs.get(fqn);
+  if (!s) {
+    const info = typeInfo(fqn);
+    const props = info ? [...(info.properties ?? []), ...(info.interfaces ?? []).flatMap(i => struct(i).props)] : [];
+    s = { props, known: new Set(props.map(p => p.name)) };
+    structs.set(fqn, s);
+  }
+  return s;
 }
 
 function structMismatch(value: unknown, fqn: string, where: string): [string, string] | undefined {
@@ -192,9 +202,8 @@ function structMismatch(value: unknown, fqn: string, where: string): [string, st
   if (value === null || typeof value !== 'object' || Array.isArray(value)) {
     return [where, `must be an object (${name}), got ${showValue(value)}`];
   }
-  const props = structProperties(fqn);
+  const { props, known } = struct(fqn);
   if (props.length === 0) return undefined;
-  const known = new Set(props.map(p => p.name));
   for (const key of Object.keys(value)) {
     if (!known.has(key) && (value as any)[key] !== undefined) {
       const close = [...known].find(k => k.toLowerCase() === key.toLowerCase());
