@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { IConstruct } from 'constructs';
-import { describe } from './errors';
+import { errorMessage } from './errors';
 import { PACKAGE_ROOT } from './package-root';
 
 /**
@@ -253,7 +253,7 @@ function checkParameters(callable: Callable | undefined, args: ArrayLike<unknown
 export function checkProps(construct: IConstruct, className: string, props: unknown): void {
   const init = typeInfo(`${ASSEMBLY}.${className}`)?.initializer;
   const m = checkParameters(init, [undefined, undefined, props], 2);
-  if (m) throw new Error(`${describe(construct)}: ${m[0]} ${m[1]}.`);
+  if (m) throw new Error(errorMessage(construct, `${m[0]} ${m[1]}.`));
 }
 
 /**
@@ -266,6 +266,5 @@ export function checkArguments(on: IConstruct | undefined, className: string, me
   const callable = info?.methods?.find(x => x.name === method);
   const m = checkParameters(callable, args, 0);
   if (!m) return;
-  const head = on ? `${describe(on)}: ${method}()` : `${className}.${method}()`;
-  throw new Error(`${head}: ${m[0]} ${m[1]}.`);
+  throw new Error(on ? errorMessage(on, `${method}(): ${m[0]} ${m[1]}.`) : `${className}.${method}(): ${m[0]} ${m[1]}.`);
 }

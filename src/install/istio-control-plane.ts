@@ -12,7 +12,7 @@ import { enrolNamespace, enrolWorkload, NamespaceEnrolmentOptions, ProxySettings
 import { emitRenderedManifests } from './rendered-manifests';
 import { RevisionTag } from './revision-tag';
 import { checkArguments, checkProps } from '../core/arguments';
-import { fail, show } from '../core/errors';
+import { fail, reportChildErrorsAsOwn, show } from '../core/errors';
 import { checkDns1123Label } from '../core/names';
 
 /** Installation profiles (Istio's istioctl profiles that make sense with native gateways). */
@@ -131,6 +131,7 @@ export class IstioControlPlane extends Construct {
   constructor(scope: Construct, id: string, props: IstioControlPlaneProps = {}) {
     super(scope, id);
     checkProps(this, 'IstioControlPlane', props);
+    reportChildErrorsAsOwn(this);
     Object.defineProperty(this, MARKER, { value: true });
     this.version = props.version ?? DEFAULT_VERSION;
     if (!/^\d+\.\d+\.\d+$/.test(this.version)) fail(this, `version must be an Istio release like '1.30.3', got ${show(this.version)}.`);

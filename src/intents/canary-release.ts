@@ -3,7 +3,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { resolveService } from './service-target';
 import { checkProps } from '../core/arguments';
-import { fail, show } from '../core/errors';
+import { fail, reportChildErrorsAsOwn, show } from '../core/errors';
 import { checkDns1123Label, checkLabels } from '../core/names';
 import { checkPercent } from '../core/percent';
 import { StringMatch } from '../core/string-match';
@@ -103,6 +103,7 @@ export class CanaryRelease extends Construct {
   constructor(scope: Construct, id: string, props: CanaryReleaseProps) {
     super(scope, id);
     checkProps(this, 'CanaryRelease', props);
+    reportChildErrorsAsOwn(this);
     const svc = resolveService(this, props.service, props.host, props.port);
     this.host = svc.host;
     this.port = svc.port;

@@ -3,7 +3,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { resolveService } from './service-target';
 import { checkProps } from '../core/arguments';
-import { fail } from '../core/errors';
+import { fail, reportChildErrorsAsOwn } from '../core/errors';
 import { StringMatch } from '../core/string-match';
 import { HttpRoute } from '../resources/routing';
 import { VirtualService } from '../resources/virtual-service';
@@ -41,6 +41,7 @@ export class FaultInjection extends Construct {
   constructor(scope: Construct, id: string, props: FaultInjectionProps) {
     super(scope, id);
     checkProps(this, 'FaultInjection', props);
+    reportChildErrorsAsOwn(this);
     const svc = resolveService(this, props.service, props.host, props.port);
     if (!props.delay && props.abortStatus === undefined) fail(this, 'needs delay or abortStatus.');
     const destination = { host: svc.host, subset: props.subset, port: svc.port };

@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { SUPPRESS_ANNOTATION } from '../analysis/mesh-analyzer';
 import { checkProps } from '../core/arguments';
-import { fail, show } from '../core/errors';
+import { fail, reportChildErrorsAsOwn, show } from '../core/errors';
 import { pathProblem } from '../core/http-path';
 import { checkDns1123Subdomain } from '../core/names';
 import { WorkloadSelector } from '../core/workload-selector';
@@ -50,6 +50,7 @@ export class JwtProtectedService extends Construct {
   constructor(scope: Construct, id: string, props: JwtProtectedServiceProps) {
     super(scope, id);
     checkProps(this, 'JwtProtectedService', props);
+    reportChildErrorsAsOwn(this);
     if (props.issuers.length === 0) {
       fail(this, 'issuers must list at least one issuer with its keys, e.g. { issuer: \'https://auth.example.com\', jwksUri: \'https://auth.example.com/.well-known/jwks.json\' }.');
     }

@@ -1,6 +1,6 @@
 import { Construct } from 'constructs';
 import { checkArguments, checkProps } from '../core/arguments';
-import { fail, show } from '../core/errors';
+import { fail, reportChildErrorsAsOwn, show } from '../core/errors';
 import { checkHost } from '../core/names';
 import { checkPort } from '../core/percent';
 import { EgressGateway } from '../install/gateway-workload';
@@ -59,6 +59,7 @@ export class MeshEgress extends Construct {
   constructor(scope: Construct, id: string, props: MeshEgressProps = {}) {
     super(scope, id);
     checkProps(this, 'MeshEgress', props);
+    reportChildErrorsAsOwn(this);
     this.egressGateway = props.egressGateway;
     if (props.registryOnly) {
       new Sidecar(this, 'RegistryOnly', { metadata: { name: 'default' }, outboundTrafficPolicy: OutboundTrafficMode.REGISTRY_ONLY });

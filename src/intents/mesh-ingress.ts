@@ -4,7 +4,7 @@ import { Construct } from 'constructs';
 import { CanaryRelease } from './canary-release';
 import { resolveService } from './service-target';
 import { checkArguments, checkProps } from '../core/arguments';
-import { fail, show } from '../core/errors';
+import { fail, reportChildErrorsAsOwn, show } from '../core/errors';
 import { checkDns1123Subdomain, checkHost, checkLabels } from '../core/names';
 import { StringMatch } from '../core/string-match';
 import { GatewayWorkload } from '../install/gateway-workload';
@@ -86,6 +86,7 @@ export class MeshIngress extends Construct {
   constructor(scope: Construct, id: string, props: MeshIngressProps) {
     super(scope, id);
     checkProps(this, 'MeshIngress', props);
+    reportChildErrorsAsOwn(this);
     if (!!props.gateway === !!props.gatewaySelector) {
       fail(this, 'set exactly one of gateway (an IngressGateway of this app) or gatewaySelector (labels of gateway pods).');
     }

@@ -3,7 +3,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { resolveService } from './service-target';
 import { checkProps } from '../core/arguments';
-import { fail } from '../core/errors';
+import { fail, reportChildErrorsAsOwn } from '../core/errors';
 import { DestinationRule } from '../resources/destination-rule';
 import { HttpRetry } from '../resources/routing';
 import { VirtualService } from '../resources/virtual-service';
@@ -57,6 +57,7 @@ export class ServiceResilience extends Construct {
   constructor(scope: Construct, id: string, props: ServiceResilienceProps) {
     super(scope, id);
     checkProps(this, 'ServiceResilience', props);
+    reportChildErrorsAsOwn(this);
     const svc = resolveService(this, props.service, props.host, props.port);
     if (!props.timeout && !props.retries && !props.circuitBreaker) {
       fail(this, 'sets none of timeout, retries or circuitBreaker, so it would do nothing.');

@@ -1,7 +1,7 @@
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { checkArguments, checkProps } from '../core/arguments';
-import { fail, show } from '../core/errors';
+import { fail, reportChildErrorsAsOwn, show } from '../core/errors';
 import { checkDns1123Label, isDns1123Label, isDns1123Subdomain } from '../core/names';
 import { WorkloadSelector } from '../core/workload-selector';
 import { AuthorizationPolicy } from '../resources/authorization-policy';
@@ -79,6 +79,7 @@ export class ZeroTrustNamespace extends Construct {
   constructor(scope: Construct, id: string, props: ZeroTrustNamespaceProps = {}) {
     super(scope, id);
     checkProps(this, 'ZeroTrustNamespace', props);
+    reportChildErrorsAsOwn(this);
     this.peerAuthentication = new PeerAuthentication(this, 'StrictMtls', { metadata: { name: 'default' }, mtlsMode: MtlsMode.STRICT });
     this.denyAll = new AuthorizationPolicy(this, 'AllowNothing', { metadata: { name: 'allow-nothing' } });
     props.permissivePorts?.forEach((p, i) => {

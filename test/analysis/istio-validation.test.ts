@@ -1,7 +1,7 @@
-import { ApiObject, App, Chart, JsonPatch, Testing } from 'cdk8s';
+import { ApiObject, App, Chart, Duration, JsonPatch, Testing } from 'cdk8s';
 import {
   AuthorizationAction, AuthorizationPolicy, DestinationRule, Gateway, IstioControlPlane, MeshAnalyzer, PeerAuthentication, PortProtocol,
-  RequestAuthentication, ServerTlsMode, ServiceEntry, Sidecar, Telemetry, TlsVersion, VirtualService, WorkloadSelector,
+  RequestAuthentication, ServerTlsMode, ServiceEntry, ServiceResilience, Sidecar, Telemetry, TlsVersion, VirtualService, WorkloadSelector, ZeroTrustNamespace,
 } from '../../src';
 import { findValidatorBinary, validateWithIstio } from '../../src/analysis/istio-validator';
 import { withoutSchemaCheck } from '../support/schema-setup';
@@ -249,6 +249,19 @@ describe('what the Kubernetes API server would reject (CDK8SISTIO012)', () => {
 });
 
 describe('errors name what the user wrote', () => {
+  test('an error of an object an intent renders names the intent, and the object as where the field sits', () => {
+    expect(() => new ServiceResilience(app(), 'res', { host: 'reviews', timeout: Duration.millis(0) }))
+      .toThrow(/^ServiceResilience 'mesh\/res': http\[0\]\.timeout must be a whole number of milliseconds of at least 1ms, got 0ms\. Use Duration\.millis\(n\) with n >= 1 \(in the VirtualService it renders, 'mesh\/res\/VirtualService'\)\.$/);
+    const zt = new ZeroTrustNamespace(app(), 'zt');
+    expect(() => zt.allow({ to: WorkloadSelector.fromLabels({ app: 'a' }), fromNamespaces: ['x'], name: 'Bad_Name' }))
+      .toThrow(/^ZeroTrustNamespace 'mesh\/zt': metadata\.name must be a DNS-1123 subdomain.* \(in the AuthorizationPolicy it renders, 'mesh\/zt\/Allow0'\)\.$/);
+  });
+
+  test('objects created on their own still name themselves', () => {
+    expect(() => new VirtualService(app(), 'vs', { hosts: [host] }).addHttpRoute({ route: [{ destination: { host } }], timeout: Duration.millis(0) }))
+      .toThrow(/^VirtualService 'mesh\/vs': /);
+  });
+
   test('a JSON patch whose path does not exist names the construct and the patch', () => {
     const root = new App({ outdir: Testing.app().outdir });
     const c = new Chart(root, 'c', { namespace: 'shop' });
