@@ -1,7 +1,8 @@
 import { ApiObject, App, Chart, Duration, JsonPatch, Testing } from 'cdk8s';
 import {
   AuthorizationAction, AuthorizationPolicy, DestinationRule, Gateway, IstioControlPlane, MeshAnalyzer, PeerAuthentication, PortProtocol,
-  RequestAuthentication, ServerTlsMode, ServiceEntry, ServiceResilience, Sidecar, Telemetry, TlsVersion, VirtualService, WorkloadSelector, ZeroTrustNamespace,
+  RequestAuthentication, ServerTlsMode, ServiceEntry, ServiceResilience, Sidecar, Telemetry, TlsVersion, VirtualService, WorkloadSelector,
+  ZeroTrustNamespace,
 } from '../../src';
 import { findValidatorBinary, validateWithIstio } from '../../src/analysis/istio-validator';
 import { withoutSchemaCheck } from '../support/schema-setup';
