@@ -36,6 +36,8 @@ const project = new cdk8s.ConstructLibraryCdk8s({
       setupFilesAfterEnv: ['<rootDir>/test/support/schema-setup.ts'],
       coveragePathIgnorePatterns: ['/node_modules/', '/test/'],
       testTimeout: 120_000,
+      // dist/ holds packed copies (the validator's platform package): jest's module map must not resolve to them.
+      modulePathIgnorePatterns: ['<rootDir>/dist/'],
     },
   },
   tsconfigDev: {

@@ -1,5 +1,6 @@
-import { spawnSync } from 'child_process';
+import { ChildProcess, spawn } from 'child_process';
 import * as fs from 'fs';
+import * as os from 'os';
 import * as path from 'path';
 import { PACKAGE_ROOT } from '../core/package-root';
 
@@ -25,9 +26,6 @@ export interface ValidationResult {
 export function platformPackageName(): string {
   return `cdk8s-istio-validator-${process.platform}-${process.arch}`;
 }
-
-/** The line after which the validator prints its results (go/cmd/istio-validator). */
-const RESULTS_MARKER = '--- istio-validator results ---';
 
 const binaryName = process.platform === 'win32' ? 'istio-validator.exe' : 'istio-validator';
 
@@ -64,21 +62,59 @@ export function isValidatedKind(json: any): boolean {
 }
 
 // Results by object JSON: tests and programs that synthesize the same objects again
-// (a second synth, snapshot tests) do not start the validator again for them.
+// (a second synth, snapshot tests) do not send them to the validator again.
 const cache = new Map<string, ValidationResult>();
 const CLEAN: ValidationResult = { errors: [], warnings: [] };
+/** How long a run may take before it counts as hung (a validator that died without a word). */
+const TIMEOUT_MS = 10 * 60 * 1000;
 
 /**
- * Runs Istio's own validation (the admission webhook's code) and the API server's
- * CRD checks (schema, unknown fields, CEL rules) over `objects`, in one process
- * start. Returns one result per object, in order. Throws with a message saying how
- * to get the binary when there is none for this platform.
+ * One judgement of an app's objects by Istio's own validation (the admission
+ * webhook's code) and the API server's CRD checks (schema, unknown fields, CEL
+ * rules). The validator runs beside the caller: objects submitted while the app
+ * is still being rendered are judged meanwhile, on the other cores, and `finish()`
+ * waits for what is left. Synth is synchronous, so the objects travel through a
+ * file the validator follows and the verdict comes back in another.
  * @internal
  */
-export function validateWithIstio(objects: any[]): ValidationResult[] {
-  const keys = objects.map(o => JSON.stringify(o));
-  const todo = [...new Set(keys.filter(k => !cache.has(k)))];
-  if (todo.length > 0) {
+export class ValidationRun {
+  private readonly keys: string[] = [];
+  private readonly sent = new Map<string, number>();
+  private started?: { dir: string; input: number; output: string; errors: string; child: ChildProcess; binary: string };
+
+  /** Adds an object; it is sent to the validator at once unless its verdict is known. */
+  public submit(json: any): void {
+    const key = JSON.stringify(json);
+    this.keys.push(key);
+    if (cache.has(key) || this.sent.has(key)) return;
+    const run = this.started ?? this.start();
+    this.sent.set(key, this.sent.size);
+    fs.writeSync(run.input, key + '\n');
+  }
+
+  /** Waits for the verdict; returns one result per submitted object, in order. */
+  public finish(): ValidationResult[] {
+    const run = this.started;
+    if (run) {
+      try {
+        fs.writeSync(run.input, '"end"\n');
+        fs.closeSync(run.input);
+        const found = new Map<number, ValidationResult>();
+        for (const r of this.waitForVerdict(run)) found.set(r.index, { errors: r.errors ?? [], warnings: r.warnings ?? [] });
+        for (const [key, i] of this.sent) cache.set(key, found.get(i) ?? CLEAN);
+      } finally {
+        this.cleanUp();
+      }
+    }
+    return this.keys.map(k => cache.get(k)!);
+  }
+
+  /** Stops the validator when the caller fails before finishing. */
+  public abort(): void {
+    this.cleanUp();
+  }
+
+  private start(): NonNullable<ValidationRun['started']> {
     const binary = findValidatorBinary();
     if (!binary) {
       throw new Error(`Istio's validation needs the validator binary for ${process.platform}-${process.arch}, and none was found. `
@@ -86,23 +122,63 @@ export function validateWithIstio(objects: any[]): ValidationResult[] {
         + `Or set ${VALIDATOR_ENV} to its path. To synthesize without it (Istio's admission webhook then judges the objects only when they are applied): `
         + `MeshAnalyzer.of(app).istioValidation = false, or ${VALIDATION_SWITCH_ENV}=off.`);
     }
-    const run = spawnSync(binary, ['validate', '--crds', crdFile()], {
-      input: `[${todo.join(',')}]`,
-      encoding: 'utf8',
-      maxBuffer: 256 * 1024 * 1024,
-    });
-    if (run.error || run.status !== 0) {
-      const why = run.error ? run.error.message : (run.stderr || `exit code ${run.status}`).trim();
-      throw new Error(`Istio's validation could not run (${binary}): ${why}`);
+    try {
+      fs.accessSync(binary, fs.constants.X_OK);
+    } catch (e: any) {
+      // spawn() reports a missing binary only on the event loop, which a synth never reaches.
+      throw new Error(`Istio's validation could not run (${binary}): ${e.message}`);
     }
-    // Istio's packages may log to stdout while they initialise: the results follow the marker.
-    const at = run.stdout.lastIndexOf(RESULTS_MARKER);
-    if (at < 0) throw new Error(`Istio's validation gave no results (${binary}): ${run.stdout.slice(0, 500)}`);
-    const found = new Map<number, ValidationResult>();
-    for (const r of JSON.parse(run.stdout.slice(at + RESULTS_MARKER.length)) as Array<{ index: number; errors?: string[]; warnings?: string[] }>) {
-      found.set(r.index, { errors: r.errors ?? [], warnings: r.warnings ?? [] });
-    }
-    todo.forEach((k, i) => cache.set(k, found.get(i) ?? CLEAN));
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-istio-validation-'));
+    const inputFile = path.join(dir, 'objects.ndjson');
+    const output = path.join(dir, 'verdict.json');
+    const errors = path.join(dir, 'stderr.txt');
+    const input = fs.openSync(inputFile, 'w');
+    const errorsFd = fs.openSync(errors, 'w');
+    const child = spawn(binary, ['validate', '--crds', crdFile(), '--input', inputFile, '--output', output], { stdio: ['ignore', 'ignore', errorsFd] });
+    fs.closeSync(errorsFd);
+    child.unref();
+    this.started = { dir, input, output, errors, child, binary };
+    return this.started;
   }
-  return keys.map(k => cache.get(k)!);
+
+  private waitForVerdict(run: NonNullable<ValidationRun['started']>): Array<{ index: number; errors?: string[]; warnings?: string[] }> {
+    const deadline = Date.now() + TIMEOUT_MS;
+    const sleeper = new Int32Array(new SharedArrayBuffer(4));
+    while (!fs.existsSync(run.output)) {
+      const stderr = fs.readFileSync(run.errors, 'utf8');
+      // It has died if it said so (its own errors, a Go panic): its exit is only seen on the event loop.
+      if (/^(istio-validator|panic|fatal error):/m.test(stderr) || Date.now() > deadline) {
+        throw new Error(`Istio's validation did not answer (${run.binary}): ${stderr.trim().slice(-2000) || 'no output'}`);
+      }
+      Atomics.wait(sleeper, 0, 0, 1); // a synchronous 1 ms sleep
+    }
+    const verdict = JSON.parse(fs.readFileSync(run.output, 'utf8'));
+    if (!Array.isArray(verdict)) throw new Error(`Istio's validation could not run (${run.binary}): ${verdict.error}`);
+    return verdict;
+  }
+
+  private cleanUp(): void {
+    const run = this.started;
+    if (!run) return;
+    this.started = undefined;
+    try {
+      fs.closeSync(run.input);
+    } catch {
+      // already closed by finish()
+    }
+    if (run.child.exitCode === null) run.child.kill();
+    fs.rmSync(run.dir, { recursive: true, force: true });
+  }
+}
+
+/** Judges `objects` in one run (see `ValidationRun`). @internal */
+export function validateWithIstio(objects: any[]): ValidationResult[] {
+  const run = new ValidationRun();
+  try {
+    objects.forEach(o => run.submit(o));
+    return run.finish();
+  } catch (e) {
+    run.abort();
+    throw e;
+  }
 }

@@ -4,7 +4,7 @@ import { checkEnvoyFilters } from './envoy-filter-checks';
 import { Finding, FindingSeverity } from './finding';
 import { checkGateways } from './gateway-checks';
 import { checkIdentities } from './identity-checks';
-import { isValidatedKind, SCHEMA_PREFIX, TARGET_ISTIO_VERSION, validateWithIstio, VALIDATION_SWITCH_ENV } from './istio-validator';
+import { isValidatedKind, SCHEMA_PREFIX, TARGET_ISTIO_VERSION, ValidationResult, ValidationRun, VALIDATION_SWITCH_ENV } from './istio-validator';
 import { checkKubernetesObjects } from './kubernetes-checks';
 import { IndexedObject, MeshIndex, Report } from './mesh-index';
 import { checkPolicies } from './policy-checks';
@@ -77,23 +77,79 @@ export class MeshAnalyzer implements IValidation {
 
   /** Runs every check and returns the findings (suppressions applied). */
   public analyze(): Finding[] {
-    const objects: IndexedObject[] = [];
-    let providers: Set<string> | undefined;
-    for (const c of this.root.node.findAll()) {
-      const declared = (c as any)[CONTROL_PLANE_PROVIDERS];
-      if (Array.isArray(declared)) providers = new Set([...providers ?? [], ...declared]);
-      if (!(c instanceof ApiObject)) continue;
-      const json = c.toJson();
-      if (this.synthesizing) this.serve(c, json);
-      objects.push({ json, path: c.node.path, namespace: json.metadata?.namespace ?? Chart.of(c).namespace ?? 'default' });
+    const validating = this.istioValidation && process.env[VALIDATION_SWITCH_ENV] !== 'off';
+    // Istio's validation runs beside the analysis: each Istio object goes to it as soon
+    // as it is rendered, and the checks below run while it judges them.
+    const run = validating ? new ValidationRun() : undefined;
+    try {
+      const objects: IndexedObject[] = [];
+      const judged: IndexedObject[] = [];
+      let providers: Set<string> | undefined;
+      for (const c of this.root.node.findAll()) {
+        const declared = (c as any)[CONTROL_PLANE_PROVIDERS];
+        if (Array.isArray(declared)) providers = new Set([...providers ?? [], ...declared]);
+        if (!(c instanceof ApiObject)) continue;
+        const json = c.toJson();
+        if (this.synthesizing) this.serve(c, json);
+        const o = { json, path: c.node.path, namespace: json.metadata?.namespace ?? Chart.of(c).namespace ?? 'default' };
+        objects.push(o);
+        if (run && isValidatedKind(json)) {
+          run.submit(json);
+          judged.push(o);
+        }
+      }
+      // What the API server or Istio's webhook rejects, or what one object silently
+      // replaces, cannot be annotated away: these findings skip suppression.
+      const findings = this.collector();
+      checkIdentities(objects, findings.record);
+      // The checks read specs as Istio defines them. They run on every object while
+      // Istio judges them; should Istio reject one (whose shape may mislead them),
+      // they run again without it.
+      let checks = this.check(objects, providers, validating);
+      const rejected = run ? reportVerdicts(judged, run.finish(), findings) : new Set<IndexedObject>();
+      if (rejected.size > 0 || checks === undefined) checks = this.check(objects.filter(o => !rejected.has(o)), providers, false);
+      return [...findings.list, ...checks!.list];
+    } catch (e) {
+      run?.abort();
+      throw e;
     }
-    const findings: Finding[] = [];
+  }
+
+  /**
+   * The cross-resource checks. With `speculative`, a crash on a malformed object
+   * returns undefined (Istio's verdict decides what to leave out); otherwise it is a
+   * clear error, since Istio's validation, which would have named the object, is off.
+   */
+  private check(objects: IndexedObject[], providers: Set<string> | undefined, speculative: boolean): Collector | undefined {
+    const found = this.collector();
+    const index = new MeshIndex(objects);
+    try {
+      checkVirtualServices(index, found.report);
+      checkGateways(index, found.report);
+      checkServicesAndNamespaces(index, found.report);
+      checkSecurity(index, found.report);
+      checkPolicies(index, found.report, { providers });
+      checkKubernetesObjects(index, found.record);
+      checkEnvoyFilters(index, found.report);
+    } catch (e: any) {
+      if (!(e instanceof TypeError)) throw e;
+      if (speculative) return undefined;
+      if (this.istioValidation && process.env[VALIDATION_SWITCH_ENV] !== 'off') throw e;
+      throw new Error(`The mesh analysis could not read an object whose fields have the wrong type (${e.message}). Istio's validation, which is off, would name it: `
+        + 'turn it on (MeshAnalyzer.of(app).istioValidation = true, CDK8S_ISTIO_VALIDATION unset).');
+    }
+    return found;
+  }
+
+  /** Findings with two ways in: `record` always keeps one, `report` honours suppressions. */
+  private collector(): Collector {
+    const list: Finding[] = [];
     const seen = new Set<string>();
     const record: Report = (o, code, severity, message) => {
       const key = `${code}|${o.path}|${message}`;
       if (seen.has(key)) return; // e.g. two routes to the same missing subset
       seen.add(key);
-      findings.push({ code, severity, resource: resourceName(o), path: o.path, message });
+      list.push({ code, severity, resource: resourceName(o), path: o.path, message });
     };
     const report: Report = (o, code, severity, message) => {
       if (this.suppressed.has(code)) return;
@@ -101,28 +157,7 @@ export class MeshAnalyzer implements IValidation {
       if (suppress.includes(code) || suppress.includes('*')) return;
       record(o, code, severity, message);
     };
-    // What the API server or Istio's webhook rejects, or what one object silently
-    // replaces, cannot be annotated away: these findings skip suppression.
-    checkIdentities(objects, record);
-    const validating = this.istioValidation && process.env[VALIDATION_SWITCH_ENV] !== 'off';
-    // The checks below read specs as Istio defines them: objects Istio rejects are
-    // left out, so their shape (a map where a list belongs) cannot mislead them.
-    const rejected = validating ? validateObjects(objects, record, report) : new Set<IndexedObject>();
-    const index = new MeshIndex(objects.filter(o => !rejected.has(o)));
-    try {
-      checkVirtualServices(index, report);
-      checkGateways(index, report);
-      checkServicesAndNamespaces(index, report);
-      checkSecurity(index, report);
-      checkPolicies(index, report, { providers });
-      checkKubernetesObjects(index, record);
-      checkEnvoyFilters(index, report);
-    } catch (e: any) {
-      if (validating || !(e instanceof TypeError)) throw e;
-      throw new Error(`The mesh analysis could not read an object whose fields have the wrong type (${e.message}). Istio's validation, which is off, would name it: `
-        + 'turn it on (MeshAnalyzer.of(app).istioValidation = true, CDK8S_ISTIO_VALIDATION unset).');
-    }
-    return findings;
+    return { list, record, report };
   }
 
   /** The cdk8s validation hook: errors (and warnings with failOnWarnings) fail synthesis; warnings go to stderr. */
@@ -175,22 +210,26 @@ function resourceName(o: IndexedObject): string {
   return `${o.json.kind} ${o.namespace}/${o.json.metadata?.name}`;
 }
 
-/** Istio's verdict on each Istio object: errors through `record` (not suppressible), warnings through `report`. Returns the rejected objects. */
-function validateObjects(objects: IndexedObject[], record: Report, report: Report): Set<IndexedObject> {
-  const judged = objects.filter(o => isValidatedKind(o.json));
-  const results = validateWithIstio(judged.map(o => o.json));
+interface Collector {
+  readonly list: Finding[];
+  readonly record: Report;
+  readonly report: Report;
+}
+
+/** Istio's verdict on each judged object: errors always (not suppressible), warnings as suppressible findings. Returns the rejected objects. */
+function reportVerdicts(judged: IndexedObject[], results: ValidationResult[], findings: Collector): Set<IndexedObject> {
   const rejected = new Set<IndexedObject>();
   judged.forEach((o, i) => {
     if (results[i].errors.length) rejected.add(o);
     for (const message of results[i].errors) {
       if (message.startsWith(SCHEMA_PREFIX)) {
-        record(o, 'CDK8SISTIO004', FindingSeverity.ERROR,
+        findings.record(o, 'CDK8SISTIO004', FindingSeverity.ERROR,
           `the Kubernetes API server would reject it or silently drop fields (Istio ${TARGET_ISTIO_VERSION} CRD schema): ${message.slice(SCHEMA_PREFIX.length)}`);
       } else {
-        record(o, 'IST0106', FindingSeverity.ERROR, `Istio's validation rejects it: ${message}`);
+        findings.record(o, 'IST0106', FindingSeverity.ERROR, `Istio's validation rejects it: ${message}`);
       }
     }
-    for (const message of results[i].warnings) report(o, 'IST0106', FindingSeverity.WARNING, `Istio's validation warns: ${message}`);
+    for (const message of results[i].warnings) findings.report(o, 'IST0106', FindingSeverity.WARNING, `Istio's validation warns: ${message}`);
   });
   return rejected;
 }
