@@ -1,3 +1,6 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
 import { ApiObject, App, Chart, Duration, JsonPatch, Testing } from 'cdk8s';
 import {
   AuthorizationAction, AuthorizationPolicy, DestinationRule, Gateway, IstioControlPlane, MeshAnalyzer, PeerAuthentication, PortProtocol,
@@ -94,6 +97,18 @@ describe("Istio's own validation at synth", () => {
     try {
       expect(() => validateWithIstio([{ apiVersion: 'networking.istio.io/v1', kind: 'Sidecar', metadata: { name: 'never-validated-before' }, spec: {} }]))
         .toThrow(/Istio's validation could not run \(\/nonexistent\/istio-validator\): ENOENT: no such file or directory/);
+    } finally {
+      delete process.env.CDK8S_ISTIO_VALIDATOR;
+    }
+  });
+
+  test('a validator that dies is a clear error, not a hang', () => {
+    const fake = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'fake-validator-')), 'istio-validator');
+    fs.writeFileSync(fake, '#!/bin/sh\necho "panic: boom" >&2\nexit 2\n', { mode: 0o755 });
+    process.env.CDK8S_ISTIO_VALIDATOR = fake;
+    try {
+      expect(() => validateWithIstio([{ apiVersion: 'networking.istio.io/v1', kind: 'Sidecar', metadata: { name: 'dies-first' }, spec: {} }]))
+        .toThrow(/Istio's validation did not answer \(.*fake-validator-.*\): panic: boom/);
     } finally {
       delete process.env.CDK8S_ISTIO_VALIDATOR;
     }
