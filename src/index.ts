@@ -1,6 +1,7 @@
 // Core values
 export * from './core/string-match';
 export * from './core/workload-selector';
+export * from './core/suppression';
 
 // Istio resource model
 export * from './resources/istio-resource';
@@ -8,6 +9,7 @@ export * from './resources/routing';
 export * from './resources/traffic-policy';
 export * from './resources/port';
 export * from './resources/gateway-reference';
+export * from './resources/gateway-workload-reference';
 export * from './resources/virtual-service';
 export * from './resources/destination-rule';
 export * from './resources/gateway';
@@ -23,6 +25,10 @@ export * from './resources/telemetry';
 export * from './resources/envoy-filter';
 
 // Intents
+export * from './intents/service-reference';
+export * from './intents/mesh-service';
+export * from './intents/canary-version';
+export * from './intents/ingress-host';
 export * from './intents/canary-release';
 export * from './intents/jwt-protected-service';
 export * from './intents/mesh-ingress';

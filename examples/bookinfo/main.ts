@@ -1,5 +1,5 @@
 import { App, Chart } from 'cdk8s';
-import { CanaryRelease, IngressGateway, MeshIngress, StringMatch } from '../../src';
+import { CanaryRelease, CanaryVersion, IngressGateway, MeshIngress, ServiceReference, StringMatch } from '../../src';
 import { addBookinfo } from '../bookinfo-app';
 
 /**
@@ -14,17 +14,18 @@ export function build(app: App): void {
   const bookinfo = addBookinfo(mesh, 'bookinfo');
 
   new CanaryRelease(mesh, 'reviews', {
-    service: bookinfo.services.reviews,
-    stable: { deployment: bookinfo.deployments['reviews-v1'] },
-    canary: { deployment: bookinfo.deployments['reviews-v2'] },
+    service: ServiceReference.fromService(bookinfo.services.reviews),
+    stable: CanaryVersion.fromWorkload(bookinfo.deployments['reviews-v1']),
+    canary: CanaryVersion.fromWorkload(bookinfo.deployments['reviews-v2']),
     canaryHeaders: { 'end-user': StringMatch.exact('jason') },
   });
 
   const ingress = new MeshIngress(mesh, 'bookinfo', { gateway: ingressGateway });
-  ingress.addHost('bookinfo.example.com', { credentialName: 'bookinfo-cert' });
-  ingress.addRoute({ host: 'bookinfo.example.com', exactPath: '/productpage', service: bookinfo.services.productpage });
-  ingress.addRoute({ host: 'bookinfo.example.com', pathPrefix: '/static', service: bookinfo.services.productpage });
-  ingress.addRoute({ host: 'bookinfo.example.com', pathPrefix: '/api/v1/products', service: bookinfo.services.productpage });
+  const host = ingress.addHost('bookinfo.example.com', { credentialName: 'bookinfo-cert' });
+  const productpage = ServiceReference.fromService(bookinfo.services.productpage);
+  host.addRoute({ path: StringMatch.exact('/productpage'), service: productpage });
+  host.addRoute({ path: StringMatch.prefix('/static'), service: productpage });
+  host.addRoute({ path: StringMatch.prefix('/api/v1/products'), service: productpage });
   mesh.addDependency(gateways);
 }
 

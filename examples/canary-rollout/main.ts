@@ -1,5 +1,5 @@
 import { App, Chart, Duration } from 'cdk8s';
-import { CanaryRelease } from '../../src';
+import { CanaryRelease, CanaryVersion, ServiceReference } from '../../src';
 import { addBookinfo } from '../bookinfo-app';
 
 /**
@@ -10,9 +10,9 @@ export function build(app: App): void {
   const chart = new Chart(app, 'bookinfo', { namespace: 'bookinfo' });
   const bookinfo = addBookinfo(chart, 'bookinfo');
   new CanaryRelease(chart, 'reviews', {
-    service: bookinfo.services.reviews,
-    stable: { deployment: bookinfo.deployments['reviews-v1'] },
-    canary: { deployment: bookinfo.deployments['reviews-v3'] },
+    service: ServiceReference.fromService(bookinfo.services.reviews),
+    stable: CanaryVersion.fromWorkload(bookinfo.deployments['reviews-v1']),
+    canary: CanaryVersion.fromWorkload(bookinfo.deployments['reviews-v3']),
     steps: [5, 25, 50, 100],
     currentStep: 1,
     stickyCookie: 'reviews-canary',

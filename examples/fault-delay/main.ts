@@ -1,5 +1,5 @@
 import { App, Chart, Duration } from 'cdk8s';
-import { DestinationRule, FaultInjection, StringMatch } from '../../src';
+import { DestinationRule, FaultInjection, MeshService, ServiceReference, StringMatch } from '../../src';
 import { addBookinfo } from '../bookinfo-app';
 
 /** Istio's fault-injection task: a 7-second delay on ratings v1 for user jason, everyone else unaffected. */
@@ -11,13 +11,15 @@ export function build(app: App): void {
     host: 'ratings.bookinfo.svc.cluster.local',
     subsets: [{ name: 'v1', labels: { version: 'v1' } }],
   });
-  const fault = new FaultInjection(chart, 'ratings-fault', {
-    service: bookinfo.services.ratings,
+  // The user's own rule for the host (as in Istio's task) is adopted: intents add to it, none emits a second.
+  const service = ServiceReference.fromService(bookinfo.services.ratings);
+  new MeshService(chart, 'ratings', { service, destinationRule: ratings });
+  new FaultInjection(chart, 'ratings-fault', {
+    service,
     subset: 'v1',
     headers: { 'end-user': StringMatch.exact('jason') },
     delay: Duration.seconds(7),
   });
-  fault.virtualService.addDependency(ratings);
 }
 
 if (require.main === module) {

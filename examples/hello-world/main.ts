@@ -1,6 +1,6 @@
 import { App, Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { IngressGateway, MeshIngress } from '../../src';
+import { IngressGateway, MeshIngress, ServiceReference } from '../../src';
 
 /** A 3-replica hello-world Deployment (port 8080) in an injected namespace, reachable through an ingress gateway. */
 export function build(app: App): void {
@@ -24,8 +24,7 @@ export function build(app: App): void {
   const gateway = new IngressGateway(chart, 'IngressGateway', { namespace: 'hello' });
   const ingress = new MeshIngress(chart, 'hello-ingress', { gateway });
   // Plain HTTP is an explicit opt-out: production hosts should set credentialName instead.
-  ingress.addHost('hello.example.com', { httpOnly: true });
-  ingress.addRoute({ host: 'hello.example.com', service });
+  ingress.addHost('hello.example.com', { httpOnly: true }).addRoute({ service: ServiceReference.fromService(service) });
 }
 
 if (require.main === module) {

@@ -9,10 +9,12 @@ export function build(app: App): void {
   const zt = new ZeroTrustNamespace(chart, 'zero-trust');
   const sa = (name: string) => MeshPrincipal.serviceAccount(`bookinfo-${name}`, 'bookinfo');
   const to = (deployment: string) => WorkloadSelector.fromWorkload(bookinfo.deployments[deployment]);
-  zt.allow({ name: 'productpage-from-ingress', to: to('productpage-v1'), fromNamespaces: ['istio-ingress'], methods: ['GET'] });
-  zt.allow({ name: 'details-from-productpage', to: to('details-v1'), fromPrincipals: [sa('productpage')], methods: ['GET'] });
-  zt.allow({ name: 'reviews-from-productpage', to: WorkloadSelector.fromLabels({ app: 'reviews' }), fromPrincipals: [sa('productpage')], methods: ['GET'] });
-  zt.allow({ name: 'ratings-from-reviews', to: to('ratings-v1'), fromPrincipals: [sa('reviews')], methods: ['GET'] });
+  // Each rule is keyed by its id, which names its policy: adding or removing one renames no other.
+  zt.allow('productpage-from-ingress', { to: to('productpage-v1'), fromNamespaces: ['istio-ingress'], methods: ['GET'] });
+  zt.allow('details-from-productpage', { to: to('details-v1'), fromPrincipals: [sa('productpage')], methods: ['GET'] });
+  // Selectors from a workload use its identity label (app), so this one covers reviews v1, v2 and v3.
+  zt.allow('reviews-from-productpage', { to: to('reviews-v1'), fromPrincipals: [sa('productpage')], methods: ['GET'] });
+  zt.allow('ratings-from-reviews', { to: to('ratings-v1'), fromPrincipals: [sa('reviews')], methods: ['GET'] });
 }
 
 if (require.main === module) {

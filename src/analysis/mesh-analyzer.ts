@@ -1,5 +1,6 @@
 import { ApiObject, App, Chart } from 'cdk8s';
 import { Construct, IConstruct, IValidation } from 'constructs';
+import { checkComposition } from './composition-checks';
 import { checkEnvoyFilters } from './envoy-filter-checks';
 import { Finding, FindingSeverity } from './finding';
 import { checkGateways } from './gateway-checks';
@@ -12,9 +13,8 @@ import { checkVirtualServices } from './routing-checks';
 import { checkSecurity } from './security-checks';
 import { checkServicesAndNamespaces } from './service-checks';
 import { checkArguments } from '../core/arguments';
+import { SUPPRESS_ANNOTATION } from '../core/suppression';
 
-/** Istio's per-resource suppression annotation: a comma-separated list of codes, or `*`. */
-export const SUPPRESS_ANNOTATION = 'galley.istio.io/analyze-suppress';
 
 const INSTANCE = Symbol.for('cdk8s-istio.MeshAnalyzer');
 /** What an IstioControlPlane exposes for the provider checks (read by name: analysis does not import install). */
@@ -131,6 +131,7 @@ export class MeshAnalyzer implements IValidation {
       checkPolicies(index, found.report, { providers });
       checkKubernetesObjects(index, found.record);
       checkEnvoyFilters(index, found.report);
+      checkComposition(index, found.report);
     } catch (e: any) {
       if (!(e instanceof TypeError)) throw e;
       if (speculative) return undefined;

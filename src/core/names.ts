@@ -77,3 +77,8 @@ export function suggestName(value: string): string {
   const cleaned = value.toLowerCase().replace(/[^a-z0-9-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 63);
   return cleaned.replace(/-+$/, '') || 'my-name';
 }
+
+/** A construct id as an object name: `HttpbinJwt` → `httpbin-jwt`, `frontend_to_api` → `frontend-to-api`. @internal */
+export function nameFromId(id: string): string {
+  return id.replace(/([a-z0-9])([A-Z])/g, '$1-$2').replace(/[^a-zA-Z0-9-.]+/g, '-').toLowerCase().replace(/^[-.]+|[-.]+$/g, '');
+}

@@ -1,8 +1,9 @@
-import { ApiObject } from 'cdk8s';
+import { ApiObject, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { checkArguments, checkProps } from '../core/arguments';
 import { fail } from '../core/errors';
 import { checkDns1123Label } from '../core/names';
+import { IGatewayWorkload } from '../resources/gateway-workload-reference';
 
 /** How the gateway Service is exposed. */
 export enum GatewayServiceType {
@@ -60,7 +61,9 @@ const STANDARD_GATEWAY_PORTS: GatewayServicePort[] = [
  * Secrets, Deployment (proxy injected by istiod, image `auto`), Service,
  * HorizontalPodAutoscaler and PodDisruptionBudget.
  */
-export abstract class GatewayWorkload extends Construct {
+export abstract class GatewayWorkload extends Construct implements IGatewayWorkload {
+  /** Always true: the gateway is deployed by this app. */
+  public readonly managedByApp = true;
   /** Name of the Deployment, Service and ServiceAccount. */
   public readonly name: string;
   /** Namespace the gateway runs in (where credentialName Secrets must live). */
@@ -71,6 +74,11 @@ export abstract class GatewayWorkload extends Construct {
   public readonly deployment: ApiObject;
   /** The gateway Service. */
   public readonly service: ApiObject;
+  /** The FQDN of the gateway Service. */
+  public get serviceHost(): string | undefined {
+    return `${this.name}.${this.namespace ?? Chart.of(this).namespace ?? 'default'}.svc.cluster.local`;
+  }
+
   /** The Service ports. */
   public readonly ports: GatewayServicePort[];
   /** Control-plane revision or tag that injects this gateway (`undefined` = the default revision). */

@@ -1,27 +1,18 @@
 import { Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { resolveService } from './service-target';
+import { CanaryVersion } from './canary-version';
+import { MeshService } from './mesh-service';
+import { serviceName, serviceSelector, ServiceReference } from './service-reference';
 import { checkProps } from '../core/arguments';
 import { fail, reportChildErrorsAsOwn, show } from '../core/errors';
-import { checkDns1123Label, checkLabels } from '../core/names';
+import { checkDns1123Label } from '../core/names';
 import { checkPercent } from '../core/percent';
 import { StringMatch } from '../core/string-match';
 import { DestinationRule } from '../resources/destination-rule';
-import { GatewayReference } from '../resources/gateway-reference';
-import { HttpMatch, HttpRetry, HttpRoute, HttpRouteDestination } from '../resources/routing';
+import { HttpMatch, HttpRetry, HttpRoute, HttpRouteDestination, renderHttpRoute } from '../resources/routing';
 import { TrafficPolicy } from '../resources/traffic-policy';
 import { VirtualService } from '../resources/virtual-service';
-
-/** One version of the service. Give `deployment` (labels are derived) or `labels`. */
-export interface CanaryVersion {
-  /** The version's Deployment; its pod labels define the subset. @default - use labels */
-  readonly deployment?: kplus.Deployment;
-  /** Pod labels that select this version, e.g. `{ version: 'v2' }`. @default - derived from deployment */
-  readonly labels?: { [key: string]: string };
-  /** Subset name. @default - the `version` label value, else 'stable' / 'canary' */
-  readonly name?: string;
-}
 
 /** Where the release stands. */
 export enum CanaryPhase {
@@ -35,12 +26,8 @@ export enum CanaryPhase {
 
 /** Props of a `CanaryRelease`. */
 export interface CanaryReleaseProps {
-  /** The Service both versions sit behind. @default - use host */
-  readonly service?: kplus.Service;
-  /** The service host (FQDN) when there is no cdk8s-plus Service. @default - derived from service */
-  readonly host?: string;
-  /** Service port routes target; required when the Service has several ports. @default - the only port */
-  readonly port?: number;
+  /** The service both versions sit behind. */
+  readonly service: ServiceReference;
   /** The version serving production traffic. */
   readonly stable: CanaryVersion;
   /** The new version. */
@@ -65,30 +52,29 @@ export interface CanaryReleaseProps {
   readonly stickyDuration?: Duration;
   /** Mirror this percentage of stable traffic to the canary (responses discarded). @default - no mirroring */
   readonly mirrorPercentage?: number;
-  /** Also apply the split to traffic from these gateways; `mesh` is always included. @default - mesh only */
-  readonly gateways?: GatewayReference[];
-  /** Extra hosts for gateway traffic, e.g. `['shop.example.com']`. @default - none */
-  readonly gatewayHosts?: string[];
-  /** Request timeout. @default - none */
+  /** Request timeout for the host (or use a `ServiceResilience`, not both). @default - none */
   readonly timeout?: Duration;
-  /** Retry policy. @default - Istio default */
+  /** Retry policy for the host (or use a `ServiceResilience`, not both). @default - Istio default */
   readonly retries?: HttpRetry;
-  /** Traffic policy for the host (circuit breaking, TLS, load balancing). @default - none */
+  /** Traffic policy for the host (TLS, load balancing; circuit breaking also via `ServiceResilience`). @default - none */
   readonly trafficPolicy?: TrafficPolicy;
 }
 
 /**
- * A stable and a canary version of one service: a DestinationRule with a subset
- * per version and a VirtualService with the weighted split (weights always add
- * to 100), optional A/B header routing, sticky cookie routing and mirroring.
+ * A stable and a canary version of one service: a subset per version and the
+ * weighted split (weights always add to 100), optional A/B header routing,
+ * sticky cookie routing and mirroring. It contributes to the host's
+ * `MeshService`, so it composes with `ServiceResilience`, `FaultInjection` and
+ * `MeshIngress` routes to the same service (gateway traffic is split the same way).
+ *
+ * The Service must select the pods of both versions: a Service that selects one
+ * version's pods only (e.g. from `exposeViaService()`) fails synth.
  *
  * @see https://istio.io/latest/docs/tasks/traffic-management/traffic-shifting/
  */
 export class CanaryRelease extends Construct {
-  /** The DestinationRule holding both subsets (rendered before the VirtualService). */
-  public readonly destinationRule: DestinationRule;
-  /** The VirtualService holding the split. */
-  public readonly virtualService: VirtualService;
+  /** The host's traffic model this release contributes to. */
+  public readonly meshService: MeshService;
   /** The service FQDN. */
   public readonly host: string;
   /** Subset name of the stable version. */
@@ -97,18 +83,15 @@ export class CanaryRelease extends Construct {
   public readonly canarySubset: string;
   /** The canary weight in force (0–100) after phase and steps are applied. */
   public readonly canaryWeight: number;
-  private readonly _routes: HttpRoute[];
-  private readonly port?: number;
 
   constructor(scope: Construct, id: string, props: CanaryReleaseProps) {
     super(scope, id);
     checkProps(this, 'CanaryRelease', props);
     reportChildErrorsAsOwn(this);
-    const svc = resolveService(this, props.service, props.host, props.port);
-    this.host = svc.host;
-    this.port = svc.port;
-    const stableLabels = this.versionLabels('stable', props.stable);
-    const canaryLabels = this.versionLabels('canary', props.canary);
+    this.meshService = MeshService.of(this, props.service);
+    this.host = this.meshService.host;
+    const stableLabels = props.stable._podLabels(this, 'stable.labels');
+    const canaryLabels = props.canary._podLabels(this, 'canary.labels');
     const [stableSel, canarySel] = distinguishing(stableLabels, canaryLabels);
     if (Object.keys(stableSel).length === 0) {
       fail(this, `stable and canary pods have the same labels ${show(stableLabels)}, so no subset can tell them apart. Give each version a distinguishing label, e.g. version: 'v1' / version: 'v2'.`);
@@ -116,48 +99,38 @@ export class CanaryRelease extends Construct {
     this.stableSubset = this.subsetName('stable', props.stable, stableSel);
     this.canarySubset = this.subsetName('canary', props.canary, canarySel);
     if (this.stableSubset === this.canarySubset) {
-      fail(this, `stable and canary would both be subset ${show(this.stableSubset)}; set name on one of them.`);
+      fail(this, `stable and canary would both be subset ${show(this.stableSubset)}; give one of them a name (CanaryVersion.fromWorkload(workload, 'name')).`);
     }
-
     this.canaryWeight = this.weightInForce(props);
-    const phase = props.phase ?? CanaryPhase.ROLLOUT;
     checkPercent(this, 'mirrorPercentage', props.mirrorPercentage);
+    const routes = this.buildRoutes(props, props.phase ?? CanaryPhase.ROLLOUT);
+    // Checked here, in this construct's terms, before the host's VirtualService holds them.
+    routes.forEach((r, i) => renderHttpRoute(this, `routes[${i}]`, r));
 
-    // DestinationRules apply from the service's namespace (client → service → root lookup), so put it there.
-    // Created before the VirtualService, so it is emitted first (subsets exist before routes use them). An
-    // explicit dependency would say the same, but cdk8s re-walks every dependency once per chart at synth.
-    this.destinationRule = new DestinationRule(this, 'DestinationRule', {
-      metadata: { name: this.objectName(), namespace: svc.namespace },
-      host: this.host,
-      trafficPolicy: props.trafficPolicy,
-      subsets: [
-        { name: this.stableSubset, labels: stableSel },
-        { name: this.canarySubset, labels: canarySel },
-      ],
-    });
-
-    this._routes = this.buildRoutes(props, phase);
-    const gateways = props.gateways?.length ? [GatewayReference.mesh(), ...props.gateways] : undefined;
-    this.virtualService = new VirtualService(this, 'VirtualService', {
-      metadata: { name: this.objectName(), namespace: svc.namespace },
-      hosts: [this.host, ...(props.gatewayHosts ?? [])],
-      gateways,
-      http: this._routes,
-    });
+    this.meshService._addSubset(this, this.stableSubset, stableSel);
+    this.meshService._addSubset(this, this.canarySubset, canarySel);
+    if (props.trafficPolicy) this.meshService._addTrafficPolicy(this, props.trafficPolicy);
+    if (props.timeout) this.meshService._setTimeout(this, props.timeout);
+    if (props.retries) this.meshService._setRetries(this, props.retries);
+    this.meshService._setSplit(this, routes.map(route => ({ route, owner: this })));
+    this.node.defaultChild = this.meshService.virtualService;
+    const service = props.service.service;
+    if (service) this.node.addValidation({ validate: () => coverageErrors(service, { stable: props.stable, canary: props.canary }) });
   }
 
-  /**
-   * The HTTP routes of this release (A/B, sticky, weighted), for reuse in
-   * another VirtualService such as a `MeshIngress` route, so gateway traffic
-   * is split the same way.
-   */
-  public httpRoutes(): HttpRoute[] {
-    return this._routes.map(r => ({ ...r }));
+  /** The host's DestinationRule, holding both subsets (ours, or one adopted by the MeshService). */
+  public get destinationRule(): DestinationRule {
+    return this.meshService.destinationRule!;
+  }
+
+  /** The host's mesh VirtualService, holding the split. */
+  public get virtualService(): VirtualService {
+    return this.meshService.virtualService!;
   }
 
   private buildRoutes(props: CanaryReleaseProps, phase: CanaryPhase): HttpRoute[] {
-    const dest = (subset: string) => ({ host: this.host, subset, port: this.port });
-    const common = { timeout: props.timeout, retries: props.retries };
+    const port = this.meshService._port;
+    const dest = (subset: string) => ({ host: this.host, subset, port });
     if (phase !== CanaryPhase.ROLLOUT) {
       const subset = phase === CanaryPhase.PROMOTED ? this.canarySubset : this.stableSubset;
       return [{
@@ -166,32 +139,29 @@ export class CanaryRelease extends Construct {
           { destination: dest(this.stableSubset), weight: subset === this.stableSubset ? 100 : 0 },
           { destination: dest(this.canarySubset), weight: subset === this.canarySubset ? 100 : 0 },
         ],
-        ...common,
       }];
     }
     const routes: HttpRoute[] = [];
     if (props.canaryHeaders && Object.keys(props.canaryHeaders).length) {
-      routes.push({ name: 'canary-match', match: [{ headers: props.canaryHeaders }], route: [{ destination: dest(this.canarySubset) }], ...common });
+      routes.push({ name: 'canary-match', match: [{ headers: props.canaryHeaders }], route: [{ destination: dest(this.canarySubset) }] });
     }
     let canaryDestination: HttpRouteDestination = { destination: dest(this.canarySubset), weight: this.canaryWeight };
     if (props.stickyCookie !== undefined) {
       checkDns1123Label(this, 'stickyCookie', props.stickyCookie);
       const cookieMatch: HttpMatch = { headers: { cookie: StringMatch.regex(`^(.*?;\\s*)?(${props.stickyCookie}=true)(;.*)?$`) } };
-      routes.push({ name: 'canary-sticky', match: [cookieMatch], route: [{ destination: dest(this.canarySubset) }], ...common });
+      routes.push({ name: 'canary-sticky', match: [cookieMatch], route: [{ destination: dest(this.canarySubset) }] });
       const seconds = (props.stickyDuration ?? Duration.hours(24)).toSeconds({ integral: false });
       if (!Number.isInteger(seconds) || seconds < 1) {
         // Max-Age counts whole seconds: a fraction would be rounded, and 0 deletes the cookie at once.
         fail(this, `stickyDuration must be a whole number of seconds of at least 1, got ${seconds}s; a cookie's Max-Age counts whole seconds. Use Duration.seconds(n) with n >= 1.`);
       }
-      const maxAge = seconds;
-      canaryDestination = { ...canaryDestination, headers: { response: { add: { 'set-cookie': `${props.stickyCookie}=true; Max-Age=${maxAge}; Path=/` } } } };
+      canaryDestination = { ...canaryDestination, headers: { response: { add: { 'set-cookie': `${props.stickyCookie}=true; Max-Age=${seconds}; Path=/` } } } };
     }
     routes.push({
       name: 'primary',
       route: [{ destination: dest(this.stableSubset), weight: 100 - this.canaryWeight }, canaryDestination],
       mirror: props.mirrorPercentage !== undefined ? dest(this.canarySubset) : undefined,
       mirrorPercentage: props.mirrorPercentage,
-      ...common,
     });
     return routes;
   }
@@ -223,24 +193,31 @@ export class CanaryRelease extends Construct {
     if (!Number.isInteger(w) || w < 0 || w > 100) fail(this, `${prop} must be a whole number between 0 and 100, got ${w}.`);
   }
 
-  private versionLabels(which: string, v: CanaryVersion): { [key: string]: string } {
-    if (v.deployment && v.labels) fail(this, `${which}: set deployment or labels, not both.`);
-    if (!v.deployment && !v.labels) fail(this, `${which} needs a deployment (cdk8s-plus Deployment) or labels.`);
-    // cdk8s-plus adds a per-deployment `cdk8s.io/metadata.addr` label; it is not a version label.
-    const podLabels: { [key: string]: string } = v.deployment?.podMetadata.toJson().labels ?? v.labels ?? {};
-    const labels = Object.fromEntries(Object.entries(podLabels).filter(([k]) => !k.startsWith('cdk8s.io/')));
-    checkLabels(this, `${which}.labels`, labels);
-    return labels;
-  }
-
   private subsetName(which: string, v: CanaryVersion, labels: { [key: string]: string }): string {
     const name = v.name ?? labels.version ?? which;
     return checkDns1123Label(this, `${which}.name`, name);
   }
+}
 
-  private objectName(): string {
-    return this.host.split('.')[0];
+/**
+ * The Service must reach every version: its selector has to match the pods of
+ * each (a Service from `v1.exposeViaService()` selects v1's pods only, and the
+ * canary's share of traffic would find no endpoint).
+ */
+function coverageErrors(service: kplus.Service, versions: { [which: string]: CanaryVersion }): string[] {
+  const selector = serviceSelector(service);
+  const errors: string[] = [];
+  for (const [which, version] of Object.entries(versions)) {
+    if (!version.workload) continue; // labels alone do not say what else the pods carry
+    const pods = version._allPodLabels();
+    const missing = Object.entries(selector).filter(([k, v]) => pods[k] !== v);
+    if (missing.length) {
+      errors.push(`${serviceName(service)} selects ${show(selector)}, but the ${which} version's pods (${version.workload.node.path}) lack ${show(Object.fromEntries(missing))}, `
+        + `so requests routed to the ${which} version find no endpoint (503). Select by a label every version carries, e.g. `
+        + 'selector: Pods.select(scope, \'pods\', { labels: { app } }), not a workload\'s own selector (exposeViaService()).');
+    }
   }
+  return errors;
 }
 
 /**

@@ -1,22 +1,22 @@
 import { Duration } from 'cdk8s';
-import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { resolveService } from './service-target';
+import { MeshService } from './mesh-service';
+import { ServiceReference } from './service-reference';
 import { checkProps } from '../core/arguments';
 import { fail, reportChildErrorsAsOwn } from '../core/errors';
 import { StringMatch } from '../core/string-match';
-import { HttpRoute } from '../resources/routing';
+import { HttpFault, renderHttpRoute } from '../resources/routing';
 import { VirtualService } from '../resources/virtual-service';
 
 /** Props of a `FaultInjection`. */
 export interface FaultInjectionProps {
-  /** The service. @default - use host */
-  readonly service?: kplus.Service;
-  /** The service FQDN. @default - derived from service */
-  readonly host?: string;
-  /** Port. @default - the only port */
-  readonly port?: number;
-  /** Subset all traffic goes to (e.g. 'v1'); needs a DestinationRule defining it. @default - no subset */
+  /** The service. */
+  readonly service: ServiceReference;
+  /**
+   * Send all traffic of the host to this subset (e.g. 'v1', as Istio's task does),
+   * defined by a DestinationRule the host's MeshService adopted. Not with a CanaryRelease, which decides the subsets.
+   * @default - the host's routing as other intents define it
+   */
   readonly subset?: string;
   /** Only requests with these headers get the fault (e.g. `{ 'end-user': StringMatch.exact('jason') }`). @default - all requests */
   readonly headers?: { [name: string]: StringMatch };
@@ -30,35 +30,35 @@ export interface FaultInjectionProps {
 
 /**
  * Chaos testing: delay or abort a percentage of requests to a service, for
- * everyone or only for requests matching headers.
+ * everyone or only for requests matching headers. It contributes to the host's
+ * `MeshService`: faulted requests still go where a `CanaryRelease` would send them.
  *
  * @see https://istio.io/latest/docs/tasks/traffic-management/fault-injection/
  */
 export class FaultInjection extends Construct {
-  /** The VirtualService carrying the fault. */
-  public readonly virtualService: VirtualService;
+  /** The host's traffic model this contributes to. */
+  public readonly meshService: MeshService;
 
   constructor(scope: Construct, id: string, props: FaultInjectionProps) {
     super(scope, id);
     checkProps(this, 'FaultInjection', props);
     reportChildErrorsAsOwn(this);
-    const svc = resolveService(this, props.service, props.host, props.port);
     if (!props.delay && props.abortStatus === undefined) fail(this, 'needs delay or abortStatus.');
-    const destination = { host: svc.host, subset: props.subset, port: svc.port };
-    const faulty: HttpRoute = {
-      name: 'fault',
-      match: props.headers ? [{ headers: props.headers }] : undefined,
-      route: [{ destination }],
-      fault: {
-        delay: props.delay ? { fixedDelay: props.delay, percentage: props.percentage ?? 100 } : undefined,
-        abort: props.abortStatus !== undefined ? { httpStatus: props.abortStatus, percentage: props.percentage ?? 100 } : undefined,
-      },
+    const fault: HttpFault = {
+      delay: props.delay ? { fixedDelay: props.delay, percentage: props.percentage ?? 100 } : undefined,
+      abort: props.abortStatus !== undefined ? { httpStatus: props.abortStatus, percentage: props.percentage ?? 100 } : undefined,
     };
-    const http: HttpRoute[] = props.headers ? [faulty, { name: 'default', route: [{ destination }] }] : [faulty];
-    this.virtualService = new VirtualService(this, 'VirtualService', {
-      metadata: { name: svc.host.split('.')[0], namespace: svc.namespace },
-      hosts: [svc.host],
-      http,
-    });
+    // Checked here, in this construct's terms, before the host's VirtualService holds it.
+    const headers = props.headers && Object.keys(props.headers).length ? props.headers : undefined;
+    renderHttpRoute(this, 'props', { match: headers ? [{ headers }] : undefined, route: [{ destination: { host: 'checked.invalid', subset: props.subset } }], fault });
+    this.meshService = MeshService.of(this, props.service);
+    if (props.subset !== undefined) this.meshService._setDefaultSubset(this, props.subset);
+    this.meshService._addFault(this, { headers, fault });
+    this.node.defaultChild = this.meshService.virtualService;
+  }
+
+  /** The host's VirtualService, carrying the fault. */
+  public get virtualService(): VirtualService {
+    return this.meshService.virtualService!;
   }
 }

@@ -1,11 +1,12 @@
 import { Construct } from 'constructs';
-import { SUPPRESS_ANNOTATION } from '../analysis/mesh-analyzer';
 import { checkProps } from '../core/arguments';
 import { fail, reportChildErrorsAsOwn, show } from '../core/errors';
 import { pathProblem } from '../core/http-path';
-import { checkDns1123Subdomain } from '../core/names';
+import { checkDns1123Subdomain, nameFromId } from '../core/names';
+import { checkPort } from '../core/percent';
+import { SUPPRESS_ANNOTATION } from '../core/suppression';
 import { WorkloadSelector } from '../core/workload-selector';
-import { AuthorizationPolicy, AuthorizationRule } from '../resources/authorization-policy';
+import { AuthorizationAction, AuthorizationPolicy, AuthorizationRule } from '../resources/authorization-policy';
 import { JwtRule, renderJwtRule } from '../resources/jwt-rule';
 import { RequestAuthentication } from '../resources/request-authentication';
 
@@ -30,21 +31,30 @@ export interface JwtProtectedServiceProps {
    * @default false
    */
   readonly allowRequestsWithoutToken?: boolean;
-  /** Name prefix for the generated objects. @default - derived from the construct id */
+  /**
+   * The (container) ports a token is required on: the workload's HTTP ports.
+   * Plain TCP connections to them are refused, since no token can be checked on them.
+   * @default - the container ports of the workload the selector was made from (`WorkloadSelector.fromWorkload`), else every port
+   */
+  readonly ports?: number[];
+  /** Name of the generated objects. @default - derived from the construct id */
   readonly name?: string;
 }
 
 /**
  * JWT authentication that is enforced: a RequestAuthentication validating
- * tokens and an AuthorizationPolicy that rejects requests without a valid
- * token (optionally requiring claims), with per-path exemptions.
+ * tokens and a DENY AuthorizationPolicy refusing requests without a valid
+ * token (or without the required claims), except on public paths. Being a
+ * DENY, no ALLOW policy elsewhere (e.g. a `ZeroTrustNamespace` allow rule) can
+ * open the workload to tokenless callers. Both objects are named after the id
+ * (or `name`).
  *
  * @see https://istio.io/latest/docs/tasks/security/authorization/authz-jwt/
  */
 export class JwtProtectedService extends Construct {
   /** Validates tokens (rejects invalid ones). */
   public readonly requestAuthentication: RequestAuthentication;
-  /** Rejects requests without a valid token; undefined when enforcement is turned off. */
+  /** The DENY policy refusing requests without a valid token; undefined when enforcement is turned off. */
   public readonly authorizationPolicy?: AuthorizationPolicy;
 
   constructor(scope: Construct, id: string, props: JwtProtectedServiceProps) {
@@ -70,25 +80,36 @@ export class JwtProtectedService extends Construct {
     });
     // Checked here, in this construct's terms, before the children would report them as theirs.
     props.issuers.forEach((issuer, i) => renderJwtRule(this, `issuers[${i}]`, issuer));
-    const base = props.name ?? this.node.id.toLowerCase();
+    const base = props.name ?? nameFromId(this.node.id);
     checkDns1123Subdomain(this, props.name !== undefined ? 'name' : `name (derived from the id ${show(this.node.id)}; set name to choose another)`, base);
     this.requestAuthentication = new RequestAuthentication(this, 'RequestAuthentication', {
       // The explicit opt-out is the user's decision: the analyzer's "not enforced" warning would only repeat it.
-      metadata: { name: `${base}-jwt`, annotations: props.allowRequestsWithoutToken ? { [SUPPRESS_ANNOTATION]: 'CDK8SISTIO001' } : undefined },
+      metadata: { name: base, annotations: props.allowRequestsWithoutToken ? { [SUPPRESS_ANNOTATION]: 'CDK8SISTIO001' } : undefined },
       selector: props.selector,
       jwtRules: props.issuers,
     });
+    this.node.defaultChild = this.requestAuthentication;
     if (props.allowRequestsWithoutToken) return;
 
-    const rules: AuthorizationRule[] = [{
-      sources: [{ requestPrincipals: props.issuers.map(i => `${i.issuer}/*`) }],
-      conditions: claims.length ? claims.map(([claim, values]) => ({ key: `request.auth.claims[${claim}]`, values })) : undefined,
-    }];
-    if (props.publicPaths?.length) rules.push({ operations: [{ paths: props.publicPaths }] });
+    // A DENY, not an ALLOW: Istio admits a request when any ALLOW policy matches, so an
+    // ALLOW from another construct (a zero-trust allow rule) would let tokenless callers
+    // in. Nothing can override a DENY.
+    props.ports?.forEach((p, i) => checkPort(this, `ports[${i}]`, p));
+    const ports = props.ports ?? props.selector._ports;
+    const scoped = ports?.length ? ports : undefined;
+    const notPaths = props.publicPaths?.length ? props.publicPaths : undefined;
+    const exempt = notPaths || scoped ? [{ ports: scoped, notPaths }] : undefined;
+    const rules: AuthorizationRule[] = [
+      { sources: [{ notRequestPrincipals: props.issuers.map(i => `${i.issuer}/*`) }], operations: exempt },
+      ...claims.map(([claim, values]) => ({ operations: exempt, conditions: [{ key: `request.auth.claims[${claim}]`, notValues: values }] })),
+    ];
     this.authorizationPolicy = new AuthorizationPolicy(this, 'AuthorizationPolicy', {
-      metadata: { name: `${base}-require-jwt` },
+      // Without ports, Istio warns that the DENY refuses all plain TCP traffic: that is the intent here (documented on `ports`).
+      metadata: { name: base, annotations: scoped ? undefined : { [SUPPRESS_ANNOTATION]: 'IST0106' } },
       selector: props.selector,
+      action: AuthorizationAction.DENY,
       rules,
     });
   }
 }
+

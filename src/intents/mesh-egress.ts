@@ -1,12 +1,13 @@
 import { Construct } from 'constructs';
 import { checkArguments, checkProps } from '../core/arguments';
 import { fail, reportChildErrorsAsOwn, show } from '../core/errors';
-import { checkHost } from '../core/names';
+import { checkDns1123Label, checkHost, nameFromId } from '../core/names';
 import { checkPort } from '../core/percent';
-import { EgressGateway } from '../install/gateway-workload';
+import { SUPPRESS_ANNOTATION } from '../core/suppression';
 import { DestinationRule } from '../resources/destination-rule';
 import { Gateway, ServerTlsMode } from '../resources/gateway';
 import { GatewayReference } from '../resources/gateway-reference';
+import { ExternalGatewayWorkload, IGatewayWorkload } from '../resources/gateway-workload-reference';
 import { PortProtocol } from '../resources/port';
 import { ServiceEntry } from '../resources/service-entry';
 import { OutboundTrafficMode, Sidecar } from '../resources/sidecar';
@@ -36,7 +37,7 @@ export interface ExternalHostOptions {
 /** Props of a `MeshEgress`. */
 export interface MeshEgressProps {
   /** Route external traffic through this egress gateway (SNI passthrough, or TLS origination at the gateway). @default - direct from the sidecars */
-  readonly egressGateway?: EgressGateway;
+  readonly egressGateway?: IGatewayWorkload;
   /**
    * Also emit a namespace Sidecar with outboundTrafficPolicy REGISTRY_ONLY, so
    * only registered hosts are reachable from this namespace. @default false
@@ -51,7 +52,8 @@ export interface MeshEgressProps {
  * @see https://istio.io/latest/docs/tasks/traffic-management/egress/
  */
 export class MeshEgress extends Construct {
-  private readonly egressGateway?: EgressGateway;
+  private readonly egressGateway?: IGatewayWorkload;
+  private readonly baseName: string;
   private gateway?: Gateway;
   private gatewayRule?: DestinationRule;
   private readonly hosts = new Set<string>();
@@ -61,10 +63,17 @@ export class MeshEgress extends Construct {
     checkProps(this, 'MeshEgress', props);
     reportChildErrorsAsOwn(this);
     this.egressGateway = props.egressGateway;
+    // Object names of the gateway leg come from the id, so two MeshEgress constructs do not collide.
+    this.baseName = nameFromId(this.node.id);
+    checkDns1123Label(this, `name (derived from the id ${show(this.node.id)})`, this.baseName);
+    if (props.egressGateway instanceof ExternalGatewayWorkload) props.egressGateway._check(this, 'egressGateway');
+    if (props.egressGateway && !props.egressGateway.serviceHost) {
+      fail(this, `egressGateway ${show(props.egressGateway.name)} has no known Service host; sidecars reach the gateway through its Service. Pass an EgressGateway of this app, or ExternalGatewayWorkload.fromSelector(labels, namespace, serviceName).`);
+    }
     if (props.registryOnly) {
       new Sidecar(this, 'RegistryOnly', { metadata: { name: 'default' }, outboundTrafficPolicy: OutboundTrafficMode.REGISTRY_ONLY });
     }
-    this.node.addValidation({ validate: () => this.hosts.size === 0 ? [`${this.node.path}: MeshEgress has no external hosts; call addExternalHost().`] : [] });
+    this.node.addValidation({ validate: () => this.hosts.size === 0 ? ['MeshEgress has no external hosts; call addExternalHost().'] : [] });
   }
 
   /** Registers an external host; returns its ServiceEntry. */
@@ -92,7 +101,8 @@ export class MeshEgress extends Construct {
     const se = new ServiceEntry(this, `ServiceEntry-${slug}`, {
       metadata: { name: slug },
       hosts: [host],
-      ports: [{ number: 80, protocol: PortProtocol.HTTP, name: 'http', targetPort: port }],
+      // Plain HTTP on 80 is originated; the HTTPS port stays registered for clients that speak TLS themselves.
+      ports: [{ number: 80, protocol: PortProtocol.HTTP, name: 'http', targetPort: port }, { number: port, protocol: PortProtocol.HTTPS, name: 'https' }],
     });
     new DestinationRule(this, `DestinationRule-${slug}`, {
       metadata: { name: slug },
@@ -125,7 +135,7 @@ export class MeshEgress extends Construct {
     // One rule for the gateway host with a subset per external host, so each leg carries its own SNI.
     if (!this.gatewayRule) {
       this.gatewayRule = new DestinationRule(this, 'GatewayDestinationRule', {
-        metadata: { name: 'egress-gateway' },
+        metadata: { name: `${this.baseName}-gateway` },
         host: this.gatewayHost(egw),
       });
     }
@@ -154,24 +164,25 @@ export class MeshEgress extends Construct {
     vs.addTlsRoute({ match: [{ gateways: [vs.gateways[1]], port, sniHosts: [host] }], route: [{ destination: { host, port } }] });
   }
 
-  private requireGatewayPort(port: number): EgressGateway {
+  private requireGatewayPort(port: number): IGatewayWorkload {
     const egw = this.egressGateway!;
     if (!egw.hasServicePort(port)) fail(this, `egress gateway '${egw.name}' exposes no Service port ${port}; add it to the gateway's ports.`);
     return egw;
   }
 
-  private gatewayFor(egw: EgressGateway): Gateway {
+  private gatewayFor(egw: IGatewayWorkload): Gateway {
     if (!this.gateway) {
       this.gateway = new Gateway(this, 'Gateway', {
-        metadata: { name: 'egress', namespace: egw.namespace },
+        // Pods outside the app cannot be matched offline; their selector is the user's word.
+        metadata: { name: this.baseName, namespace: egw.namespace, annotations: egw.managedByApp ? undefined : { [SUPPRESS_ANNOTATION]: 'IST0101' } },
         selector: egw.podLabels,
       });
     }
     return this.gateway;
   }
 
-  private gatewayHost(egw: EgressGateway): string {
-    return `${egw.name}.${egw.namespace ?? 'default'}.svc.cluster.local`;
+  private gatewayHost(egw: IGatewayWorkload): string {
+    return egw.serviceHost!;
   }
 
   /** A VirtualService bound to the mesh and to our egress Gateway; `gateways[1]` is the Gateway reference. */

@@ -1,11 +1,12 @@
 import { Duration } from 'cdk8s';
-import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
-import { resolveService } from './service-target';
+import { MeshService } from './mesh-service';
+import { ServiceReference } from './service-reference';
 import { checkProps } from '../core/arguments';
 import { fail, reportChildErrorsAsOwn } from '../core/errors';
 import { DestinationRule } from '../resources/destination-rule';
-import { HttpRetry } from '../resources/routing';
+import { HttpRetry, renderHttpRoute } from '../resources/routing';
+import { renderTrafficPolicy, TrafficPolicy } from '../resources/traffic-policy';
 import { VirtualService } from '../resources/virtual-service';
 
 /** Circuit-breaker limits. */
@@ -28,12 +29,8 @@ export interface CircuitBreaker {
 
 /** Props of a `ServiceResilience`. */
 export interface ServiceResilienceProps {
-  /** The service. @default - use host */
-  readonly service?: kplus.Service;
-  /** The service FQDN. @default - derived from service */
-  readonly host?: string;
-  /** Port. @default - the only port */
-  readonly port?: number;
+  /** The service. */
+  readonly service: ServiceReference;
   /** Request timeout. @default - none */
   readonly timeout?: Duration;
   /** Retries. @default - Istio default */
@@ -43,52 +40,56 @@ export interface ServiceResilienceProps {
 }
 
 /**
- * Timeouts, retries and circuit breaking for one service (which must not have
- * another VirtualService, e.g. from a CanaryRelease: use its timeout/retries/trafficPolicy).
+ * Timeouts, retries and circuit breaking for one service. It contributes to the
+ * host's `MeshService`, so it composes with a `CanaryRelease` (circuit breaking
+ * next to its subsets, the timeout on its routes) and `FaultInjection`.
  *
  * @see https://istio.io/latest/docs/tasks/traffic-management/circuit-breaking/
  */
 export class ServiceResilience extends Construct {
-  /** The VirtualService with timeout and retries (when given). */
-  public readonly virtualService?: VirtualService;
-  /** The DestinationRule with circuit breaking (when given). */
-  public readonly destinationRule?: DestinationRule;
+  /** The host's traffic model this contributes to. */
+  public readonly meshService: MeshService;
 
   constructor(scope: Construct, id: string, props: ServiceResilienceProps) {
     super(scope, id);
     checkProps(this, 'ServiceResilience', props);
     reportChildErrorsAsOwn(this);
-    const svc = resolveService(this, props.service, props.host, props.port);
     if (!props.timeout && !props.retries && !props.circuitBreaker) {
       fail(this, 'sets none of timeout, retries or circuitBreaker, so it would do nothing.');
     }
-    const name = svc.host.split('.')[0];
+    // Checked here, in this construct's terms, before the host's objects hold them.
+    renderHttpRoute(this, 'props', { route: [{ destination: { host: 'checked.invalid' } }], timeout: props.timeout, retries: props.retries });
+    this.meshService = MeshService.of(this, props.service);
     const cb = props.circuitBreaker;
     if (cb) {
-      this.destinationRule = new DestinationRule(this, 'DestinationRule', {
-        metadata: { name, namespace: svc.namespace },
-        host: svc.host,
-        trafficPolicy: {
-          connectionPool: {
-            tcp: cb.maxConnections !== undefined ? { maxConnections: cb.maxConnections } : undefined,
-            http: cb.maxPendingRequests !== undefined || cb.maxRequestsPerConnection !== undefined
-              ? { http1MaxPendingRequests: cb.maxPendingRequests, maxRequestsPerConnection: cb.maxRequestsPerConnection } : undefined,
-          },
-          outlierDetection: {
-            consecutive5xxErrors: cb.consecutive5xxErrors ?? 5,
-            interval: cb.interval ?? Duration.seconds(10),
-            baseEjectionTime: cb.baseEjectionTime ?? Duration.seconds(30),
-            maxEjectionPercent: cb.maxEjectionPercent ?? 100,
-          },
+      const policy: TrafficPolicy = {
+        connectionPool: cb.maxConnections !== undefined || cb.maxPendingRequests !== undefined || cb.maxRequestsPerConnection !== undefined ? {
+          tcp: cb.maxConnections !== undefined ? { maxConnections: cb.maxConnections } : undefined,
+          http: cb.maxPendingRequests !== undefined || cb.maxRequestsPerConnection !== undefined
+            ? { http1MaxPendingRequests: cb.maxPendingRequests, maxRequestsPerConnection: cb.maxRequestsPerConnection } : undefined,
+        } : undefined,
+        outlierDetection: {
+          consecutive5xxErrors: cb.consecutive5xxErrors ?? 5,
+          interval: cb.interval ?? Duration.seconds(10),
+          baseEjectionTime: cb.baseEjectionTime ?? Duration.seconds(30),
+          maxEjectionPercent: cb.maxEjectionPercent ?? 100,
         },
-      });
+      };
+      renderTrafficPolicy(this, 'circuitBreaker', policy);
+      this.meshService._addTrafficPolicy(this, policy);
     }
-    if (props.timeout || props.retries) {
-      this.virtualService = new VirtualService(this, 'VirtualService', {
-        metadata: { name, namespace: svc.namespace },
-        hosts: [svc.host],
-        http: [{ route: [{ destination: { host: svc.host, port: svc.port } }], timeout: props.timeout, retries: props.retries }],
-      });
-    }
+    if (props.timeout) this.meshService._setTimeout(this, props.timeout);
+    if (props.retries) this.meshService._setRetries(this, props.retries);
+    this.node.defaultChild = props.timeout || props.retries ? this.meshService.virtualService : this.meshService.destinationRule;
+  }
+
+  /** The host's VirtualService (carrying the timeout and retries), when this sets them. */
+  public get virtualService(): VirtualService | undefined {
+    return this.meshService.virtualService;
+  }
+
+  /** The host's DestinationRule (carrying the circuit breaker), when there is one. */
+  public get destinationRule(): DestinationRule | undefined {
+    return this.meshService.destinationRule;
   }
 }

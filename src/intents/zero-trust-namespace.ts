@@ -2,7 +2,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { checkArguments, checkProps } from '../core/arguments';
 import { fail, reportChildErrorsAsOwn, show } from '../core/errors';
-import { checkDns1123Label, isDns1123Label, isDns1123Subdomain } from '../core/names';
+import { checkDns1123Label, checkDns1123Subdomain, isDns1123Label, isDns1123Subdomain, nameFromId } from '../core/names';
 import { WorkloadSelector } from '../core/workload-selector';
 import { AuthorizationPolicy } from '../resources/authorization-policy';
 import { MtlsMode, PeerAuthentication } from '../resources/peer-authentication';
@@ -52,15 +52,12 @@ export interface ZeroTrustAllowOptions {
   readonly methods?: string[];
   /** Paths allowed. @default - all */
   readonly paths?: string[];
-  /** Policy name. @default - derived from the id */
+  /** Policy name. @default - derived from the id given to allow() */
   readonly name?: string;
 }
 
 /** Props of a `ZeroTrustNamespace`. */
-export interface ZeroTrustNamespaceProps {
-  /** Ports kept PERMISSIVE for given workloads. @default - none */
-  readonly permissivePorts?: PermissivePorts[];
-}
+export interface ZeroTrustNamespaceProps {}
 
 /**
  * A zero-trust baseline for the chart's namespace: STRICT mTLS, an
@@ -74,7 +71,6 @@ export class ZeroTrustNamespace extends Construct {
   public readonly peerAuthentication: PeerAuthentication;
   /** Namespace-wide allow-nothing. */
   public readonly denyAll: AuthorizationPolicy;
-  private allowCount = 0;
 
   constructor(scope: Construct, id: string, props: ZeroTrustNamespaceProps = {}) {
     super(scope, id);
@@ -82,30 +78,54 @@ export class ZeroTrustNamespace extends Construct {
     reportChildErrorsAsOwn(this);
     this.peerAuthentication = new PeerAuthentication(this, 'StrictMtls', { metadata: { name: 'default' }, mtlsMode: MtlsMode.STRICT });
     this.denyAll = new AuthorizationPolicy(this, 'AllowNothing', { metadata: { name: 'allow-nothing' } });
-    props.permissivePorts?.forEach((p, i) => {
-      if (p.ports.length === 0) fail(this, `permissivePorts[${i}].ports must list at least one port.`);
-      const portLevelMtls: { [port: string]: MtlsMode } = {};
-      p.ports.forEach(port => { portLevelMtls[String(port)] = MtlsMode.PERMISSIVE; });
-      new PeerAuthentication(this, `Permissive${i}`, { metadata: { name: `permissive-${i}` }, selector: p.selector, mtlsMode: MtlsMode.STRICT, portLevelMtls });
+    this.node.defaultChild = this.denyAll;
+  }
+
+  /**
+   * Keeps some ports of one workload PERMISSIVE (plain text accepted: probes,
+   * load balancers outside the mesh). The PeerAuthentication is named after `id`.
+   */
+  public permitPlaintext(id: string, options: PermissivePorts): PeerAuthentication {
+    checkArguments(this, 'ZeroTrustNamespace', 'permitPlaintext', arguments);
+    if (options.ports.length === 0) fail(this, `permitPlaintext(${show(id)}): ports must list at least one port.`);
+    const portLevelMtls: { [port: string]: MtlsMode } = {};
+    options.ports.forEach(port => { portLevelMtls[String(port)] = MtlsMode.PERMISSIVE; });
+    return new PeerAuthentication(this, `Plaintext-${id}`, {
+      metadata: { name: this.objectName('permitPlaintext', id) },
+      selector: options.selector,
+      mtlsMode: MtlsMode.STRICT,
+      portLevelMtls,
     });
   }
 
-  /** Allows calls from identities/namespaces to a workload; returns the policy. */
-  public allow(options: ZeroTrustAllowOptions): AuthorizationPolicy {
+  /**
+   * Allows calls from identities/namespaces to a workload; returns the policy.
+   * `id` keys the rule (e.g. `'frontend-to-api'`) and names its object, so adding
+   * or removing another rule never renames this one.
+   */
+  public allow(id: string, options: ZeroTrustAllowOptions): AuthorizationPolicy {
     checkArguments(this, 'ZeroTrustNamespace', 'allow', arguments);
     if (!options.fromPrincipals?.length && !options.fromNamespaces?.length) {
-      fail(this, 'allow() needs fromPrincipals or fromNamespaces: an allow rule without a source would admit every caller.');
+      fail(this, `allow(${show(id)}) needs fromPrincipals or fromNamespaces: an allow rule without a source would admit every caller.`);
     }
-    options.fromNamespaces?.forEach((ns, i) => checkDns1123Label(this, `fromNamespaces[${i}]`, ns));
-    const index = this.allowCount++;
+    options.fromNamespaces?.forEach((ns, i) => checkDns1123Label(this, `allow(${show(id)}).fromNamespaces[${i}]`, ns));
     const hasOperation = options.ports?.length || options.methods?.length || options.paths?.length;
-    return new AuthorizationPolicy(this, `Allow${index}`, {
-      metadata: { name: options.name ?? `allow-${index}` },
+    return new AuthorizationPolicy(this, `Allow-${id}`, {
+      metadata: { name: options.name ?? this.objectName('allow', id) },
       selector: options.to,
       rules: [{
         sources: [{ principals: options.fromPrincipals?.map(p => p.principal), namespaces: options.fromNamespaces }],
         operations: hasOperation ? [{ ports: options.ports, methods: options.methods, paths: options.paths }] : undefined,
       }],
     });
+  }
+
+  private objectName(method: string, id: string): string {
+    if (this.node.tryFindChild(`Allow-${id}`) || this.node.tryFindChild(`Plaintext-${id}`)) {
+      fail(this, `${method}(${show(id)}): the id is already used by another rule; ids key the rules and name their objects.`);
+    }
+    const name = nameFromId(id);
+    checkDns1123Subdomain(this, `${method}(${show(id)}) name (derived from the id)`, name);
+    return name;
   }
 }

@@ -37,7 +37,7 @@ export interface DestinationRuleProps extends IstioResourceProps {
 export class DestinationRule extends IstioResource {
   /** The host this rule applies to. */
   public readonly host: string;
-  private readonly _trafficPolicy: any;
+  private _trafficPolicy: any;
   private readonly _subsets: any[] = [];
   private readonly _subsetNames: string[] = [];
   private readonly _exportTo?: string[];
@@ -55,6 +55,33 @@ export class DestinationRule extends IstioResource {
   /** Names of the subsets defined so far (a copy). */
   public get subsetNames(): string[] {
     return [...this._subsetNames];
+  }
+
+  /** The labels of a subset defined here (a copy), or undefined. */
+  public subsetLabels(name: string): { [key: string]: string } | undefined {
+    checkArguments(this, 'DestinationRule', 'subsetLabels', arguments);
+    const subset = this._subsets.find(s => s.name === name);
+    return subset ? { ...subset.labels } : undefined;
+  }
+
+  /** The top-level traffic policy fields set so far, e.g. `['connectionPool', 'outlierDetection']`. */
+  public get trafficPolicyFields(): string[] {
+    return Object.entries(this._trafficPolicy ?? {}).filter(([, v]) => v !== undefined).map(([k]) => k);
+  }
+
+  /**
+   * Adds traffic policy fields (connection pool, outlier detection, TLS, …) for
+   * the whole host. A field that is already set is an error, not an overwrite.
+   */
+  public addTrafficPolicy(policy: TrafficPolicy): void {
+    checkArguments(this, 'DestinationRule', 'addTrafficPolicy', arguments);
+    const rendered = renderTrafficPolicy(this, 'trafficPolicy', policy) ?? {};
+    const taken = this.trafficPolicyFields;
+    for (const [field, value] of Object.entries(rendered)) {
+      if (value === undefined) continue;
+      if (taken.includes(field)) fail(this, `trafficPolicy.${field} is already set; one DestinationRule has one ${field}. Merge the two settings.`);
+      this._trafficPolicy = { ...this._trafficPolicy, [field]: value };
+    }
   }
 
   /** Adds a subset; names must be unique. */

@@ -75,6 +75,15 @@ export class VirtualService extends IstioResource {
     return route;
   }
 
+  /**
+   * Replaces every HTTP rule (a traffic model re-rendering its routes).
+   * All are checked before any is replaced. @internal
+   */
+  public _replaceHttpRoutes(routes: HttpRoute[]): void {
+    const rendered = routes.map((r, i) => renderHttpRoute(this, `http[${i}]`, r));
+    this._http.splice(0, this._http.length, ...rendered);
+  }
+
   /** Appends a TLS rule. */
   public addTlsRoute(route: TlsRoute): TlsRoute {
     checkArguments(this, 'VirtualService', 'addTlsRoute', arguments);

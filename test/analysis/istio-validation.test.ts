@@ -4,8 +4,8 @@ import * as path from 'path';
 import { ApiObject, App, Chart, Duration, JsonPatch, Testing } from 'cdk8s';
 import {
   AuthorizationAction, AuthorizationPolicy, DestinationRule, Gateway, IstioControlPlane, MeshAnalyzer, PeerAuthentication, PortProtocol,
-  RequestAuthentication, ServerTlsMode, ServiceEntry, ServiceResilience, Sidecar, Telemetry, TlsVersion, VirtualService, WorkloadSelector,
-  ZeroTrustNamespace,
+  RequestAuthentication, ServerTlsMode, ServiceEntry, ServiceReference, ServiceResilience, Sidecar, Telemetry, TlsVersion, VirtualService,
+  WorkloadSelector, ZeroTrustNamespace,
 } from '../../src';
 import { findValidatorBinary, validateWithIstio } from '../../src/analysis/istio-validator';
 import { withoutSchemaCheck } from '../support/schema-setup';
@@ -266,11 +266,12 @@ describe('what the Kubernetes API server would reject (CDK8SISTIO012)', () => {
 
 describe('errors name what the user wrote', () => {
   test('an error of an object an intent renders names the intent, and the object as where the field sits', () => {
-    expect(() => new ServiceResilience(app(), 'res', { host: 'reviews', timeout: Duration.millis(0) }))
-      .toThrow(/^ServiceResilience 'mesh\/res': http\[0\]\.timeout must be a whole number of milliseconds of at least 1ms, got 0ms\. Use Duration\.millis\(n\) with n >= 1 \(in the VirtualService it renders, 'mesh\/res\/VirtualService'\)\.$/);
+    // Checked in the intent's own terms before the host's shared VirtualService holds it.
+    expect(() => new ServiceResilience(app(), 'res', { service: ServiceReference.fromHost('reviews.mesh.svc.cluster.local'), timeout: Duration.millis(0) }))
+      .toThrow(/^ServiceResilience 'mesh\/res': props\.timeout must be a whole number of milliseconds of at least 1ms, got 0ms\. Use Duration\.millis\(n\) with n >= 1\.$/);
     const zt = new ZeroTrustNamespace(app(), 'zt');
-    expect(() => zt.allow({ to: WorkloadSelector.fromLabels({ app: 'a' }), fromNamespaces: ['x'], name: 'Bad_Name' }))
-      .toThrow(/^ZeroTrustNamespace 'mesh\/zt': metadata\.name must be a DNS-1123 subdomain.* \(in the AuthorizationPolicy it renders, 'mesh\/zt\/Allow0'\)\.$/);
+    expect(() => zt.allow('a', { to: WorkloadSelector.fromLabels({ app: 'a' }), fromNamespaces: ['x'], name: 'Bad_Name' }))
+      .toThrow(/^ZeroTrustNamespace 'mesh\/zt': metadata\.name must be a DNS-1123 subdomain.* \(in the AuthorizationPolicy it renders, 'mesh\/zt\/Allow-a'\)\.$/);
   });
 
   test('objects created on their own still name themselves', () => {

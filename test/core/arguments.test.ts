@@ -20,15 +20,17 @@ describe('argument shapes from JavaScript: clear errors, never a TypeError from 
   test('a plain string where a StringMatch belongs', () => {
     const c = chart();
     const { deployment, service } = workloads(c);
-    expect(() => new CanaryRelease(c, 'canary', { service, stable: { deployment }, canary: { deployment }, canaryHeaders: { 'end-user': 'jason' as any } }))
+    const versions = { stable: lib.CanaryVersion.fromWorkload(deployment), canary: lib.CanaryVersion.fromLabels({ version: 'v2' }) };
+    expect(() => new CanaryRelease(c, 'canary', { service: lib.ServiceReference.fromService(service), ...versions, canaryHeaders: { 'end-user': 'jason' as any } }))
       .toThrow(/^CanaryRelease 'shop\/canary': props.canaryHeaders\['end-user'\] must be a StringMatch \(StringMatch.exact\/prefix\/regex\), got the string 'jason'\.$/);
   });
 
-  test('a Service where a Deployment belongs', () => {
+  test('a Service where a workload belongs, a Service where a ServiceReference belongs', () => {
     const c = chart();
     const { service } = workloads(c);
-    expect(() => new CanaryRelease(c, 'canary', { service, stable: { deployment: service as any }, canary: { deployment: service as any } }))
-      .toThrow(/props.canary.deployment must be a Deployment \(cdk8s-plus-28\), got a Service\./);
+    expect(() => lib.CanaryVersion.fromWorkload(service as any)).toThrow(/^CanaryVersion.fromWorkload\(\): workload must be a Workload \(cdk8s-plus-28\), got a Service\./);
+    expect(() => new CanaryRelease(c, 'canary', { service: service as any, stable: lib.CanaryVersion.fromLabels({ v: '1' }), canary: lib.CanaryVersion.fromLabels({ v: '2' }) }))
+      .toThrow(/^CanaryRelease 'shop\/canary': props.service must be a ServiceReference \(ServiceReference.fromHost\/fromService\), got a Service/);
   });
 
   test('a missing required prop, and missing props altogether', () => {
@@ -82,7 +84,11 @@ describe('fuzz: every public constructor and method, every parameter, wrong valu
     IstioControlPlane: c => new IstioControlPlane(c, 'cp'),
     MeshAnalyzer: c => lib.MeshAnalyzer.of(c),
     MeshEgress: c => new MeshEgress(c, 'eg'),
-    MeshIngress: c => new MeshIngress(c, 'in', { gatewaySelector: { istio: 'ingressgateway' } }),
+    MeshIngress: c => new MeshIngress(c, 'in', { gateway: lib.ExternalGatewayWorkload.fromSelector({ istio: 'ingressgateway' }, 'istio-ingress') }),
+    ExternalGatewayWorkload: () => lib.ExternalGatewayWorkload.fromSelector({ istio: 'ingressgateway' }, 'istio-ingress'),
+    IngressHost: c => new MeshIngress(c, 'in', { gateway: lib.ExternalGatewayWorkload.fromSelector({ istio: 'ingressgateway' }, 'istio-ingress') })
+      .addHost('a.example.com', { httpOnly: true }),
+    MeshService: c => lib.MeshService.of(c, lib.ServiceReference.fromHost('reviews.shop.svc.cluster.local')),
     VirtualService: c => new VirtualService(c, 'vs', { hosts: ['reviews'] }),
     ZeroTrustNamespace: c => new ZeroTrustNamespace(c, 'zt'),
   };

@@ -1,5 +1,6 @@
-import { Duration } from 'cdk8s';
-import { CanaryPhase, CanaryRelease, GatewayReference, StringMatch } from '../../src';
+import { Duration, ApiObject } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { CanaryPhase, CanaryRelease, CanaryVersion, ServiceReference, StringMatch } from '../../src';
 import { chart, only, synth, partialChart } from '../support/synth';
 import { versioned } from '../support/workloads';
 
@@ -8,7 +9,7 @@ const host = 'reviews.default.svc.cluster.local';
 function setup(props: any = {}, partial = false) {
   const c = partial ? partialChart() : chart();
   const { service, deployments: [v1, v2] } = versioned(c, 'reviews', ['v1', 'v2']);
-  const canary = new CanaryRelease(c, 'reviews', { service, stable: { deployment: v1 }, canary: { deployment: v2 }, ...props });
+  const canary = new CanaryRelease(c, 'reviews', { service: ServiceReference.fromService(service), stable: CanaryVersion.fromWorkload(v1), canary: CanaryVersion.fromWorkload(v2), ...props });
   return { c, canary, objects: () => synth(c) };
 }
 
@@ -66,18 +67,33 @@ describe('CanaryRelease', () => {
     expect(vs.spec.http[0].mirrorPercentage).toEqual({ value: 10 });
   });
 
-  test('gateway traffic: mesh plus gateways and extra hosts', () => {
-    const vs = only(setup({ gateways: [GatewayReference.fromName('public', 'istio-ingress')], gatewayHosts: ['reviews.example.com'] }, true).objects(), 'VirtualService');
-    expect(vs.spec.gateways).toEqual(['mesh', 'istio-ingress/public']);
-    expect(vs.spec.hosts).toEqual([host, 'reviews.example.com']);
-  });
-
   test('explicit labels and host instead of workloads', () => {
     const c = chart();
-    new CanaryRelease(c, 'r', { host: 'ratings.prod.svc.cluster.local', port: 9080, stable: { labels: { track: 'stable' } }, canary: { labels: { track: 'canary' } } });
+    new CanaryRelease(c, 'r', {
+      service: ServiceReference.fromHost('ratings.prod.svc.cluster.local', 9080),
+      stable: CanaryVersion.fromLabels({ track: 'stable' }),
+      canary: CanaryVersion.fromLabels({ track: 'canary' }),
+    });
     const dr = only(synth(c), 'DestinationRule');
     expect(dr.metadata.namespace).toBe('prod');
     expect(dr.spec.subsets).toEqual([{ name: 'stable', labels: { track: 'stable' } }, { name: 'canary', labels: { track: 'canary' } }]);
+  });
+
+  test('ApiObject.of() reaches the host\'s VirtualService; the DestinationRule is a typed property', () => {
+    const { canary } = setup({ canaryWeight: 10 });
+    expect(ApiObject.of(canary)).toBe(canary.virtualService);
+    expect(canary.destinationRule.subsetNames).toEqual(['v1', 'v2']);
+    ApiObject.of(canary).metadata.addLabel('team', 'reviews');
+    expect(canary.virtualService.toJson().metadata.labels).toEqual({ team: 'reviews' });
+  });
+
+  test('the Service must select the pods of both versions (exposeViaService selects one)', () => {
+    const c = chart();
+    const { deployments: [v1, v2] } = versioned(c, 'ratings', ['v1', 'v2']);
+    const onlyV1 = v1.exposeViaService({ name: 'ratings-v1-only', ports: [{ port: 9080, name: 'http' }] });
+    new CanaryRelease(c, 'ratings', { service: ServiceReference.fromService(onlyV1), stable: CanaryVersion.fromWorkload(v1), canary: CanaryVersion.fromWorkload(v2) });
+    expect(() => synth(c)).toThrow(/\[test\/ratings\] Service 'ratings-v1-only' selects .*but the canary version's pods \(test\/ratings-v2\) lack \{"cdk8s.io\/metadata.addr":"[^"]+"\}, so requests routed to the canary version find no endpoint \(503\)/);
+    expect(() => synth(c)).not.toThrow(/stable version's pods/);
   });
 
   describe('rejects bad input', () => {
@@ -89,7 +105,7 @@ describe('CanaryRelease', () => {
     });
     test('canary without a distinguishing label', () => {
       const c = chart();
-      expect(() => new CanaryRelease(c, 'x', { host, stable: { labels: { app: 'reviews' } }, canary: { labels: { app: 'reviews' } } }))
+      expect(() => new CanaryRelease(c, 'x', { service: ServiceReference.fromHost(host), stable: CanaryVersion.fromLabels({ app: 'reviews' }), canary: CanaryVersion.fromLabels({ app: 'reviews' }) }))
         .toThrow(/stable and canary pods have the same labels .* Give each version a distinguishing label/);
     });
     test('step out of range', () => {
@@ -113,11 +129,17 @@ describe('CanaryRelease', () => {
         .toThrow(/stickyDuration must be a whole number of seconds of at least 1, got 0.4s; a cookie's Max-Age counts whole seconds/);
       expect(() => setup({ stickyCookie: 'canary', stickyDuration: Duration.seconds(1) })).not.toThrow();
     });
-    test('no service and no host', () => {
-      expect(() => new CanaryRelease(chart(), 'x', { stable: { labels: { v: '1' } }, canary: { labels: { v: '2' } } })).toThrow(/needs the service to act on/);
+    test('a version that is not a CanaryVersion (JavaScript callers)', () => {
+      const c = chart();
+      const { service, deployments: [v1] } = versioned(c, 'reviews', ['v1']);
+      expect(() => new CanaryRelease(c, 'x', { service: ServiceReference.fromService(service), stable: CanaryVersion.fromWorkload(v1), canary: { deployment: v1 } as any }))
+        .toThrow(/CanaryRelease 'test\/x'.*canary/);
     });
-    test('version with neither deployment nor labels', () => {
-      expect(() => new CanaryRelease(chart(), 'x', { host, stable: {}, canary: { labels: { v: '2' } } })).toThrow(/stable needs a deployment/);
+    test('two versions named alike', () => {
+      const c = chart();
+      const { service, deployments: [v1, v2] } = versioned(c, 'reviews', ['v1', 'v2']);
+      expect(() => new CanaryRelease(c, 'x', { service: ServiceReference.fromService(service), stable: CanaryVersion.fromWorkload(v1, 'same'), canary: CanaryVersion.fromWorkload(v2, 'same') }))
+        .toThrow(/stable and canary would both be subset 'same'/);
     });
   });
 });

@@ -1,27 +1,50 @@
+import { ApiObject } from 'cdk8s';
 import { JwtProtectedService, WorkloadSelector } from '../../src';
 import { chart, only, synth } from '../support/synth';
+import { versioned } from '../support/workloads';
 
 const issuer = { issuer: 'testing@secure.istio.io', jwksUri: 'https://example.com/jwks.json' };
 const selector = WorkloadSelector.fromLabels({ app: 'httpbin' });
 
 describe('JwtProtectedService', () => {
-  test('rejects requests without a token by default (RequestAuthentication AND AuthorizationPolicy)', () => {
+  test('refuses requests without a token by default, with a DENY no ALLOW can undo; both objects named after the id', () => {
     const c = chart('foo');
-    new JwtProtectedService(c, 'httpbin', { selector, issuers: [issuer] });
+    const jwt = new JwtProtectedService(c, 'httpbin', { selector, issuers: [issuer] });
     const out = synth(c);
     const ra = only(out, 'RequestAuthentication');
     const ap = only(out, 'AuthorizationPolicy');
     expect(ra.spec.jwtRules[0].issuer).toBe('testing@secure.istio.io');
-    expect(ap.spec).toEqual({ selector: { matchLabels: { app: 'httpbin' } }, action: 'ALLOW', rules: [{ from: [{ source: { requestPrincipals: ['testing@secure.istio.io/*'] } }] }] });
+    expect([ra.metadata.name, ap.metadata.name]).toEqual(['httpbin', 'httpbin']);
+    expect(ap.spec).toEqual({ selector: { matchLabels: { app: 'httpbin' } }, action: 'DENY', rules: [{ from: [{ source: { notRequestPrincipals: ['testing@secure.istio.io/*'] } }] }] });
+    expect(ApiObject.of(jwt)).toBe(jwt.requestAuthentication);
     expect(out).toMatchSnapshot();
   });
 
-  test('required claims and public paths', () => {
+  test('ids become names without stutter (HttpbinJwt → httpbin-jwt, not httpbin-jwt-jwt)', () => {
     const c = chart('foo');
-    new JwtProtectedService(c, 'httpbin', { selector, issuers: [issuer], requiredClaims: { groups: ['admin'] }, publicPaths: ['/healthz'] });
+    new JwtProtectedService(c, 'HttpbinJwt', { selector, issuers: [issuer] });
+    expect(synth(c).map(o => o.metadata.name)).toEqual(['httpbin-jwt', 'httpbin-jwt']);
+  });
+
+  test('required claims and public paths: each claim a DENY rule, public paths exempt from all, ports scope it', () => {
+    const c = chart('foo');
+    new JwtProtectedService(c, 'httpbin', { selector, issuers: [issuer], requiredClaims: { groups: ['admin'] }, publicPaths: ['/healthz'], ports: [8080] });
     const ap = only(synth(c), 'AuthorizationPolicy');
-    expect(ap.spec.rules[0].when).toEqual([{ key: 'request.auth.claims[groups]', values: ['admin'] }]);
-    expect(ap.spec.rules[1]).toEqual({ to: [{ operation: { paths: ['/healthz'] } }] });
+    const exempt = [{ operation: { ports: ['8080'], notPaths: ['/healthz'] } }];
+    expect(ap.spec.rules).toEqual([
+      { from: [{ source: { notRequestPrincipals: ['testing@secure.istio.io/*'] } }], to: exempt },
+      { to: exempt, when: [{ key: 'request.auth.claims[groups]', notValues: ['admin'] }] },
+    ]);
+    expect(ap.metadata.annotations).toBeUndefined();
+  });
+
+  test('ports default to the container ports of the workload the selector came from (no Istio warning about TCP)', () => {
+    const c = chart('foo');
+    const { deployments: [v1] } = versioned(c, 'httpbin', ['v1'], 8080);
+    new JwtProtectedService(c, 'httpbin', { selector: WorkloadSelector.fromWorkload(v1), issuers: [issuer] });
+    const ap = only(synth(c), 'AuthorizationPolicy');
+    expect(ap.spec.rules[0].to).toEqual([{ operation: { ports: ['8080'] } }]);
+    expect(ap.metadata.annotations).toBeUndefined();
   });
 
   test('enforcement can be turned off explicitly', () => {
@@ -70,7 +93,7 @@ describe('JwtProtectedService', () => {
       .toThrow(/^JwtProtectedService 'test\/j': issuers\[0\].jwksUri must be an http\(s\) URL, got 'not a uri'\.$/);
     expect(() => new JwtProtectedService(chart(), 'j', { name: 'Bad_Name', selector, issuers: [issuer] }))
       .toThrow(/^JwtProtectedService 'test\/j': name must be a DNS-1123 subdomain/);
-    expect(() => new JwtProtectedService(chart(), 'My_Jwt', { selector, issuers: [issuer] }))
-      .toThrow(/JwtProtectedService 'test\/My_Jwt': name \(derived from the id 'My_Jwt'; set name to choose another\) must be a DNS-1123 subdomain/);
+    expect(() => new JwtProtectedService(chart(), '***', { selector, issuers: [issuer] }))
+      .toThrow(/JwtProtectedService 'test\/\*\*\*': name \(derived from the id '\*\*\*'; set name to choose another\) must be a DNS-1123 subdomain/);
   });
 });

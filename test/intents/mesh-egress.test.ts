@@ -1,4 +1,4 @@
-import { EgressGateway, MeshEgress } from '../../src';
+import { EgressGateway, ExternalGatewayWorkload, MeshEgress } from '../../src';
 import { chart, ofKind, only, synth } from '../support/synth';
 
 describe('MeshEgress', () => {
@@ -15,7 +15,6 @@ describe('MeshEgress', () => {
     const c = chart('shop');
     new MeshEgress(c, 'ext').addExternalHost({ host: 'api.github.com', originateTls: true });
     const out = synth(c);
-    expect(only(out, 'ServiceEntry').spec.ports).toEqual([{ number: 80, protocol: 'HTTP', name: 'http', targetPort: 443 }]);
     expect(only(out, 'DestinationRule').spec.trafficPolicy.portLevelSettings).toEqual([{ port: { number: 80 }, tls: { mode: 'SIMPLE', sni: 'api.github.com', caCertificates: '/etc/ssl/certs/ca-certificates.crt' } }]);
   });
 
@@ -57,9 +56,37 @@ describe('MeshEgress', () => {
     expect(toHost.spec.trafficPolicy.portLevelSettings).toEqual([{ port: { number: 443 }, tls: { mode: 'SIMPLE', sni: 'edition.cnn.com', caCertificates: '/etc/ssl/certs/ca-certificates.crt' } }]);
     const vs = only(out, 'VirtualService');
     expect(vs.spec.http[0].route[0].destination).toEqual({ host: 'istio-egressgateway.istio-egress.svc.cluster.local', subset: 'edition-cnn-com', port: { number: 80 } });
-    expect(vs.spec.http[1].match[0].gateways).toEqual(['istio-egress/egress']);
+    expect(vs.spec.http[1].match[0].gateways).toEqual(['istio-egress/ext']);
     expect(vs.spec.http[1].route[0].destination).toEqual({ host: 'edition.cnn.com', port: { number: 443 } });
     expect(out.filter(o => o.apiVersion.includes('istio'))).toMatchSnapshot();
+  });
+
+  test('two MeshEgress on one egress gateway emit objects of their own names', () => {
+    const c = chart('istio-egress');
+    const egressGateway = new EgressGateway(c, 'egw', { namespace: 'istio-egress' });
+    new MeshEgress(c, 'payments', { egressGateway }).addExternalHost({ host: 'api.stripe.com', originateTls: true });
+    new MeshEgress(c, 'news', { egressGateway }).addExternalHost({ host: 'edition.cnn.com', originateTls: true });
+    const names = (kind: string) => ofKind(synth(c), kind).map(o => o.metadata.name);
+    expect(names('Gateway')).toEqual(['payments', 'news']);
+    expect(names('DestinationRule')).toEqual(['payments-gateway', 'api-stripe-com', 'news-gateway', 'edition-cnn-com']);
+  });
+
+  test('TLS origination at the sidecar keeps the HTTPS port registered for clients that speak TLS', () => {
+    const c = chart();
+    new MeshEgress(c, 'ext').addExternalHost({ host: 'api.github.com', originateTls: true });
+    expect(only(synth(c), 'ServiceEntry').spec.ports).toEqual([
+      { number: 80, protocol: 'HTTP', name: 'http', targetPort: 443 },
+      { number: 443, protocol: 'HTTPS', name: 'https' },
+    ]);
+  });
+
+  test('an egress gateway outside the app needs its Service name', () => {
+    expect(() => new MeshEgress(chart(), 'ext', { egressGateway: ExternalGatewayWorkload.fromSelector({ istio: 'egressgateway' }, 'istio-system') }))
+      .toThrow(/MeshEgress 'test\/ext': egressGateway .* has no known Service host; .*ExternalGatewayWorkload.fromSelector\(labels, namespace, serviceName\)/);
+    const c = chart();
+    const e = new MeshEgress(c, 'ext', { egressGateway: ExternalGatewayWorkload.fromSelector({ istio: 'egressgateway' }, 'istio-system', 'istio-egressgateway') });
+    e.addExternalHost({ host: 'a.example.com' });
+    expect(only(synth(c), 'Gateway').metadata).toEqual({ name: 'ext', namespace: 'istio-system', annotations: { 'galley.istio.io/analyze-suppress': 'IST0101' } });
   });
 
   test('rejects a route through a gateway that lacks the port', () => {

@@ -25,13 +25,14 @@ const service = (name: string) => new kplus.Service(chart, \`\${name}-svc\`, { m
 const httpbin = workload('httpbin');
 const ratings = workload('ratings');
 const api = service('api');
-const webCanary = new CanaryRelease(chart, 'web-canary', { service: service('web'), stable: { deployment: workload('web', 'v1') },
-  canary: { deployment: workload('web', 'v2') }, canaryWeight: 10 });
+const web = service('web');
+const webCanary = new CanaryRelease(chart, 'web-canary', { service: ServiceReference.fromService(web), stable: CanaryVersion.fromWorkload(workload('web', 'v1')),
+  canary: CanaryVersion.fromWorkload(workload('web', 'v2')), canaryWeight: 10 });
 // Injected by the README's canary-upgrade snippet's tag (the only snippet with a control plane, which checks injection).
 const egressGateway = new EgressGateway(chart, 'egress-gateway', { namespace: 'istio-egress', revision: 'prod-stable' });
 const vs = new VirtualService(chart, 'patched-vs', { hosts: ['api.shop.svc.cluster.local'] });
 vs.addHttpRoute({ route: [{ destination: { host: 'api.shop.svc.cluster.local' } }] });
-void [httpbin, ratings, api, webCanary, egressGateway, vs, gateways];
+void [httpbin, ratings, api, web, webCanary, egressGateway, vs, gateways];
 `;
 
 function snippets(): string[] {

@@ -1,7 +1,7 @@
 import { App, Chart } from 'cdk8s';
 // Resolved from the installed package in the GitOps repo, not from this source tree.
 // eslint-disable-next-line import/no-unresolved
-import { CanaryRelease } from 'cdk8s-istio';
+import { CanaryRelease, CanaryVersion, ServiceReference } from 'cdk8s-istio';
 import * as kplus from 'cdk8s-plus-28';
 
 // The app Argo CD renders: reviews v1 with a 10% canary on v2.
@@ -25,5 +25,10 @@ const service = new kplus.Service(chart, 'reviews', {
   selector: kplus.Pods.select(chart, 'reviews-pods', { labels: { app: 'reviews' } }),
   ports: [{ port: 9080, name: 'http' }],
 });
-new CanaryRelease(chart, 'reviews-canary', { service, stable: { deployment: stable }, canary: { deployment: canary }, canaryWeight: 10 });
+new CanaryRelease(chart, 'reviews-canary', {
+  service: ServiceReference.fromService(service),
+  stable: CanaryVersion.fromWorkload(stable),
+  canary: CanaryVersion.fromWorkload(canary),
+  canaryWeight: 10,
+});
 app.synth();

@@ -1,0 +1,45 @@
+import * as kplus from 'cdk8s-plus-28';
+import { IConstruct } from 'constructs';
+import { checkArguments } from '../core/arguments';
+import { checkLabels } from '../core/names';
+
+/**
+ * One version of a service in a `CanaryRelease`: a workload of this app (its
+ * pod labels define the subset) or pods selected by labels.
+ */
+export class CanaryVersion {
+  /** The pods of a cdk8s-plus workload (Deployment, StatefulSet, …); `name` is the subset name. */
+  public static fromWorkload(workload: kplus.Workload, name?: string): CanaryVersion {
+    checkArguments(undefined, 'CanaryVersion', 'fromWorkload', arguments);
+    return new CanaryVersion(workload, undefined, name);
+  }
+
+  /** Pods carrying these labels, e.g. `{ app: 'reviews', version: 'v2' }`; `name` is the subset name. */
+  public static fromLabels(labels: { [key: string]: string }, name?: string): CanaryVersion {
+    checkArguments(undefined, 'CanaryVersion', 'fromLabels', arguments);
+    return new CanaryVersion(undefined, { ...labels }, name);
+  }
+
+  private constructor(
+    /** The workload, when the version was given as one. */
+    public readonly workload: kplus.Workload | undefined,
+    private readonly _labels: { [key: string]: string } | undefined,
+    /** The subset name, when chosen (else the `version` label, else 'stable' / 'canary'). */
+    public readonly name: string | undefined) {}
+
+  /**
+   * The pod labels of this version, without cdk8s' per-workload
+   * `cdk8s.io/metadata.addr` label (it identifies one object, not a version). @internal
+   */
+  public _podLabels(scope: IConstruct, prop: string): { [key: string]: string } {
+    const all: { [key: string]: string } = this.workload?.podMetadata.toJson().labels ?? this._labels ?? {};
+    const labels = Object.fromEntries(Object.entries(all).filter(([k]) => !k.startsWith('cdk8s.io/')));
+    checkLabels(scope, prop, labels);
+    return labels;
+  }
+
+  /** Every pod label, as the pods carry them (for the Service-coverage check). @internal */
+  public _allPodLabels(): { [key: string]: string } {
+    return this.workload?.podMetadata.toJson().labels ?? this._labels ?? {};
+  }
+}

@@ -1,0 +1,197 @@
+import { Duration } from 'cdk8s';
+import { Construct } from 'constructs';
+import { MeshService } from './mesh-service';
+import { underMatch } from './route-composition';
+import { ServiceReference } from './service-reference';
+import { checkArguments } from '../core/arguments';
+import { describe, fail, show } from '../core/errors';
+import { checkDns1123Subdomain } from '../core/names';
+import { checkPort } from '../core/percent';
+import { StringMatch, StringMatchKind } from '../core/string-match';
+import { Gateway, GatewayServer, ServerTlsMode } from '../resources/gateway';
+import { GatewayReference } from '../resources/gateway-reference';
+import { IGatewayWorkload } from '../resources/gateway-workload-reference';
+import { PortProtocol } from '../resources/port';
+import { HttpRetry, HttpRoute, renderHttpRoute } from '../resources/routing';
+import { VirtualService } from '../resources/virtual-service';
+
+/** How one ingress host is served. */
+export interface IngressHostOptions {
+  /** TLS Secret (in the gateway's namespace) for this host. @default - required unless httpOnly */
+  readonly credentialName?: string;
+  /** Require client certificates (mutual TLS); the Secret must hold `ca.crt`. @default false */
+  readonly mutualTls?: boolean;
+  /** Serve plain HTTP only, without TLS and redirect. Explicit opt-out of HTTPS. @default false */
+  readonly httpOnly?: boolean;
+  /** The gateway port HTTPS is served on. @default 443 */
+  readonly httpsPort?: number;
+  /** The gateway port plain HTTP (or the redirect to HTTPS) is served on. @default 80 */
+  readonly httpPort?: number;
+}
+
+/** One route from a path of an ingress host to a service. */
+export interface IngressRouteOptions {
+  /** The service requests go to; its CanaryRelease, faults and timeouts apply to them too. */
+  readonly service: ServiceReference;
+  /** The paths routed: `StringMatch.prefix('/api')`, `StringMatch.exact('/login')` or a regex. @default StringMatch.prefix('/') */
+  readonly path?: StringMatch;
+  /** Rewrite the matched prefix. @default - unchanged */
+  readonly rewritePrefix?: string;
+  /** Request timeout (not when the service has one from another intent). @default - the service's, else none */
+  readonly timeout?: Duration;
+  /** Retries (not when the service has them from another intent). @default - the service's, else Istio's default */
+  readonly retries?: HttpRetry;
+}
+
+interface Route {
+  readonly options: IngressRouteOptions;
+  readonly path: StringMatch;
+  readonly model: MeshService;
+}
+
+/** @internal */
+export interface IngressHostProps {
+  readonly host: string;
+  readonly options: IngressHostOptions;
+  readonly gateway: Gateway;
+  readonly workload: IGatewayWorkload;
+  readonly httpsRedirect: boolean;
+}
+
+/**
+ * A host served by a `MeshIngress` (returned by `addHost()`): its Gateway
+ * servers, and one VirtualService bound to the Gateway with the host's routes
+ * in the order they are added. A route shadowed by an earlier, broader one is an error.
+ */
+export class IngressHost extends Construct {
+  /** @internal */
+  public static _create(scope: Construct, props: IngressHostProps): IngressHost {
+    return new IngressHost(scope, `Host-${slug(props.host)}`, props);
+  }
+
+  /** The host served, e.g. `'shop.example.com'` or `'*'`. */
+  public readonly host: string;
+  private readonly gateway: Gateway;
+  private _virtualService?: VirtualService;
+  private readonly routes: Route[] = [];
+  private readonly prefixes = new Set<string>();
+  private readonly exacts = new Set<string>();
+
+  private constructor(scope: Construct, id: string, props: IngressHostProps) {
+    super(scope, id);
+    const { host, options, workload } = props;
+    this.host = host;
+    this.gateway = props.gateway;
+    if (!options.httpOnly && !options.credentialName) {
+      fail(this, `host ${show(host)} has TLS but no credential: set credentialName to a TLS Secret in namespace ${show(workload.namespace ?? '<chart namespace>')} or httpOnly: true to serve plain HTTP.`);
+    }
+    if (options.credentialName !== undefined) checkDns1123Subdomain(this, `credentialName of host ${show(host)} (a Secret name)`, options.credentialName);
+    if (options.httpOnly && (options.credentialName || options.mutualTls || options.httpsPort !== undefined)) {
+      fail(this, `host ${show(host)} is httpOnly but also sets credentialName, mutualTls or httpsPort; choose one.`);
+    }
+    const httpsPort = checkPort(this, 'httpsPort', options.httpsPort) ?? 443;
+    const httpPort = checkPort(this, 'httpPort', options.httpPort) ?? 80;
+    if (!options.httpOnly && props.httpsRedirect && httpsPort === httpPort) fail(this, `httpsPort and httpPort are both ${httpPort}; HTTPS and the redirect need a port each.`);
+    const listenPorts = options.httpOnly ? [httpPort] : props.httpsRedirect ? [httpsPort, httpPort] : [httpsPort];
+    const missing = listenPorts.filter(p => !workload.hasServicePort(p));
+    if (missing.length) {
+      fail(this, `gateway '${workload.name}' exposes no Service port ${missing.join('/')}, which this Gateway listens on (IST0162). Add the port to the gateway.`);
+    }
+    const name = slug(host);
+    const http = (extra: Partial<GatewayServer>): GatewayServer => ({ name: `http-${name}`, port: { number: httpPort, protocol: PortProtocol.HTTP, name: `http-${name}` }, hosts: [host], ...extra });
+    const servers: GatewayServer[] = options.httpOnly ? [http({})] : [
+      {
+        name: `https-${name}`,
+        port: { number: httpsPort, protocol: PortProtocol.HTTPS, name: `https-${name}` },
+        hosts: [host],
+        tls: { mode: options.mutualTls ? ServerTlsMode.MUTUAL : ServerTlsMode.SIMPLE, credentialName: options.credentialName },
+      },
+      ...(props.httpsRedirect ? [http({ tls: { httpsRedirect: true } })] : []),
+    ];
+    servers.forEach(s => this.gateway.addServer(s));
+    this.node.addValidation({ validate: () => this.routes.length === 0 ? [`host ${show(host)} has no routes; call addRoute() on the handle addHost() returned.`] : [] });
+  }
+
+  /** The VirtualService with this host's routes, once one is added. */
+  public get virtualService(): VirtualService | undefined {
+    return this._virtualService;
+  }
+
+  /** Routes a path of this host to a service (after the routes added before it). */
+  public addRoute(options: IngressRouteOptions): void {
+    checkArguments(this, 'IngressHost', 'addRoute', arguments);
+    const path = options.path ?? StringMatch.prefix('/');
+    if (path.kind !== StringMatchKind.REGEX && !path.value.startsWith('/')) fail(this, `path must start with '/', got ${show(path.value)}.`);
+    const shadowing = this.shadowedBy(path);
+    if (shadowing) {
+      fail(this, `route ${path.kind} ${show(path.value)} on ${show(this.host)} is shadowed by the earlier route ${shadowing} and would never match. Add the more specific route first.`);
+    }
+    renderHttpRoute(this, 'route', {
+      match: [{ uri: path }],
+      route: [{ destination: { host: 'checked.invalid' } }],
+      timeout: options.timeout,
+      retries: options.retries,
+      rewrite: options.rewritePrefix !== undefined ? { uri: options.rewritePrefix } : undefined,
+    });
+    const model = MeshService.of(this, options.service);
+    const route = { options, path, model };
+    this.routes.push(route);
+    if (path.kind === StringMatchKind.PREFIX) this.prefixes.add(path.value);
+    if (path.kind === StringMatchKind.EXACT) this.exacts.add(path.value);
+    this.render();
+    model._onChange(() => this.render());
+  }
+
+  /** The gateway routes: each path AND-ed into the routes of the service it targets. */
+  private render(): void {
+    const http: HttpRoute[] = [];
+    for (const { options, path, model } of this.routes) {
+      const conflict = options.timeout && model._timeoutOwner ? ['a timeout', model._timeoutOwner] : options.retries && model._retriesOwner ? ['retries', model._retriesOwner] : undefined;
+      if (conflict) {
+        fail(this, `the route ${path.kind} ${show(path.value)} sets ${conflict[0]}, and so does ${describe(conflict[1] as Construct)} for ${show(model.host)}. Set it in one place.`);
+      }
+      const hostRoutes = model._routes ? model._httpRoutes() : [{ route: [{ destination: { host: model.host, port: model._port } }] }];
+      for (const r of underMatch(hostRoutes, { uri: path }, this, x => model._ownerOf(x))) {
+        http.push(strip({
+          ...r,
+          rewrite: options.rewritePrefix !== undefined ? { uri: options.rewritePrefix } : r.rewrite,
+          timeout: options.timeout ?? r.timeout,
+          retries: options.retries ?? r.retries,
+        }));
+      }
+    }
+    this.virtualServiceForRoutes()._replaceHttpRoutes(http);
+  }
+
+  private virtualServiceForRoutes(): VirtualService {
+    if (!this._virtualService) {
+      this._virtualService = new VirtualService(this, 'VirtualService', {
+        metadata: { name: `${this.gateway.name}-${slug(this.host)}`.slice(0, 253) },
+        hosts: [this.host],
+        gateways: [GatewayReference.fromGateway(this.gateway)],
+      });
+      this._virtualService.addDependency(this.gateway);
+    }
+    return this._virtualService;
+  }
+
+  /** The earlier route that matches every request `path` would (an earlier prefix of it, or the same exact path). */
+  private shadowedBy(path: StringMatch): string | undefined {
+    if (path.kind === StringMatchKind.REGEX) return undefined;
+    for (let end = 1; end <= path.value.length; end++) {
+      const earlier = path.value.slice(0, end);
+      if (this.prefixes.has(earlier)) return `prefix ${show(earlier)}`;
+    }
+    return path.kind === StringMatchKind.EXACT && this.exacts.has(path.value) ? `exact ${show(path.value)}` : undefined;
+  }
+}
+
+/** A host as a DNS label fragment: `*` is `any-host`, `*.example.com` is `wildcard-example-com`. */
+function slug(host: string): string {
+  if (host === '*') return 'any-host';
+  return host.replace(/^\*\./, 'wildcard.').replace(/[^a-z0-9-]+/gi, '-').toLowerCase();
+}
+
+function strip<T extends object>(o: T): T {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+}

@@ -1,0 +1,282 @@
+import { Chart, Duration } from 'cdk8s';
+import { Construct, IConstruct } from 'constructs';
+import { BaseRoute, composeRoutes, FaultRule, Owned, routeName } from './route-composition';
+import { ResolvedService, ServiceReference } from './service-reference';
+import { checkArguments, checkProps } from '../core/arguments';
+import { describe, fail, show } from '../core/errors';
+import { DestinationRule } from '../resources/destination-rule';
+import { HttpRetry, HttpRoute } from '../resources/routing';
+import { TrafficPolicy } from '../resources/traffic-policy';
+import { VirtualService } from '../resources/virtual-service';
+
+const REGISTRY = Symbol.for('cdk8s-istio.MeshService.registry');
+
+/** Props of a `MeshService`. */
+export interface MeshServiceProps {
+  /** The service whose traffic this models. */
+  readonly service: ServiceReference;
+  /**
+   * An existing DestinationRule for the host (e.g. Bookinfo's `destination-rule-all`)
+   * to adopt: intents add their subsets and policies to it instead of emitting a second one.
+   * @default - one is created when an intent needs it
+   */
+  readonly destinationRule?: DestinationRule;
+}
+
+/**
+ * The one owner of a host's traffic. `CanaryRelease`, `ServiceResilience`,
+ * `FaultInjection` and `MeshIngress` routes contribute to it; it renders exactly
+ * one DestinationRule (subsets, traffic policy) and one mesh VirtualService for
+ * the host, so intents on one service compose instead of replacing each other.
+ * Contributions that contradict each other (two canaries, two timeouts, two
+ * connection pools) fail synth naming both constructs.
+ *
+ * Intents find or create it with `MeshService.of()`; create it yourself only to
+ * adopt an existing DestinationRule.
+ */
+export class MeshService extends Construct {
+  /** The model of `service`'s host in this app, created (in the chart of `scope`) on first use. */
+  public static of(scope: IConstruct, service: ServiceReference): MeshService {
+    checkArguments(undefined, 'MeshService', 'of', arguments);
+    const resolved = service._resolve(scope);
+    const existing = registry(scope).get(resolved.host);
+    if (existing) {
+      existing.usePort(scope, resolved);
+      return existing;
+    }
+    return new MeshService(Chart.of(scope), `MeshService-${resolved.host}`, { service });
+  }
+
+  /** The service FQDN. */
+  public readonly host: string;
+  /** The namespace the host's DestinationRule and VirtualService live in (the Service's). */
+  public readonly namespace?: string;
+  private port?: Owned<number>;
+  private _destinationRule?: DestinationRule;
+  private adopted = false;
+  private _virtualService?: VirtualService;
+  private readonly subsets = new Map<string, Owned<{ [key: string]: string }>>();
+  private readonly policyOwners = new Map<string, IConstruct>();
+  // Policies as contributed, by field, to move into an adopted rule.
+  private readonly policies = new Map<string, unknown>();
+  private split?: Owned<BaseRoute[]>;
+  private defaultSubset?: Owned<string>;
+  private readonly faults: Owned<FaultRule>[] = [];
+  private timeout?: Owned<Duration>;
+  private retries?: Owned<HttpRetry>;
+  private readonly listeners: Array<() => void> = [];
+
+  constructor(scope: Construct, id: string, props: MeshServiceProps) {
+    super(scope, id);
+    checkProps(this, 'MeshService', props);
+    const resolved = props.service._resolve(this);
+    const others = registry(this);
+    const other = others.get(resolved.host);
+    if (other) fail(this, `host ${show(resolved.host)} already has a MeshService, ${describe(other)}; use MeshService.of() to reach it.`);
+    others.set(resolved.host, this);
+    this.host = resolved.host;
+    this.namespace = resolved.namespace ?? Chart.of(this).namespace;
+    this.usePort(this, resolved);
+    if (props.destinationRule) this.adoptDestinationRule(props.destinationRule);
+  }
+
+  /** The host's DestinationRule (ours or adopted), once an intent needs one. */
+  public get destinationRule(): DestinationRule | undefined {
+    return this._destinationRule;
+  }
+
+  /** The host's mesh VirtualService, once an intent routes. */
+  public get virtualService(): VirtualService | undefined {
+    return this._virtualService;
+  }
+
+  /** The subset names defined for the host so far. */
+  public get subsetNames(): string[] {
+    return [...this.subsets.keys()];
+  }
+
+  /**
+   * Adopts an existing DestinationRule for the host: subsets and policies intents
+   * contribute (before or after this call) go into it, and none is emitted of our own.
+   */
+  public adoptDestinationRule(rule: DestinationRule): void {
+    checkArguments(this, 'MeshService', 'adoptDestinationRule', arguments);
+    if (this.adopted) fail(this, `already adopted a DestinationRule for ${show(this.host)}; a host has one.`);
+    if (rule.host !== this.host) fail(this, `cannot adopt ${describe(rule)}: its host ${show(rule.host)} is not ${show(this.host)} (use the FQDN).`);
+    const own = this._destinationRule;
+    this._destinationRule = rule;
+    this.adopted = true;
+    for (const field of rule.trafficPolicyFields) this.policyOwners.set(field, rule);
+    for (const name of rule.subsetNames) {
+      const mine = this.subsets.get(name);
+      if (mine && !sameLabels(mine.value, rule.subsetLabels(name)!)) {
+        fail(this, `the adopted ${describe(rule)} defines subset ${show(name)} with labels ${show(rule.subsetLabels(name))}, but ${describe(mine.owner)} defines it with ${show(mine.value)}. Name the subsets apart.`);
+      }
+    }
+    if (own) {
+      // Move what intents contributed so far into the adopted rule.
+      this.node.tryRemoveChild(own.node.id);
+      for (const [name, s] of this.subsets) if (!rule.subsetNames.includes(name)) rule.addSubset({ name, labels: s.value });
+      for (const [field, owner] of this.policyOwners) {
+        if (owner !== rule) rule.addTrafficPolicy({ [field]: (this.policies.get(field) as any) });
+      }
+    }
+    this._virtualService?.addDependency(rule);
+  }
+
+  /** A subset for the host; the same name with other labels is a conflict. @internal */
+  public _addSubset(owner: IConstruct, name: string, labels: { [key: string]: string }): void {
+    const existing = this.subsets.get(name);
+    if (existing) {
+      if (sameLabels(existing.value, labels)) return;
+      fail(owner, `subset ${show(name)} of ${show(this.host)} is already defined by ${describe(existing.owner)} with labels ${show(existing.value)}, not ${show(labels)}. Name the subsets apart.`);
+    }
+    const adoptedOwn = this.adopted && this._destinationRule!.subsetNames.includes(name);
+    if (adoptedOwn) {
+      // The user's rule defines it: reuse when the labels agree (Bookinfo's destination-rule-all).
+      const theirs = this._destinationRule!.subsetLabels(name)!;
+      if (sameLabels(theirs, labels)) return;
+      fail(owner, `subset ${show(name)} of ${show(this.host)} is defined by the adopted ${describe(this._destinationRule!)} with labels ${show(theirs)}, not ${show(labels)}. Name the subsets apart.`);
+    }
+    this.subsets.set(name, { owner, value: labels });
+    this.rule().addSubset({ name, labels });
+    this.changed();
+  }
+
+  /** Traffic policy fields for the host; a field set by two constructs is a conflict. @internal */
+  public _addTrafficPolicy(owner: IConstruct, policy: TrafficPolicy): void {
+    for (const [field, value] of Object.entries(policy)) {
+      if (value === undefined) continue;
+      const other = this.policyOwners.get(field);
+      if (other) fail(owner, `sets trafficPolicy.${field} for ${show(this.host)}, which ${describe(other)} already sets. One host has one ${field}: set it in one place.`);
+      this.policyOwners.set(field, owner);
+      this.policies.set(field, value);
+    }
+    this.rule().addTrafficPolicy(policy);
+  }
+
+  /** The routes that pick a destination (a canary's split); one owner per host. @internal */
+  public _setSplit(owner: IConstruct, routes: BaseRoute[]): void {
+    if (this.split) fail(owner, `splits traffic of ${show(this.host)}, which ${describe(this.split.owner)} already splits. One host has one split: use one CanaryRelease.`);
+    if (this.defaultSubset) fail(owner, `splits traffic of ${show(this.host)}, but ${describe(this.defaultSubset.owner)} sends all of it to subset ${show(this.defaultSubset.value)}. Remove one.`);
+    this.split = { owner, value: routes };
+    this.changed();
+  }
+
+  /** All traffic to one subset (when nothing splits it). @internal */
+  public _setDefaultSubset(owner: IConstruct, subset: string): void {
+    const other = this.split ?? this.defaultSubset;
+    if (other) fail(owner, `sends all traffic of ${show(this.host)} to subset ${show(subset)}, but ${describe(other.owner)} already decides where it goes. Remove one.`);
+    this.defaultSubset = { owner, value: subset };
+    this.changed();
+  }
+
+  /** A fault; at most one for all requests. @internal */
+  public _addFault(owner: IConstruct, fault: FaultRule): void {
+    const forAll = this.faults.find(f => !f.value.headers);
+    if (!fault.headers && forAll) fail(owner, `injects a fault into all requests to ${show(this.host)}, as ${describe(forAll.owner)} does. Keep one, or match headers.`);
+    this.faults.push({ owner, value: fault });
+    this.changed();
+  }
+
+  /** The host's request timeout; one owner. @internal */
+  public _setTimeout(owner: IConstruct, timeout: Duration): void {
+    if (this.timeout) fail(owner, `sets a timeout for ${show(this.host)}, which ${describe(this.timeout.owner)} already sets. One host has one timeout.`);
+    this.timeout = { owner, value: timeout };
+    this.changed();
+  }
+
+  /** The host's retry policy; one owner. @internal */
+  public _setRetries(owner: IConstruct, retries: HttpRetry): void {
+    if (this.retries) fail(owner, `sets retries for ${show(this.host)}, which ${describe(this.retries.owner)} already sets. One host has one retry policy.`);
+    this.retries = { owner, value: retries };
+    this.changed();
+  }
+
+  /** The construct that set the timeout, if any (ingress routes must not set a second). @internal */
+  public get _timeoutOwner(): IConstruct | undefined {
+    return this.timeout?.owner;
+  }
+
+  /** The construct that set the retries, if any. @internal */
+  public get _retriesOwner(): IConstruct | undefined {
+    return this.retries?.owner;
+  }
+
+  /** Whether any intent routes this host (a split, a subset, a fault, a timeout or retries). @internal */
+  public get _routes(): boolean {
+    return !!(this.split || this.defaultSubset || this.faults.length || this.timeout || this.retries);
+  }
+
+  /** The port routes target, if one was named. @internal */
+  public get _port(): number | undefined {
+    return this.port?.value;
+  }
+
+  /** The host's HTTP routes in their documented order. @internal */
+  public _httpRoutes(): HttpRoute[] {
+    const destination = { host: this.host, subset: this.defaultSubset?.value, port: this._port };
+    const base: BaseRoute[] = this.split?.value ?? [{ route: { name: 'default', route: [{ destination }] }, owner: this.defaultSubset?.owner }];
+    return composeRoutes(base, this.faults, { timeout: this.timeout?.value, retries: this.retries?.value });
+  }
+
+  /** The construct that made a route's match, for error messages. @internal */
+  public _ownerOf(route: HttpRoute): IConstruct | undefined {
+    return this.split?.value.find(b => b.route.name === route.name)?.owner
+      ?? this.faults.find(f => route.name?.startsWith(routeName(f.owner, undefined)))?.owner;
+  }
+
+  /** Calls `listener` whenever the routes change (gateway routes re-render). @internal */
+  public _onChange(listener: () => void): void {
+    this.listeners.push(listener);
+  }
+
+  private changed(): void {
+    if (this._routes) {
+      const vs = this._virtualService ?? this.createVirtualService();
+      vs._replaceHttpRoutes(this._httpRoutes());
+    }
+    this.listeners.forEach(l => l());
+  }
+
+  private rule(): DestinationRule {
+    if (!this._destinationRule) {
+      // In the service's namespace: DestinationRules apply from there (client → service → root lookup).
+      this._destinationRule = new DestinationRule(this, 'DestinationRule', { metadata: { name: objectName(this.host), namespace: this.namespace }, host: this.host });
+      // Subsets exist before routes use them (output contract).
+      this._virtualService?.addDependency(this._destinationRule);
+    }
+    return this._destinationRule;
+  }
+
+  private createVirtualService(): VirtualService {
+    this._virtualService = new VirtualService(this, 'VirtualService', { metadata: { name: objectName(this.host), namespace: this.namespace }, hosts: [this.host] });
+    if (this._destinationRule) this._virtualService.addDependency(this._destinationRule);
+    return this._virtualService;
+  }
+
+  private usePort(scope: IConstruct, resolved: ResolvedService): void {
+    if (resolved.port === undefined) return;
+    if (this.port && this.port.value !== resolved.port) {
+      fail(scope, `targets port ${resolved.port} of ${show(this.host)}, but ${describe(this.port.owner)} targets port ${this.port.value}. Routes of one host target one port here.`);
+    }
+    this.port = { owner: scope, value: resolved.port };
+  }
+}
+
+/** Object names for a host: the Service name for in-cluster hosts, else the host made a DNS label. */
+function objectName(host: string): string {
+  if (host.endsWith('.svc.cluster.local')) return host.split('.')[0];
+  return host.replace(/[^a-z0-9-]+/gi, '-').toLowerCase().slice(0, 63).replace(/-+$/, '');
+}
+
+function registry(scope: IConstruct): Map<string, MeshService> {
+  const root = scope.node.root as any;
+  if (!root[REGISTRY]) Object.defineProperty(root, REGISTRY, { value: new Map() });
+  return root[REGISTRY];
+}
+
+function sameLabels(a: { [key: string]: string }, b: { [key: string]: string }): boolean {
+  const sorted = (l: { [key: string]: string }) => JSON.stringify(Object.entries(l).sort(([x], [y]) => x.localeCompare(y)));
+  return sorted(a) === sorted(b);
+}

@@ -1,0 +1,74 @@
+import { ApiObject, Chart } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import { IConstruct } from 'constructs';
+import { checkArguments } from '../core/arguments';
+import { fail, show } from '../core/errors';
+import { checkHost } from '../core/names';
+
+/**
+ * The service an intent acts on: a cdk8s-plus Service of this app, or a host
+ * (FQDN) defined elsewhere. Intents address it by its FQDN, so Istio never
+ * resolves a short name in the wrong namespace.
+ */
+export class ServiceReference {
+  /**
+   * A cdk8s-plus Service of this app. `port` names the port routes target; it is
+   * required when the Service has several ports (IST0112).
+   */
+  public static fromService(service: kplus.Service, port?: number): ServiceReference {
+    checkArguments(undefined, 'ServiceReference', 'fromService', arguments);
+    return new ServiceReference(service, undefined, port);
+  }
+
+  /** A service by host, e.g. `'reviews.shop.svc.cluster.local'` (an FQDN; no wildcard). */
+  public static fromHost(host: string, port?: number): ServiceReference {
+    checkArguments(undefined, 'ServiceReference', 'fromHost', arguments);
+    return new ServiceReference(undefined, host, port);
+  }
+
+  private constructor(
+    /** The cdk8s-plus Service, when the reference was made from one. */
+    public readonly service: kplus.Service | undefined,
+    private readonly _host: string | undefined,
+    /** The port routes target, when one is named. */
+    public readonly port: number | undefined) {}
+
+  /** The resolved FQDN, namespace and port; errors name `scope`. @internal */
+  public _resolve(scope: IConstruct): ResolvedService {
+    if (this.service) {
+      const service = this.service;
+      const namespace = service.metadata.namespace ?? Chart.of(service).namespace ?? 'default';
+      const ports = service.ports.map(p => p.port);
+      if (this.port !== undefined && ports.length > 0 && !ports.includes(this.port)) {
+        fail(scope, `port ${this.port} is not a port of Service '${service.name}' (ports: ${ports.join(', ')}).`);
+      }
+      if (this.port === undefined && ports.length > 1) {
+        fail(scope, `Service '${service.name}' has several ports (${ports.join(', ')}); name one with ServiceReference.fromService(service, port) (IST0112).`);
+      }
+      return { host: `${service.name}.${namespace}.svc.cluster.local`, namespace, port: this.port, service };
+    }
+    const host = checkHost(scope, 'host', this._host!, { allowWildcard: false });
+    const parts = host.split('.');
+    const inCluster = parts.length >= 4 && host.endsWith('.svc.cluster.local');
+    return { host, namespace: inCluster ? parts[1] : undefined, port: this.port };
+  }
+}
+
+/** A service reference resolved against a construct. @internal */
+export interface ResolvedService {
+  readonly host: string;
+  /** The Service's namespace; undefined for a host outside the cluster's service domain. */
+  readonly namespace?: string;
+  readonly port?: number;
+  readonly service?: kplus.Service;
+}
+
+/** The labels a cdk8s-plus Service selects, as it renders them. @internal */
+export function serviceSelector(service: kplus.Service): { [key: string]: string } {
+  return ApiObject.of(service).toJson().spec?.selector ?? {};
+}
+
+/** Describes a Service for messages. @internal */
+export function serviceName(service: kplus.Service): string {
+  return `Service ${show(service.name)}`;
+}

@@ -1,0 +1,215 @@
+import { Duration } from 'cdk8s';
+import {
+  AuthorizationPolicy, CanaryRelease, CanaryVersion, DestinationRule, ExternalGatewayWorkload, FaultInjection, JwtProtectedService, MeshAnalyzer,
+  MeshIngress, MeshService, ServiceReference, ServiceResilience, StringMatch, WorkloadSelector, ZeroTrustNamespace,
+} from '../../src';
+import { decide } from '../support/authz';
+import { chart, ofKind, only, synth } from '../support/synth';
+import { versioned } from '../support/workloads';
+
+const host = 'reviews.shop.svc.cluster.local';
+const gateway = ExternalGatewayWorkload.fromSelector({ istio: 'ingressgateway' }, 'istio-ingress');
+
+function reviews() {
+  const c = chart('shop');
+  const { service, deployments: [v1, v2] } = versioned(c, 'reviews', ['v1', 'v2']);
+  const ref = ServiceReference.fromService(service);
+  const canary = (id = 'canary', props: any = {}) => new CanaryRelease(c, id, {
+    service: ref, stable: CanaryVersion.fromWorkload(v1), canary: CanaryVersion.fromWorkload(v2), canaryWeight: 10, ...props,
+  });
+  return { c, ref, v1, v2, canary };
+}
+
+describe('intents on one service compose into one DestinationRule and one VirtualService', () => {
+  test('canary + circuit breaker: the subsets and the breaker share one DestinationRule', () => {
+    const { c, ref, canary } = reviews();
+    canary();
+    new ServiceResilience(c, 'breaker', { service: ref, circuitBreaker: { maxConnections: 10 } });
+    const dr = only(synth(c), 'DestinationRule');
+    expect(dr.metadata).toEqual({ name: 'reviews', namespace: 'shop' });
+    expect(dr.spec.subsets.map((s: any) => s.name)).toEqual(['v1', 'v2']);
+    expect(dr.spec.trafficPolicy.connectionPool).toEqual({ tcp: { maxConnections: 10 } });
+  });
+
+  test('canary + timeout: one VirtualService, the timeout on every route (no IST0109)', () => {
+    const { c, ref, canary } = reviews();
+    new ServiceResilience(c, 'timeouts', { service: ref, timeout: Duration.seconds(2) });
+    canary('canary', { canaryHeaders: { 'end-user': StringMatch.exact('jason') } });
+    const vs = only(synth(c), 'VirtualService');
+    expect(vs.spec.http.map((r: any) => [r.name, r.timeout])).toEqual([['canary-match', '2s'], ['primary', '2s']]);
+  });
+
+  test('canary + fault + resilience: documented order, faulted requests still split', () => {
+    const { c, ref, canary } = reviews();
+    new FaultInjection(c, 'chaos', { service: ref, headers: { 'x-chaos': StringMatch.exact('1') }, abortStatus: 503, percentage: 50 });
+    canary('canary', { canaryHeaders: { 'end-user': StringMatch.exact('jason') }, stickyCookie: 'beta' });
+    new ServiceResilience(c, 'retries', { service: ref, retries: { attempts: 3 } });
+    const http = only(synth(c), 'VirtualService').spec.http;
+    expect(http.map((r: any) => r.name)).toEqual(['chaos-canary-match', 'chaos-canary-sticky', 'chaos-primary', 'canary-match', 'canary-sticky', 'primary']);
+    expect(http[0].match).toEqual([{ headers: { 'x-chaos': { exact: '1' }, 'end-user': { exact: 'jason' } } }]);
+    expect(http[2].route.map((d: any) => [d.destination.subset, d.weight])).toEqual([['v1', 90], ['v2', 10]]);
+    expect(http.slice(0, 3).every((r: any) => r.fault?.abort?.httpStatus === 503)).toBe(true);
+    expect(http.slice(3).some((r: any) => r.fault)).toBe(false);
+    expect(http.every((r: any) => r.retries?.attempts === 3)).toBe(true);
+  });
+
+  test('a fault for all requests rides on every route; a fault whose match contradicts a route skips it', () => {
+    const { c, ref, canary } = reviews();
+    canary('canary', { canaryHeaders: { 'end-user': StringMatch.exact('jason') } });
+    new FaultInjection(c, 'slow', { service: ref, delay: Duration.seconds(1) });
+    new FaultInjection(c, 'for-bob', { service: ref, headers: { 'end-user': StringMatch.exact('bob') }, abortStatus: 500 });
+    const http = only(synth(c), 'VirtualService').spec.http;
+    // bob can never be jason: only the default route is crossed with bob's fault.
+    expect(http.map((r: any) => r.name)).toEqual(['for-bob-primary', 'canary-match', 'primary']);
+    expect(http[1].fault).toEqual({ delay: { fixedDelay: '1s', percentage: { value: 100 } } });
+  });
+
+  test('an ingress route to the service carries its split, faults and timeout, in either order', () => {
+    for (const ingressFirst of [true, false]) {
+      const { c, ref, canary } = reviews();
+      const addIngress = () => new MeshIngress(c, 'public', { gateway }).addHost('shop.example.com', { httpOnly: true })
+        .addRoute({ path: StringMatch.prefix('/reviews'), service: ref });
+      if (ingressFirst) addIngress();
+      canary();
+      new ServiceResilience(c, 'timeouts', { service: ref, timeout: Duration.seconds(2) });
+      if (!ingressFirst) addIngress();
+      const vss = ofKind(synth(c), 'VirtualService').sort((a, b) => a.metadata.name.localeCompare(b.metadata.name));
+      expect(vss.map(v => [v.metadata.name, v.spec.hosts])).toEqual([['public-shop-example-com', ['shop.example.com']], ['reviews', [host]]]);
+      expect(vss[0].spec.http).toEqual([{
+        name: 'primary',
+        match: [{ uri: { prefix: '/reviews' } }],
+        route: [{ destination: { host, subset: 'v1' }, weight: 90 }, { destination: { host, subset: 'v2' }, weight: 10 }],
+        timeout: '2s',
+      }]);
+    }
+  });
+
+  test('adopting a DestinationRule (Bookinfo\'s destination-rule-all): intents add to it, none is emitted of ours', () => {
+    for (const adoptFirst of [true, false]) {
+      const { c, ref, canary } = reviews();
+      const all = new DestinationRule(c, 'destination-rule-all', { metadata: { name: 'reviews-all' }, host, subsets: [{ name: 'v1', labels: { version: 'v1' } }] });
+      if (adoptFirst) new MeshService(c, 'reviews-model', { service: ref, destinationRule: all });
+      canary();
+      new ServiceResilience(c, 'breaker', { service: ref, circuitBreaker: { consecutive5xxErrors: 3 } });
+      if (!adoptFirst) MeshService.of(c, ref).adoptDestinationRule(all);
+      const out = synth(c);
+      const dr = only(out, 'DestinationRule');
+      expect(dr.metadata.name).toBe('reviews-all');
+      expect(dr.spec.subsets.map((s: any) => s.name)).toEqual(['v1', 'v2']);
+      expect(dr.spec.trafficPolicy.outlierDetection.consecutive5xxErrors).toBe(3);
+      // Subsets exist before routes use them.
+      expect(out.findIndex(o => o.kind === 'DestinationRule')).toBeLessThan(out.findIndex(o => o.kind === 'VirtualService'));
+    }
+  });
+
+  describe('contradictions fail naming both constructs', () => {
+    test('two canaries', () => {
+      const { canary } = reviews();
+      canary('first');
+      expect(() => canary('second')).toThrow(/CanaryRelease 'test\/second': splits traffic of 'reviews.shop.svc.cluster.local', which CanaryRelease 'test\/first' already splits/);
+    });
+    test('two timeouts', () => {
+      const { c, ref, canary } = reviews();
+      canary('canary', { timeout: Duration.seconds(1) });
+      expect(() => new ServiceResilience(c, 'slow', { service: ref, timeout: Duration.seconds(9) }))
+        .toThrow(/ServiceResilience 'test\/slow': sets a timeout for 'reviews.shop.svc.cluster.local', which CanaryRelease 'test\/canary' already sets/);
+    });
+    test('two outlier detections', () => {
+      const { c, ref, canary } = reviews();
+      canary('canary', { trafficPolicy: { outlierDetection: { consecutive5xxErrors: 1 } } });
+      expect(() => new ServiceResilience(c, 'breaker', { service: ref, circuitBreaker: {} }))
+        .toThrow(/ServiceResilience 'test\/breaker': sets trafficPolicy.outlierDetection for .*, which CanaryRelease 'test\/canary' already sets/);
+    });
+    test('a fault that pins a subset under a canary', () => {
+      const { c, ref, canary } = reviews();
+      canary();
+      expect(() => new FaultInjection(c, 'pin', { service: ref, subset: 'v1', abortStatus: 500 }))
+        .toThrow(/FaultInjection 'test\/pin': sends all traffic of .* to subset 'v1', but CanaryRelease 'test\/canary' already decides where it goes/);
+    });
+    test('two faults for all requests', () => {
+      const { c, ref } = reviews();
+      new FaultInjection(c, 'a', { service: ref, abortStatus: 500 });
+      expect(() => new FaultInjection(c, 'b', { service: ref, delay: Duration.seconds(1) })).toThrow(/FaultInjection 'test\/b': injects a fault into all requests .* as FaultInjection 'test\/a' does/);
+    });
+    test('a fault and a canary matching one header differently', () => {
+      const { c, ref, canary } = reviews();
+      canary('canary', { canaryHeaders: { 'end-user': StringMatch.exact('jason') } });
+      expect(() => new FaultInjection(c, 'f', { service: ref, headers: { 'end-user': StringMatch.prefix('j') }, abortStatus: 500 }))
+        .toThrow(/FaultInjection 'test\/f' and CanaryRelease 'test\/canary' cannot be combined on one host: they both match header 'end-user'/);
+    });
+    test('one subset name with other labels', () => {
+      const { c, ref, v1 } = reviews();
+      new CanaryRelease(c, 'a', { service: ref, stable: CanaryVersion.fromWorkload(v1), canary: CanaryVersion.fromLabels({ version: 'v9' }) });
+      const dr = MeshService.of(c, ref).destinationRule!;
+      expect(dr.subsetNames).toEqual(['v1', 'v9']);
+      expect(() => MeshService.of(c, ref)._addSubset(c, 'v9', { version: 'nine' })).toThrow(/subset 'v9' .* is already defined by CanaryRelease 'test\/a' with labels/);
+    });
+    test('a second MeshService for a host', () => {
+      const { c, ref } = reviews();
+      MeshService.of(c, ref);
+      expect(() => new MeshService(c, 'again', { service: ref })).toThrow(/host 'reviews.shop.svc.cluster.local' already has a MeshService/);
+    });
+  });
+});
+
+describe('JWT composes with zero trust and ingress', () => {
+  function shop(handWrittenJwt: boolean) {
+    const c = chart('shop');
+    const { deployments: [v1] } = versioned(c, 'productpage', ['v1']);
+    const selector = WorkloadSelector.fromWorkload(v1);
+    const zt = new ZeroTrustNamespace(c, 'zt');
+    zt.allow('productpage-from-ingress', { to: selector, fromNamespaces: ['istio-ingress'] });
+    if (handWrittenJwt) {
+      // The pattern JwtProtectedService used to emit, and users still write: JWT required by an ALLOW.
+      new JwtProtectedService(c, 'jwt', { selector, issuers: [{ issuer: 'https://auth', jwksUri: 'https://auth/jwks' }], allowRequestsWithoutToken: true });
+      new AuthorizationPolicy(c, 'require-jwt', { metadata: { name: 'require-jwt' }, selector, rules: [{ sources: [{ requestPrincipals: ['https://auth/*'] }] }] });
+    } else {
+      new JwtProtectedService(c, 'jwt', { selector, issuers: [{ issuer: 'https://auth', jwksUri: 'https://auth/jwks' }], publicPaths: ['/healthz'] });
+    }
+    return c;
+  }
+  const workload = { namespace: 'shop', labels: { app: 'productpage', version: 'v1' } };
+  const fromIngress = { namespace: 'istio-ingress', principal: 'cluster.local/ns/istio-ingress/sa/gw', port: 9080 };
+
+  test('a tokenless request from the ingress gateway is refused, a token or a public path lets it in', () => {
+    const out = synth(shop(false));
+    expect(decide(out, workload, { ...fromIngress, path: '/productpage' })).toBe('DENY');
+    expect(decide(out, workload, { ...fromIngress, path: '/productpage', requestPrincipal: 'https://auth/alice' })).toBe('ALLOW');
+    expect(decide(out, workload, { ...fromIngress, path: '/healthz' })).toBe('ALLOW');
+    // Zero trust still holds for callers it does not allow, token or not.
+    expect(decide(out, workload, { namespace: 'other', path: '/productpage', requestPrincipal: 'https://auth/alice', port: 9080 })).toBe('DENY');
+  });
+
+  test('the policy set also refuses a token from another issuer', () => {
+    const out = synth(shop(false));
+    expect(decide(out, workload, { ...fromIngress, path: '/productpage', requestPrincipal: 'https://evil/alice' })).toBe('DENY');
+  });
+
+  test('JWT enforced by an ALLOW next to an allow rule: the bypass is an analyzer error (CDK8SISTIO014)', () => {
+    const c = shop(true);
+    expect(() => synth(c)).toThrow(/CDK8SISTIO014 AuthorizationPolicy shop\/productpage-from-ingress .*admits callers without a token to Deployment '[^']+', whose JWT requirement is the ALLOW policy shop\/require-jwt/);
+    // What the analyzer reports is real: the oracle lets the tokenless request through.
+    MeshAnalyzer.of(c).enabled = false;
+    expect(decide(synth(c), workload, { ...fromIngress, path: '/productpage' })).toBe('ALLOW');
+  });
+});
+
+test('a subset no pod behind the Service carries is an analyzer error (CDK8SISTIO015)', () => {
+  const { c } = reviews();
+  new DestinationRule(c, 'dr', { metadata: { name: 'reviews' }, host, subsets: [{ name: 'v1', labels: { version: 'v1' } }, { name: 'v3', labels: { version: 'v3' } }] });
+  expect(() => synth(c)).toThrow(/CDK8SISTIO015 DestinationRule shop\/reviews .*subset 'v3' selects pods labelled \{"version":"v3"\}, but no pod behind Service 'reviews' \(selector \{"app":"reviews"\}\) carries them/);
+  expect(() => synth(c)).not.toThrow(/subset 'v1'/);
+});
+
+describe('selectors and names survive change', () => {
+  test('a selector from v1 keeps applying when v2 rolls out (identity label, not version or cdk8s hash)', () => {
+    const c = chart('shop');
+    const { deployments: [v1, v2] } = versioned(c, 'reviews', ['v1', 'v2']);
+    const selector = WorkloadSelector.fromWorkload(v1);
+    expect(selector.labels).toEqual({ app: 'reviews' });
+    const v2Labels = v2.podMetadata.toJson().labels;
+    expect(Object.entries(selector.labels).every(([k, v]) => v2Labels[k] === v)).toBe(true);
+    expect(WorkloadSelector.fromWorkload(v1, ['app', 'version']).labels).toEqual({ app: 'reviews', version: 'v1' });
+    expect(() => WorkloadSelector.fromWorkload(v1, ['tier'])).toThrow(/WorkloadSelector.fromWorkload\(\): the pods of 'test\/reviews-v1' do not carry tier/);
+  });
+});
