@@ -49,16 +49,20 @@ for (const [k, v] of Object.entries(quietEnv)) project.tasks.addEnvironment(k, v
 
 // examples/ and scripts/ are type-checked and linted with their own tsconfig,
 // and never shipped in the npm package.
+const typecheck = project.addTask('typecheck', { description: 'Type-check examples/ and scripts/ against the library source' });
 for (const dir of ['examples', 'scripts']) {
   new javascript.TypescriptConfig(project, {
     fileName: `${dir}/tsconfig.json`,
     extends: javascript.TypescriptConfigExtends.fromTypescriptConfigs([project.tsconfig!]),
     include: ['**/*.ts'],
-    compilerOptions: { noEmit: true, rootDir: '..' },
+    // The Argo CD example imports the package by name, as a GitOps repo does; here it is the source.
+    compilerOptions: { noEmit: true, rootDir: '..', paths: { 'cdk8s-istio': ['../src'] } },
   });
+  typecheck.exec(`tsc --noEmit -p ${dir}/tsconfig.json`);
   project.eslint?.addLintPattern(dir);
   project.addPackageIgnore(`/${dir}`);
 }
+project.postCompileTask.spawn(typecheck);
 project.addPackageIgnore('/.ci');
 
 // Istio's own validation runs at synth in a Go program (go/cmd/istio-validator).

@@ -22,7 +22,10 @@ import * as os from 'os';
 import * as path from 'path';
 import { ApiObject, App, Chart, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
-import { CanaryRelease, IngressGateway, JwtProtectedService, MeshAnalyzer, MeshIngress, StringMatch, WorkloadSelector, ZeroTrustNamespace } from '../src';
+import {
+  CanaryRelease, CanaryVersion, IngressGateway, JwtProtectedService, MeshAnalyzer, MeshIngress, ServiceReference, StringMatch, WorkloadSelector,
+  ZeroTrustNamespace,
+} from '../src';
 import { crdFile, findValidatorBinary } from '../src/analysis/istio-validator';
 
 const root = path.resolve(__dirname, '..');
@@ -53,7 +56,7 @@ function buildMesh(app: App, services: number): void {
   const edge = new Chart(app, 'edge', { namespace: 'istio-ingress' });
   const gateway = new IngressGateway(edge, 'gateway', { namespace: 'istio-ingress' });
   const ingress = new MeshIngress(edge, 'public', { gateway });
-  ingress.addHost('shop.example.com', { credentialName: 'shop-cert' });
+  const shop = ingress.addHost('shop.example.com', { credentialName: 'shop-cert' });
   for (let first = 0; first < services; first += PER_NAMESPACE) {
     const namespace = `team-${first / PER_NAMESPACE}`;
     const chart = new Chart(app, namespace, { namespace });
@@ -61,10 +64,11 @@ function buildMesh(app: App, services: number): void {
     for (let i = first; i < Math.min(services, first + PER_NAMESPACE); i++) {
       const name = `svc-${i}`;
       const { stable, canary, service } = addWorkloads(chart, name);
-      const release = new CanaryRelease(chart, `${name}-canary`, {
-        service,
-        stable: { deployment: stable },
-        canary: { deployment: canary },
+      const ref = ServiceReference.fromService(service);
+      new CanaryRelease(chart, `${name}-canary`, {
+        service: ref,
+        stable: CanaryVersion.fromWorkload(stable),
+        canary: CanaryVersion.fromWorkload(canary),
         canaryWeight: 10,
         canaryHeaders: { 'x-canary': StringMatch.exact('1') },
       });
@@ -72,7 +76,7 @@ function buildMesh(app: App, services: number): void {
         selector: WorkloadSelector.fromLabels({ app: name }),
         issuers: [{ issuer: 'https://auth.example.com', jwksUri: 'https://auth.example.com/jwks.json' }],
       });
-      ingress.addRoute({ host: 'shop.example.com', pathPrefix: `/${name}/`, canary: release });
+      shop.addRoute({ path: StringMatch.prefix(`/${name}/`), service: ref });
     }
   }
 }

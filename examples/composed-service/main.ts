@@ -56,6 +56,7 @@ export function build(app: App): void {
     selector: productpage,
     issuers: [{ issuer: 'https://auth.example.com', jwksUri: 'https://auth.example.com/.well-known/jwks.json' }],
     publicPaths: ['/healthz'],
+    ports: [9080], // productpage's HTTP port; without ports every port requires a token
   });
   shop.addDependency(gateways);
 }

@@ -29,6 +29,7 @@ export function build(app: App): void {
     }],
     requiredClaims: { groups: ['group1'] },
     publicPaths: ['/healthz'],
+    ports: [8080], // httpbin's HTTP port; without ports every port requires a token
   });
 }
 

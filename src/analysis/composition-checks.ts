@@ -1,40 +1,51 @@
 import { FindingSeverity } from './finding';
 import { IndexedObject, MeshIndex, Report, resolveHost, Workload } from './mesh-index';
 
-const { ERROR } = FindingSeverity;
+const { ERROR, WARNING } = FindingSeverity;
 const ROOT_NAMESPACE = 'istio-system';
 
 /**
  * Checks that intents compose, which no single object shows:
- * CDK8SISTIO014 an ALLOW policy that admits tokenless callers to a workload whose
- * JWT is enforced only by ALLOW policies (Istio admits a request when any ALLOW
- * matches, so the JWT requirement is bypassed; a DENY on `notRequestPrincipals` cannot be),
+ * CDK8SISTIO014 an ALLOW rule that admits tokenless callers to a workload whose JWT
+ * requirement is an ALLOW policy (Istio admits a request when any ALLOW matches, so the
+ * requirement is bypassed; a DENY on `notRequestPrincipals` cannot be): an error when the
+ * rule opens every path, a warning when its operations narrow it (it may be an intended public path);
  * CDK8SISTIO015 a DestinationRule subset no pod behind the host's Service carries
- * (requests routed to it find no endpoint: 503).
+ * (requests routed to it find no endpoint: 503): an error when a route uses it, else a warning;
+ * CDK8SISTIO016 two DENY policies on one workload that each refuse the other's token issuers
+ * (no token passes both).
  * @internal
  */
 export function checkComposition(index: MeshIndex, report: Report): void {
   checkJwtBypass(index, report);
   checkSubsetCoverage(index, report);
+  checkIssuerLockout(index, report);
 }
 
 function checkJwtBypass(index: MeshIndex, report: Report): void {
   const policies = index.of('AuthorizationPolicy').filter(p => !p.json.spec?.targetRefs && !p.json.spec?.targetRef);
   const allows = policies.filter(p => (p.json.spec?.action ?? 'ALLOW') === 'ALLOW' && !p.json.spec?.provider);
   const guards = policies.filter(p => p.json.spec?.action === 'DENY' && (p.json.spec?.rules ?? []).some(deniesTokenless));
-  const requiring = allows.filter(p => (p.json.spec?.rules ?? []).length > 0 && p.json.spec.rules.every(requiresToken));
+  // A policy that requires a token in some rule is the workload's JWT requirement; its own
+  // other rules (a public /healthz) are the user's stated exceptions.
+  const requiring = allows.filter(p => (p.json.spec?.rules ?? []).some(requiresToken));
   const reported = new Set<string>();
   for (const jwt of requiring) {
     for (const w of applicableWorkloads(index, jwt)) {
       if (guards.some(g => appliesTo(g, w))) continue;
       for (const other of allows) {
-        if (other === jwt || !appliesTo(other, w) || !(other.json.spec?.rules ?? []).some((r: any) => !requiresToken(r))) continue;
-        const key = `${other.path}|${jwt.path}`;
-        if (reported.has(key)) continue;
-        reported.add(key);
-        report(other, 'CDK8SISTIO014', ERROR, `admits callers without a token to ${w.object.json.kind} '${w.object.json.metadata?.name}', whose JWT requirement is the ALLOW policy `
-          + `${jwt.namespace}/${jwt.json.metadata?.name}: Istio admits a request when any ALLOW policy matches, so that requirement is bypassed. `
-          + 'Enforce the JWT with a DENY policy (from.source.notRequestPrincipals), as JwtProtectedService does, or require requestPrincipals in this rule too.');
+        if (other === jwt || requiring.includes(other) || !appliesTo(other, w)) continue;
+        for (const rule of (other.json.spec?.rules ?? []).filter((r: any) => !requiresToken(r))) {
+          const key = `${other.path}|${jwt.path}`;
+          if (reported.has(key)) continue;
+          reported.add(key);
+          const narrowed = (rule.to ?? []).length > 0 || (rule.when ?? []).length > 0;
+          report(other, 'CDK8SISTIO014', narrowed ? WARNING : ERROR, `admits callers without a token to ${w.object.json.kind} '${w.object.json.metadata?.name}'`
+            + `${narrowed ? ' (for the operations its rule names)' : ' on every path'}, whose JWT requirement is the ALLOW policy ${jwt.namespace}/${jwt.json.metadata?.name}: `
+            + 'Istio admits a request when any ALLOW policy matches, so that requirement is bypassed. '
+            + 'Enforce the JWT with a DENY policy (from.source.notRequestPrincipals), as JwtProtectedService does, or require requestPrincipals in this rule too'
+            + `${narrowed ? ' (suppress this if the operations are meant to be public)' : ''}.`);
+        }
       }
     }
   }
@@ -52,19 +63,26 @@ function deniesTokenless(rule: any): boolean {
 }
 
 function applicableWorkloads(index: MeshIndex, policy: IndexedObject): Workload[] {
-  const labels = policy.json.spec?.selector?.matchLabels;
-  if (policy.namespace === ROOT_NAMESPACE && !labels) return index.workloads;
-  return index.select(labels ?? {}, policy.namespace);
+  const labels = policy.json.spec?.selector?.matchLabels ?? {};
+  // A policy in the root namespace applies in every namespace.
+  return index.select(labels, policy.namespace === ROOT_NAMESPACE ? undefined : policy.namespace);
 }
 
 function appliesTo(policy: IndexedObject, w: Workload): boolean {
   const labels = policy.json.spec?.selector?.matchLabels;
-  if (policy.namespace === ROOT_NAMESPACE && !labels) return true;
-  if (policy.namespace !== w.object.namespace) return false;
+  if (policy.namespace !== ROOT_NAMESPACE && policy.namespace !== w.object.namespace) return false;
   return Object.entries(labels ?? {}).every(([k, v]) => w.labels[k] === v);
 }
 
 function checkSubsetCoverage(index: MeshIndex, report: Report): void {
+  const routed = new Set<string>();
+  for (const vs of index.of('VirtualService')) {
+    for (const r of vs.json.spec?.http ?? []) {
+      for (const d of [...(r.route ?? []).map((x: any) => x.destination), r.mirror].filter(Boolean)) {
+        if (d.subset) routed.add(`${resolveHost(d.host, vs.namespace)}|${d.subset}`);
+      }
+    }
+  }
   for (const dr of index.of('DestinationRule')) {
     const host = resolveHost(dr.json.spec?.host, dr.namespace);
     const service = index.servicesByHost.get(host);
@@ -72,8 +90,39 @@ function checkSubsetCoverage(index: MeshIndex, report: Report): void {
     if (!service || !selector || !index.hasWorkloads(service.namespace)) continue;
     for (const subset of dr.json.spec?.subsets ?? []) {
       if (index.select({ ...selector, ...subset.labels }, service.namespace).length > 0) continue;
-      report(dr, 'CDK8SISTIO015', ERROR, `subset '${subset.name}' selects pods labelled ${JSON.stringify(subset.labels)}, but no pod behind Service '${service.json.metadata?.name}' `
-        + `(selector ${JSON.stringify(selector)}) carries them, so requests routed to it find no endpoint (503). Fix the subset's labels or the Service's selector.`);
+      const used = routed.has(`${host}|${subset.name}`);
+      report(dr, 'CDK8SISTIO015', used ? ERROR : WARNING, `subset '${subset.name}' selects pods labelled ${JSON.stringify(subset.labels)}, but no pod behind Service '${service.json.metadata?.name}' `
+        + `(selector ${JSON.stringify(selector)}) carries them, so requests routed to it find no endpoint (503)${used ? ', and a route does' : ''}. `
+        + 'Fix the subset\'s labels or the Service\'s selector, or deploy that version.');
     }
   }
+}
+
+function checkIssuerLockout(index: MeshIndex, report: Report): void {
+  const denies = index.of('AuthorizationPolicy').filter(p => p.json.spec?.action === 'DENY' && !p.json.spec?.targetRefs);
+  const issuerRules = (p: IndexedObject) => (p.json.spec?.rules ?? []).filter((r: any) => !r.when && deniesTokenless(r));
+  const reported = new Set<string>();
+  const accepted = (p: IndexedObject) => new Set<string>(issuerRules(p)
+    .flatMap((r: any) => r.from.flatMap((f: any) => f.source?.notRequestPrincipals ?? [])));
+  for (const w of index.workloads) {
+    const mine = denies.filter(p => issuerRules(p).length && appliesTo(p, w));
+    for (let i = 0; i < mine.length; i++) {
+      for (let j = i + 1; j < mine.length; j++) {
+        const [a, b] = [accepted(mine[i]), accepted(mine[j])];
+        if ([...a].some(x => b.has(x) || x === '*') || b.has('*') || !samePorts(issuerRules(mine[i]), issuerRules(mine[j]))) continue;
+        const key = `${mine[i].path}|${mine[j].path}`;
+        if (reported.has(key)) continue;
+        reported.add(key);
+        report(mine[j], 'CDK8SISTIO016', ERROR, `refuses tokens of issuers other than ${[...b].join(', ')}, and DENY policy ${mine[i].namespace}/${mine[i].json.metadata?.name} `
+          + `refuses those other than ${[...a].join(', ')}, on the same workload (${w.object.json.kind} '${w.object.json.metadata?.name}'): no token passes both. List every accepted issuer in one policy.`);
+      }
+    }
+  }
+}
+
+/** Whether two sets of rules may cover a common port (no ports: every port). */
+function samePorts(a: any[], b: any[]): boolean {
+  const ports = (rules: any[]) => rules.flatMap(r => (r.to ?? []).flatMap((t: any) => t.operation?.ports ?? []));
+  const [pa, pb] = [ports(a), ports(b)];
+  return pa.length === 0 || pb.length === 0 || pa.some((p: string) => pb.includes(p));
 }

@@ -1,4 +1,4 @@
-import { ApiObject, App, Chart } from 'cdk8s';
+import { ApiObject, Chart } from 'cdk8s';
 import { Construct, IConstruct, IValidation } from 'constructs';
 import { checkComposition } from './composition-checks';
 import { checkEnvoyFilters } from './envoy-filter-checks';
@@ -13,6 +13,7 @@ import { checkVirtualServices } from './routing-checks';
 import { checkSecurity } from './security-checks';
 import { checkServicesAndNamespaces } from './service-checks';
 import { checkArguments } from '../core/arguments';
+import { onIstioResourceCreated } from '../core/resource-hooks';
 import { SUPPRESS_ANNOTATION } from '../core/suppression';
 
 
@@ -41,7 +42,6 @@ export class MeshAnalyzer implements IValidation {
       // A child of its own, so cdk8s prefixes its errors with '[MeshAnalysis]' (the
       // root's path is empty). It renders nothing: it is not a Chart.
       new Construct(root, 'MeshAnalysis').node.addValidation(analyzer);
-      if (root instanceof App) analyzer.wrapSynth(root);
     }
     return root[INSTANCE];
   }
@@ -59,13 +59,10 @@ export class MeshAnalyzer implements IValidation {
    */
   public istioValidation = true;
   private readonly suppressed = new Set<string>();
-  // App.synth() validates the whole app once more per chart (cdk8s' _synthChart), and
-  // then renders every object. Within one synth call nothing changes, so the findings
-  // are computed once and each object's JSON, resolved for the analysis, is reused
-  // for the output instead of being resolved a second time.
-  private synthesizing = false;
-  private findings?: Finding[];
-  private readonly served: ApiObject[] = [];
+  // App.synth() and synthYaml() validate the whole app, then once more per chart (cdk8s'
+  // _synthChart); nothing runs in between that could change the app, so those passes
+  // reuse the findings of the first (see isRevalidationWithinSynth).
+  private last?: Finding[];
 
   private constructor(private readonly root: IConstruct) {}
 
@@ -90,7 +87,6 @@ export class MeshAnalyzer implements IValidation {
         if (Array.isArray(declared)) providers = new Set([...providers ?? [], ...declared]);
         if (!(c instanceof ApiObject)) continue;
         const json = c.toJson();
-        if (this.synthesizing) this.serve(c, json);
         const o = { json, path: c.node.path, namespace: json.metadata?.namespace ?? Chart.of(c).namespace ?? 'default' };
         objects.push(o);
         if (run && isValidatedKind(json)) {
@@ -164,9 +160,9 @@ export class MeshAnalyzer implements IValidation {
   /** The cdk8s validation hook: errors (and warnings with failOnWarnings) fail synthesis; warnings go to stderr. */
   public validate(): string[] {
     if (!this.enabled) return [];
-    const fresh = this.findings === undefined;
-    const findings = this.findings ?? this.analyze();
-    if (this.synthesizing) this.findings = findings;
+    const fresh = !(this.last && isRevalidationWithinSynth());
+    const findings = fresh ? this.analyze() : this.last!;
+    this.last = findings;
     const errors: string[] = [];
     for (const f of findings) {
       const line = `${f.code} ${f.resource} ('${f.path}'): ${f.message}`;
@@ -175,36 +171,21 @@ export class MeshAnalyzer implements IValidation {
     }
     return errors;
   }
+}
 
-  /** Bounds the reuse of findings and rendered JSON to one `synth()` / `synthYaml()` call. */
-  private wrapSynth(app: App): void {
-    for (const method of ['synth', 'synthYaml'] as const) {
-      const original = app[method] as () => any;
-      Object.defineProperty(app, method, {
-        configurable: true,
-        writable: true,
-        value: () => this.duringSynth(() => original.call(app)),
-      });
-    }
-  }
-
-  private duringSynth<T>(run: () => T): T {
-    if (this.synthesizing) return run();
-    this.synthesizing = true;
-    try {
-      return run();
-    } finally {
-      this.synthesizing = false;
-      this.findings = undefined;
-      for (const o of this.served.splice(0)) delete (o as any).toJson;
-    }
-  }
-
-  /** For the rest of this synth, `o.toJson()` returns the JSON the analysis resolved (the output is the same). */
-  private serve(o: ApiObject, json: any): void {
-    Object.defineProperty(o, 'toJson', { configurable: true, writable: true, value: () => json });
-    this.served.push(o);
-  }
+/**
+ * Whether this validation pass is one cdk8s makes per chart inside an App.synth() or
+ * synthYaml() call, which validated the whole app first. Read from the call stack:
+ * the analysis does not replace methods of the App or of its objects. Should the
+ * frames be unnamed (a minified bundle), every pass analyzes: slower, never stale.
+ */
+function isRevalidationWithinSynth(): boolean {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 100;
+  const stack = new Error().stack ?? '';
+  Error.stackTraceLimit = limit;
+  // App's own synth()/synthYaml() (in cdk8s' app.js, or app.ts when source maps apply; whatever the App subclass), not Testing.synth(chart).
+  return /\._synthChart \(/.test(stack) && /\.(synth|synthYaml) \([^)\n]*[\\/]app\.[jt]s:\d+/.test(stack);
 }
 
 function resourceName(o: IndexedObject): string {
@@ -234,3 +215,6 @@ function reportVerdicts(judged: IndexedObject[], results: ValidationResult[], fi
   });
   return rejected;
 }
+
+// Every app with Istio objects is analyzed: the resource layer announces each one (it does not import this layer).
+onIstioResourceCreated(resource => MeshAnalyzer.of(resource));

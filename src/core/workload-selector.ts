@@ -6,6 +6,8 @@ import { checkLabels } from './names';
 
 /** Labels that name a workload rather than one version of it, in order of preference. */
 const IDENTITY_LABELS = ['app', 'app.kubernetes.io/name'];
+/** Labels that tell versions of one workload apart. */
+const VERSION_LABELS = ['version', 'app.kubernetes.io/version'];
 
 /**
  * Which pods an Istio resource applies to, by their labels.
@@ -23,14 +25,18 @@ export class WorkloadSelector {
   /**
    * Selects the pods of a cdk8s-plus workload (Deployment, StatefulSet, …) by the
    * labels that identify the workload across versions: `identityLabels` when
-   * given, else `app`, else `app.kubernetes.io/name`. Never `version` or cdk8s'
-   * per-object hash label, so a policy keeps applying when v2 rolls out.
+   * given; else its selector labels without version labels (`version`,
+   * `app.kubernetes.io/version`) and cdk8s' per-object hash label; else (a
+   * selector of only those) its `app` or `app.kubernetes.io/name` pod label. So a
+   * policy keeps applying when v2 rolls out, and selects no more than the workload's own labels say.
    */
   public static fromWorkload(workload: kplus.Workload, identityLabels?: string[]): WorkloadSelector {
     checkArguments(undefined, 'WorkloadSelector', 'fromWorkload', arguments);
     const pods: { [key: string]: string } = workload.podMetadata.toJson().labels ?? {};
-    const keys = identityLabels ?? IDENTITY_LABELS.filter(k => pods[k] !== undefined).slice(0, 1);
     const where = `WorkloadSelector.fromWorkload(): the pods of '${workload.node.path}'`;
+    if (identityLabels?.length === 0) throw new Error('WorkloadSelector.fromWorkload(): identityLabels is empty; name at least one label, or omit it.');
+    const stable = Object.keys(workload.matchLabels).filter(k => !VERSION_LABELS.includes(k) && !k.startsWith('cdk8s.io/'));
+    const keys = identityLabels ?? (stable.length ? stable : IDENTITY_LABELS.filter(k => pods[k] !== undefined).slice(0, 1));
     if (keys.length === 0) {
       throw new Error(`${where} carry none of the identity labels ${IDENTITY_LABELS.join(', ')} (labels: ${JSON.stringify(pods)}). `
         + 'Name the labels that identify the workload across versions: fromWorkload(workload, [\'tier\']).');
@@ -43,7 +49,7 @@ export class WorkloadSelector {
 
   private constructor(
     private readonly _labels: { [key: string]: string },
-    /** The container ports of the workload it was made from (intents scope port-level rules with them). @internal */
+    /** The container ports of the workload it was made from (to check ports given with it). @internal */
     public readonly _ports?: number[]) {}
 
   /** A copy of the labels this selector requires. */

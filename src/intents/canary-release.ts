@@ -11,7 +11,7 @@ import { checkPercent } from '../core/percent';
 import { StringMatch } from '../core/string-match';
 import { DestinationRule } from '../resources/destination-rule';
 import { HttpMatch, HttpRetry, HttpRoute, HttpRouteDestination, renderHttpRoute } from '../resources/routing';
-import { TrafficPolicy } from '../resources/traffic-policy';
+import { renderTrafficPolicy, TrafficPolicy } from '../resources/traffic-policy';
 import { VirtualService } from '../resources/virtual-service';
 
 /** Where the release stands. */
@@ -109,6 +109,7 @@ export class CanaryRelease extends Construct {
 
     this.meshService._addSubset(this, this.stableSubset, stableSel);
     this.meshService._addSubset(this, this.canarySubset, canarySel);
+    renderTrafficPolicy(this, 'trafficPolicy', props.trafficPolicy); // checked in this construct's terms
     if (props.trafficPolicy) this.meshService._addTrafficPolicy(this, props.trafficPolicy);
     if (props.timeout) this.meshService._setTimeout(this, props.timeout);
     if (props.retries) this.meshService._setRetries(this, props.retries);

@@ -49,7 +49,10 @@ export class FaultInjection extends Construct {
       abort: props.abortStatus !== undefined ? { httpStatus: props.abortStatus, percentage: props.percentage ?? 100 } : undefined,
     };
     // Checked here, in this construct's terms, before the host's VirtualService holds it.
-    const headers = props.headers && Object.keys(props.headers).length ? props.headers : undefined;
+    if (props.headers && Object.keys(props.headers).length === 0) {
+      fail(this, 'headers is empty, which would fault every request; list the headers that select the requests, or omit headers to fault all of them.');
+    }
+    const headers = props.headers;
     renderHttpRoute(this, 'props', { match: headers ? [{ headers }] : undefined, route: [{ destination: { host: 'checked.invalid', subset: props.subset } }], fault });
     this.meshService = MeshService.of(this, props.service);
     if (props.subset !== undefined) this.meshService._setDefaultSubset(this, props.subset);

@@ -12,7 +12,7 @@ import { Gateway, GatewayServer, ServerTlsMode } from '../resources/gateway';
 import { GatewayReference } from '../resources/gateway-reference';
 import { IGatewayWorkload } from '../resources/gateway-workload-reference';
 import { PortProtocol } from '../resources/port';
-import { HttpRetry, HttpRoute, renderHttpRoute } from '../resources/routing';
+import { HttpRetry, renderHttpRoute } from '../resources/routing';
 import { VirtualService } from '../resources/virtual-service';
 
 /** How one ingress host is served. */
@@ -47,6 +47,8 @@ interface Route {
   readonly options: IngressRouteOptions;
   readonly path: StringMatch;
   readonly model: MeshService;
+  /** Its rules as rendered, updated when the service's routing changes. */
+  rendered: any[];
 }
 
 /** @internal */
@@ -74,6 +76,7 @@ export class IngressHost extends Construct {
   private readonly gateway: Gateway;
   private _virtualService?: VirtualService;
   private readonly routes: Route[] = [];
+  private readonly routesTo = new Map<MeshService, Route[]>();
   private readonly prefixes = new Set<string>();
   private readonly exacts = new Set<string>();
 
@@ -134,33 +137,38 @@ export class IngressHost extends Construct {
       rewrite: options.rewritePrefix !== undefined ? { uri: options.rewritePrefix } : undefined,
     });
     const model = MeshService.of(this, options.service);
-    const route = { options, path, model };
+    const route: Route = { options, path, model, rendered: [] };
+    this.render(route);
     this.routes.push(route);
     if (path.kind === StringMatchKind.PREFIX) this.prefixes.add(path.value);
     if (path.kind === StringMatchKind.EXACT) this.exacts.add(path.value);
-    this.render();
-    model._onChange(() => this.render());
+    const targeting = this.routesTo.get(model);
+    if (targeting) {
+      targeting.push(route);
+    } else {
+      this.routesTo.set(model, [route]);
+      model._onChange(() => this.routesTo.get(model)!.forEach(r => this.render(r)));
+    }
+    this.virtualServiceForRoutes();
   }
 
-  /** The gateway routes: each path AND-ed into the routes of the service it targets. */
-  private render(): void {
-    const http: HttpRoute[] = [];
-    for (const { options, path, model } of this.routes) {
-      const conflict = options.timeout && model._timeoutOwner ? ['a timeout', model._timeoutOwner] : options.retries && model._retriesOwner ? ['retries', model._retriesOwner] : undefined;
-      if (conflict) {
-        fail(this, `the route ${path.kind} ${show(path.value)} sets ${conflict[0]}, and so does ${describe(conflict[1] as Construct)} for ${show(model.host)}. Set it in one place.`);
-      }
-      const hostRoutes = model._routes ? model._httpRoutes() : [{ route: [{ destination: { host: model.host, port: model._port } }] }];
-      for (const r of underMatch(hostRoutes, { uri: path }, this, x => model._ownerOf(x))) {
-        http.push(strip({
-          ...r,
-          rewrite: options.rewritePrefix !== undefined ? { uri: options.rewritePrefix } : r.rewrite,
-          timeout: options.timeout ?? r.timeout,
-          retries: options.retries ?? r.retries,
-        }));
-      }
+  /** One route's gateway rules: its path AND-ed into the routes of the service it targets. */
+  private render(route: Route): void {
+    const { options, path, model } = route;
+    const conflict = options.timeout && model._timeoutOwner ? ['a timeout', model._timeoutOwner] : options.retries && model._retriesOwner ? ['retries', model._retriesOwner] : undefined;
+    if (conflict) {
+      fail(this, `the route ${path.kind} ${show(path.value)} sets ${conflict[0]}, and so does ${describe(conflict[1] as Construct)} for ${show(model.host)}. Set it in one place.`);
     }
-    this.virtualServiceForRoutes()._replaceHttpRoutes(http);
+    const hostRoutes = model._routes ? model._httpRoutes(true) : [{ route: [{ destination: { host: model.host, port: model._port } }] }];
+    // Named after the service too: two services' `primary` routes stay apart in logs and stats.
+    const service = model.host.split('.')[0];
+    route.rendered = underMatch(hostRoutes, { uri: path }, this, x => model._ownerOf(x)).map(r => renderHttpRoute(this, `route ${path.kind} ${show(path.value)}`, strip({
+      ...r,
+      name: r.name && !r.name.startsWith(`${service}-`) ? `${service}-${r.name}` : r.name,
+      rewrite: options.rewritePrefix !== undefined ? { uri: options.rewritePrefix } : r.rewrite,
+      timeout: options.timeout ?? r.timeout,
+      retries: options.retries ?? r.retries,
+    })));
   }
 
   private virtualServiceForRoutes(): VirtualService {
@@ -171,6 +179,7 @@ export class IngressHost extends Construct {
         gateways: [GatewayReference.fromGateway(this.gateway)],
       });
       this._virtualService.addDependency(this.gateway);
+      this._virtualService._generateHttpRoutes(() => this.routes.flatMap(r => r.rendered));
     }
     return this._virtualService;
   }

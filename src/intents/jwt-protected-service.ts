@@ -1,6 +1,7 @@
+import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { checkProps } from '../core/arguments';
-import { fail, reportChildErrorsAsOwn, show } from '../core/errors';
+import { describe, fail, reportChildErrorsAsOwn, show } from '../core/errors';
 import { pathProblem } from '../core/http-path';
 import { checkDns1123Subdomain, nameFromId } from '../core/names';
 import { checkPort } from '../core/percent';
@@ -32,9 +33,9 @@ export interface JwtProtectedServiceProps {
    */
   readonly allowRequestsWithoutToken?: boolean;
   /**
-   * The (container) ports a token is required on: the workload's HTTP ports.
-   * Plain TCP connections to them are refused, since no token can be checked on them.
-   * @default - the container ports of the workload the selector was made from (`WorkloadSelector.fromWorkload`), else every port
+   * The container ports (the Services' target ports) a token is required on: the
+   * workload's HTTP ports. Traffic to other ports is not covered.
+   * @default - every port: plain TCP connections are refused too, since no token can be checked on them
    */
   readonly ports?: number[];
   /** Name of the generated objects. @default - derived from the construct id */
@@ -95,14 +96,22 @@ export class JwtProtectedService extends Construct {
     // ALLOW from another construct (a zero-trust allow rule) would let tokenless callers
     // in. Nothing can override a DENY.
     props.ports?.forEach((p, i) => checkPort(this, `ports[${i}]`, p));
-    const ports = props.ports ?? props.selector._ports;
-    const scoped = ports?.length ? ports : undefined;
+    const known = props.selector._ports;
+    props.ports?.forEach((p, i) => {
+      if (known?.length && !known.includes(p)) {
+        fail(this, `ports[${i}] is ${p}, which is not a container port of the workload the selector was made from (${known.join(', ')}); `
+          + 'policies see the port the pod listens on (a Service\'s targetPort), not the Service port. Requests to the real port would need no token.');
+      }
+    });
+    if (props.ports?.length === 0) fail(this, 'ports is empty, so no port would require a token; omit it to cover every port.');
+    const scoped = props.ports;
     const notPaths = props.publicPaths?.length ? props.publicPaths : undefined;
     const exempt = notPaths || scoped ? [{ ports: scoped, notPaths }] : undefined;
     const rules: AuthorizationRule[] = [
       { sources: [{ notRequestPrincipals: props.issuers.map(i => `${i.issuer}/*`) }], operations: exempt },
       ...claims.map(([claim, values]) => ({ operations: exempt, conditions: [{ key: `request.auth.claims[${claim}]`, notValues: values }] })),
     ];
+    claimSelector(this, props.selector);
     this.authorizationPolicy = new AuthorizationPolicy(this, 'AuthorizationPolicy', {
       // Without ports, Istio warns that the DENY refuses all plain TCP traffic: that is the intent here (documented on `ports`).
       metadata: { name: base, annotations: scoped ? undefined : { [SUPPRESS_ANNOTATION]: 'IST0106' } },
@@ -113,3 +122,21 @@ export class JwtProtectedService extends Construct {
   }
 }
 
+
+const PROTECTED = Symbol.for('cdk8s-istio.JwtProtectedService.selectors');
+
+/**
+ * One JwtProtectedService per workload: each DENYs tokens of issuers it does not
+ * list, so two on one workload would refuse every token (each rejects the other's).
+ */
+function claimSelector(jwt: JwtProtectedService, selector: WorkloadSelector): void {
+  const root = jwt.node.root as any;
+  if (!root[PROTECTED]) Object.defineProperty(root, PROTECTED, { value: new Map<string, JwtProtectedService>() });
+  const key = `${Chart.of(jwt).namespace ?? 'default'}|${JSON.stringify(Object.entries(selector.labels).sort())}`;
+  const other: JwtProtectedService | undefined = root[PROTECTED].get(key);
+  if (other) {
+    fail(jwt, `protects the same workload as ${describe(other)}; each refuses tokens of the issuers it does not list, so together they would refuse every request. `
+      + 'List all accepted issuers in one JwtProtectedService.');
+  }
+  root[PROTECTED].set(key, jwt);
+}

@@ -1,4 +1,6 @@
 import { Construct } from 'constructs';
+import { MeshService } from './mesh-service';
+import { ServiceReference } from './service-reference';
 import { checkArguments, checkProps } from '../core/arguments';
 import { fail, reportChildErrorsAsOwn, show } from '../core/errors';
 import { checkDns1123Label, checkHost, nameFromId } from '../core/names';
@@ -104,10 +106,9 @@ export class MeshEgress extends Construct {
       // Plain HTTP on 80 is originated; the HTTPS port stays registered for clients that speak TLS themselves.
       ports: [{ number: 80, protocol: PortProtocol.HTTP, name: 'http', targetPort: port }, { number: port, protocol: PortProtocol.HTTPS, name: 'https' }],
     });
-    new DestinationRule(this, `DestinationRule-${slug}`, {
-      metadata: { name: slug },
-      host,
-      trafficPolicy: { portLevelSettings: [{ port: 80, tls: { mode: ClientTlsMode.SIMPLE, sni: host, caCertificates: SYSTEM_CA_BUNDLE } }] },
+    // Through the host's traffic model, so a circuit breaker on the host shares this rule.
+    MeshService.of(this, ServiceReference.fromHost(host))._addTrafficPolicy(this, {
+      portLevelSettings: [{ port: 80, tls: { mode: ClientTlsMode.SIMPLE, sni: host, caCertificates: SYSTEM_CA_BUNDLE } }],
     });
     return se;
   }
@@ -147,10 +148,8 @@ export class MeshEgress extends Construct {
     const vs = this.chainThroughGateway(host, slug);
     vs.addHttpRoute({ match: [{ gateways: ['mesh'], port: 80 }], route: [{ destination: { host: this.gatewayHost(egw), subset: slug, port: 80 } }] });
     vs.addHttpRoute({ match: [{ gateways: [vs.gateways[1]], port: 80 }], route: [{ destination: { host, port } }] });
-    new DestinationRule(this, `DestinationRule-${slug}`, {
-      metadata: { name: slug },
-      host,
-      trafficPolicy: { portLevelSettings: [{ port, tls: { mode: ClientTlsMode.SIMPLE, sni: host, caCertificates: SYSTEM_CA_BUNDLE } }] },
+    MeshService.of(this, ServiceReference.fromHost(host))._addTrafficPolicy(this, {
+      portLevelSettings: [{ port, tls: { mode: ClientTlsMode.SIMPLE, sni: host, caCertificates: SYSTEM_CA_BUNDLE } }],
     });
     return se;
   }
@@ -187,6 +186,7 @@ export class MeshEgress extends Construct {
 
   /** A VirtualService bound to the mesh and to our egress Gateway; `gateways[1]` is the Gateway reference. */
   private chainThroughGateway(host: string, slug: string): VirtualService {
+    MeshService.of(this, ServiceReference.fromHost(host))._routeElsewhere(this);
     return new VirtualService(this, `VirtualService-${slug}`, {
       metadata: { name: `${slug}-via-egress` },
       hosts: [host],

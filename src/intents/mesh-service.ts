@@ -5,7 +5,7 @@ import { ResolvedService, ServiceReference } from './service-reference';
 import { checkArguments, checkProps } from '../core/arguments';
 import { describe, fail, show } from '../core/errors';
 import { DestinationRule } from '../resources/destination-rule';
-import { HttpRetry, HttpRoute } from '../resources/routing';
+import { HttpRetry, HttpRoute, renderHttpRoute } from '../resources/routing';
 import { TrafficPolicy } from '../resources/traffic-policy';
 import { VirtualService } from '../resources/virtual-service';
 
@@ -44,7 +44,8 @@ export class MeshService extends Construct {
       existing.usePort(scope, resolved);
       return existing;
     }
-    return new MeshService(Chart.of(scope), `MeshService-${resolved.host}`, { service });
+    // Beside the Service when it is ours, so the host's objects land in its chart whatever names it first.
+    return new MeshService(Chart.of(resolved.service ?? scope), `MeshService-${resolved.host}`, { service });
   }
 
   /** The service FQDN. */
@@ -65,6 +66,8 @@ export class MeshService extends Construct {
   private timeout?: Owned<Duration>;
   private retries?: Owned<HttpRetry>;
   private readonly listeners: Array<() => void> = [];
+  private rendered: any[] = [];
+  private elsewhere?: IConstruct;
 
   constructor(scope: Construct, id: string, props: MeshServiceProps) {
     super(scope, id);
@@ -103,6 +106,15 @@ export class MeshService extends Construct {
     checkArguments(this, 'MeshService', 'adoptDestinationRule', arguments);
     if (this.adopted) fail(this, `already adopted a DestinationRule for ${show(this.host)}; a host has one.`);
     if (rule.host !== this.host) fail(this, `cannot adopt ${describe(rule)}: its host ${show(rule.host)} is not ${show(this.host)} (use the FQDN).`);
+    const ruleNamespace = rule.namespace ?? Chart.of(rule).namespace;
+    if (this.namespace && ruleNamespace !== this.namespace) {
+      // Istio looks a rule up in the client's namespace, then the service's, then the root namespace.
+      fail(this, `cannot adopt ${describe(rule)}: it is in namespace ${show(ruleNamespace ?? 'default')}, not the service's ${show(this.namespace)}, so clients elsewhere would not see its subsets. Put it in ${show(this.namespace)}.`);
+    }
+    for (const field of rule.trafficPolicyFields) {
+      const mine = this.policyOwners.get(field);
+      if (mine) fail(this, `the adopted ${describe(rule)} sets trafficPolicy.${field}, which ${describe(mine)} sets too. One host has one ${field}: set it in one place.`);
+    }
     const own = this._destinationRule;
     this._destinationRule = rule;
     this.adopted = true;
@@ -157,6 +169,7 @@ export class MeshService extends Construct {
 
   /** The routes that pick a destination (a canary's split); one owner per host. @internal */
   public _setSplit(owner: IConstruct, routes: BaseRoute[]): void {
+    this.checkRoutable(owner);
     if (this.split) fail(owner, `splits traffic of ${show(this.host)}, which ${describe(this.split.owner)} already splits. One host has one split: use one CanaryRelease.`);
     if (this.defaultSubset) fail(owner, `splits traffic of ${show(this.host)}, but ${describe(this.defaultSubset.owner)} sends all of it to subset ${show(this.defaultSubset.value)}. Remove one.`);
     this.split = { owner, value: routes };
@@ -165,6 +178,7 @@ export class MeshService extends Construct {
 
   /** All traffic to one subset (when nothing splits it). @internal */
   public _setDefaultSubset(owner: IConstruct, subset: string): void {
+    this.checkRoutable(owner);
     const other = this.split ?? this.defaultSubset;
     if (other) fail(owner, `sends all traffic of ${show(this.host)} to subset ${show(subset)}, but ${describe(other.owner)} already decides where it goes. Remove one.`);
     this.defaultSubset = { owner, value: subset };
@@ -173,14 +187,22 @@ export class MeshService extends Construct {
 
   /** A fault; at most one for all requests. @internal */
   public _addFault(owner: IConstruct, fault: FaultRule): void {
+    this.checkRoutable(owner);
     const forAll = this.faults.find(f => !f.value.headers);
     if (!fault.headers && forAll) fail(owner, `injects a fault into all requests to ${show(this.host)}, as ${describe(forAll.owner)} does. Keep one, or match headers.`);
+    // Routes match first-come: an earlier fault whose headers this one also requires would take all its requests.
+    const broader = fault.headers && this.faults.find(f => f.value.headers && Object.entries(f.value.headers)
+      .every(([k, m]) => fault.headers![k]?.kind === m.kind && fault.headers![k]?.value === m.value));
+    if (broader) {
+      fail(owner, `matches every header ${describe(broader.owner)} matches, which comes first and takes all its requests, so this fault would never apply. Create the more specific fault first.`);
+    }
     this.faults.push({ owner, value: fault });
     this.changed();
   }
 
   /** The host's request timeout; one owner. @internal */
   public _setTimeout(owner: IConstruct, timeout: Duration): void {
+    this.checkRoutable(owner);
     if (this.timeout) fail(owner, `sets a timeout for ${show(this.host)}, which ${describe(this.timeout.owner)} already sets. One host has one timeout.`);
     this.timeout = { owner, value: timeout };
     this.changed();
@@ -188,6 +210,7 @@ export class MeshService extends Construct {
 
   /** The host's retry policy; one owner. @internal */
   public _setRetries(owner: IConstruct, retries: HttpRetry): void {
+    this.checkRoutable(owner);
     if (this.retries) fail(owner, `sets retries for ${show(this.host)}, which ${describe(this.retries.owner)} already sets. One host has one retry policy.`);
     this.retries = { owner, value: retries };
     this.changed();
@@ -213,17 +236,38 @@ export class MeshService extends Construct {
     return this.port?.value;
   }
 
-  /** The host's HTTP routes in their documented order. @internal */
-  public _httpRoutes(): HttpRoute[] {
+  /**
+   * The host's HTTP routes in their documented order. For sidecars (not `atGateway`)
+   * a named port is matched too: Istio applies a host's HTTP routes to all its HTTP
+   * ports, and a route naming one port would carry the others' traffic to it. @internal
+   */
+  public _httpRoutes(atGateway = false): HttpRoute[] {
     const destination = { host: this.host, subset: this.defaultSubset?.value, port: this._port };
     const base: BaseRoute[] = this.split?.value ?? [{ route: { name: 'default', route: [{ destination }] }, owner: this.defaultSubset?.owner }];
-    return composeRoutes(base, this.faults, { timeout: this.timeout?.value, retries: this.retries?.value });
+    const routes = composeRoutes(base, this.faults, { timeout: this.timeout?.value, retries: this.retries?.value });
+    if (atGateway || this._port === undefined) return routes;
+    return routes.map(r => ({ ...r, match: (r.match ?? [{}]).map(m => ({ ...m, port: this._port })) }));
   }
 
   /** The construct that made a route's match, for error messages. @internal */
   public _ownerOf(route: HttpRoute): IConstruct | undefined {
     return this.split?.value.find(b => b.route.name === route.name)?.owner
       ?? this.faults.find(f => route.name?.startsWith(routeName(f.owner, undefined)))?.owner;
+  }
+
+  /**
+   * Another construct routes this host with a VirtualService of its own (a
+   * `MeshEgress` chaining it through an egress gateway); no intent may route it here. @internal
+   */
+  public _routeElsewhere(owner: IConstruct): void {
+    this.checkRoutable(owner);
+    const router = this.split?.owner ?? this.defaultSubset?.owner ?? this.faults[0]?.owner ?? this.timeout?.owner ?? this.retries?.owner;
+    if (router) fail(owner, `routes ${show(this.host)} with a VirtualService of its own, but ${describe(router)} already routes it. Route the host in one place.`);
+    this.elsewhere = owner;
+  }
+
+  private checkRoutable(owner: IConstruct): void {
+    if (this.elsewhere) fail(owner, `routes ${show(this.host)}, which ${describe(this.elsewhere)} routes with a VirtualService of its own. Route the host in one place.`);
   }
 
   /** Calls `listener` whenever the routes change (gateway routes re-render). @internal */
@@ -234,7 +278,8 @@ export class MeshService extends Construct {
   private changed(): void {
     if (this._routes) {
       const vs = this._virtualService ?? this.createVirtualService();
-      vs._replaceHttpRoutes(this._httpRoutes());
+      // Rendered (and checked) now, so a bad combination fails here, naming the contributor.
+      this.rendered = this._httpRoutes().map((r, i) => renderHttpRoute(vs, `http[${i}]`, r));
     }
     this.listeners.forEach(l => l());
   }
@@ -251,6 +296,7 @@ export class MeshService extends Construct {
 
   private createVirtualService(): VirtualService {
     this._virtualService = new VirtualService(this, 'VirtualService', { metadata: { name: objectName(this.host), namespace: this.namespace }, hosts: [this.host] });
+    this._virtualService._generateHttpRoutes(() => this.rendered);
     if (this._destinationRule) this._virtualService.addDependency(this._destinationRule);
     return this._virtualService;
   }

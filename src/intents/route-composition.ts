@@ -81,10 +81,23 @@ export function composeRoutes(base: BaseRoute[], faults: Owned<FaultRule>[], com
       if ('conflict' in both) {
         throw new Error(`${describe(f.owner)} and ${describe(b.owner!)} cannot be combined on one host: they ${both.conflict}. Match different headers, or express both in one route.`);
       }
-      out.push(withCommon({ ...b.route, name: routeName(f.owner, b.route.name), match: [both.match!], fault: f.value.fault }));
+      out.push(withCommon({ ...b.route, name: routeName(f.owner, b.route.name), match: [both.match!], fault: mergeFaults(forAll, f) }));
     }
   }
   return [...out, ...routes.map(b => withCommon(b.route))];
+}
+
+/** A matched fault plus the fault for all requests (which rides on every route): one delay and one abort at most. */
+function mergeFaults(forAll: Owned<FaultRule> | undefined, matched: Owned<FaultRule>): HttpFault {
+  if (!forAll) return matched.value.fault;
+  const a = forAll.value.fault;
+  const b = matched.value.fault;
+  const both = (a.delay && b.delay) ? 'delay' : (a.abort && b.abort) ? 'abort' : undefined;
+  if (both) {
+    throw new Error(`${describe(matched.owner)} and ${describe(forAll.owner)} both inject a ${both} into the same requests; Istio holds one ${both} per route. `
+      + 'Give the matched requests theirs only by matching headers in both, or combine them.');
+  }
+  return { delay: a.delay ?? b.delay, abort: a.abort ?? b.abort };
 }
 
 /** Routes for requests that also match `outer` (an ingress path): every route gets it AND-ed into its match. */

@@ -4,6 +4,7 @@ import { IConstruct } from 'constructs';
 import { checkArguments } from '../core/arguments';
 import { fail, show } from '../core/errors';
 import { checkHost } from '../core/names';
+import { checkPort } from '../core/percent';
 
 /**
  * The service an intent acts on: a cdk8s-plus Service of this app, or a host
@@ -20,7 +21,7 @@ export class ServiceReference {
     return new ServiceReference(service, undefined, port);
   }
 
-  /** A service by host, e.g. `'reviews.shop.svc.cluster.local'` (an FQDN; no wildcard). */
+  /** A service by host, e.g. `'reviews.shop.svc.cluster.local'` (no wildcard; a short name is a Service in the chart's namespace). */
   public static fromHost(host: string, port?: number): ServiceReference {
     checkArguments(undefined, 'ServiceReference', 'fromHost', arguments);
     return new ServiceReference(undefined, host, port);
@@ -39,6 +40,7 @@ export class ServiceReference {
       const service = this.service;
       const namespace = service.metadata.namespace ?? Chart.of(service).namespace ?? 'default';
       const ports = service.ports.map(p => p.port);
+      checkPort(scope, 'port', this.port);
       if (this.port !== undefined && ports.length > 0 && !ports.includes(this.port)) {
         fail(scope, `port ${this.port} is not a port of Service '${service.name}' (ports: ${ports.join(', ')}).`);
       }
@@ -47,9 +49,12 @@ export class ServiceReference {
       }
       return { host: `${service.name}.${namespace}.svc.cluster.local`, namespace, port: this.port, service };
     }
-    const host = checkHost(scope, 'host', this._host!, { allowWildcard: false });
+    checkPort(scope, 'port', this.port);
+    const given = checkHost(scope, 'host', this._host!, { allowWildcard: false });
+    // A short name means a Service in the scope's namespace (as Istio reads it there): one host, one FQDN.
+    const host = given.includes('.') ? given : `${given}.${Chart.of(scope).namespace ?? 'default'}.svc.cluster.local`;
     const parts = host.split('.');
-    const inCluster = parts.length >= 4 && host.endsWith('.svc.cluster.local');
+    const inCluster = parts.length >= 5 && host.endsWith('.svc.cluster.local');
     return { host, namespace: inCluster ? parts[1] : undefined, port: this.port };
   }
 }

@@ -1,9 +1,9 @@
 import { ApiObject, ApiObjectMetadata, Lazy } from 'cdk8s';
 import { Construct } from 'constructs';
-import { MeshAnalyzer } from '../analysis/mesh-analyzer';
 import { checkProps } from '../core/arguments';
 import { describe } from '../core/errors';
 import { checkDns1123Label, checkDns1123Subdomain, checkLabels } from '../core/names';
+import { istioResourceCreated } from '../core/resource-hooks';
 
 /** Props every Istio resource construct accepts. */
 export interface IstioResourceProps {
@@ -42,7 +42,7 @@ export abstract class IstioResource extends ApiObject {
     super(scope, id, { apiVersion: kind.apiVersion, kind: kind.kind, metadata, spec: Lazy.any(spec) });
     spec.resource = this;
     checkProps(this, kind.kind, props); // the construct class is named after its kind
-    MeshAnalyzer.of(this); // every app with Istio objects is analyzed at synth
+    istioResourceCreated(this); // every app with Istio objects is analyzed at synth (the analysis registers itself)
     if (metadata.name !== undefined) checkDns1123Subdomain(this, 'metadata.name', metadata.name);
     if (metadata.namespace !== undefined) checkDns1123Label(this, 'metadata.namespace', metadata.namespace);
     checkLabels(this, 'metadata.labels', metadata.labels);

@@ -36,6 +36,7 @@ export class VirtualService extends IstioResource {
   private readonly _tls: any[] = [];
   private readonly _tcp: any[] = [];
   private readonly _exportTo?: string[];
+  private _generated?: () => any[];
 
   constructor(scope: Construct, id: string, props: VirtualServiceProps) {
     super(scope, id, { apiVersion: 'networking.istio.io/v1', kind: 'VirtualService' }, props);
@@ -68,7 +69,11 @@ export class VirtualService extends IstioResource {
     return ref;
   }
 
-  /** Appends an HTTP rule (evaluated after the existing ones). */
+  /**
+   * Appends an HTTP rule (evaluated after the existing ones). On a VirtualService an
+   * intent generates (a host's, an ingress host's), added rules go before the
+   * generated ones, so they can match before its catch-all.
+   */
   public addHttpRoute(route: HttpRoute): HttpRoute {
     checkArguments(this, 'VirtualService', 'addHttpRoute', arguments);
     this._http.push(renderHttpRoute(this, `http[${this._http.length}]`, route));
@@ -76,12 +81,12 @@ export class VirtualService extends IstioResource {
   }
 
   /**
-   * Replaces every HTTP rule (a traffic model re-rendering its routes).
-   * All are checked before any is replaced. @internal
+   * HTTP rules a traffic model generates (already rendered and checked). Rules
+   * added with `addHttpRoute` are never replaced and come first, so they can
+   * match before the generated catch-all. @internal
    */
-  public _replaceHttpRoutes(routes: HttpRoute[]): void {
-    const rendered = routes.map((r, i) => renderHttpRoute(this, `http[${i}]`, r));
-    this._http.splice(0, this._http.length, ...rendered);
+  public _generateHttpRoutes(produce: () => any[]): void {
+    this._generated = produce;
   }
 
   /** Appends a TLS rule. */
@@ -98,12 +103,16 @@ export class VirtualService extends IstioResource {
     return route;
   }
 
+  private httpRules(): any[] {
+    return this._generated ? [...this._http, ...this._generated()] : this._http;
+  }
+
   /** @internal */
   protected _renderSpec(): any {
     return {
       hosts: this._hosts,
       gateways: this._gateways.length ? this._gateways : undefined,
-      http: this._http.length ? this._http : undefined,
+      http: this.httpRules().length ? this.httpRules() : undefined,
       tls: this._tls.length ? this._tls : undefined,
       tcp: this._tcp.length ? this._tcp : undefined,
       exportTo: this._exportTo,

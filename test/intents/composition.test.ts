@@ -1,7 +1,9 @@
-import { Duration } from 'cdk8s';
+import { Chart, Duration } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
 import {
-  AuthorizationPolicy, CanaryRelease, CanaryVersion, DestinationRule, ExternalGatewayWorkload, FaultInjection, JwtProtectedService, MeshAnalyzer,
-  MeshIngress, MeshService, ServiceReference, ServiceResilience, StringMatch, WorkloadSelector, ZeroTrustNamespace,
+  AuthorizationAction, AuthorizationPolicy, CanaryRelease, CanaryVersion, DestinationRule, EgressGateway, ExternalGatewayWorkload, FaultInjection,
+  FindingSeverity, JwtProtectedService, MeshAnalyzer, MeshEgress, MeshIngress, MeshService, ServiceReference, ServiceResilience, StringMatch,
+  VirtualService, WorkloadSelector, ZeroTrustNamespace,
 } from '../../src';
 import { decide } from '../support/authz';
 import { chart, ofKind, only, synth } from '../support/synth';
@@ -76,7 +78,7 @@ describe('intents on one service compose into one DestinationRule and one Virtua
       const vss = ofKind(synth(c), 'VirtualService').sort((a, b) => a.metadata.name.localeCompare(b.metadata.name));
       expect(vss.map(v => [v.metadata.name, v.spec.hosts])).toEqual([['public-shop-example-com', ['shop.example.com']], ['reviews', [host]]]);
       expect(vss[0].spec.http).toEqual([{
-        name: 'primary',
+        name: 'reviews-primary',
         match: [{ uri: { prefix: '/reviews' } }],
         route: [{ destination: { host, subset: 'v1' }, weight: 90 }, { destination: { host, subset: 'v2' }, weight: 10 }],
         timeout: '2s',
@@ -187,18 +189,22 @@ describe('JWT composes with zero trust and ingress', () => {
 
   test('JWT enforced by an ALLOW next to an allow rule: the bypass is an analyzer error (CDK8SISTIO014)', () => {
     const c = shop(true);
-    expect(() => synth(c)).toThrow(/CDK8SISTIO014 AuthorizationPolicy shop\/productpage-from-ingress .*admits callers without a token to Deployment '[^']+', whose JWT requirement is the ALLOW policy shop\/require-jwt/);
+    expect(() => synth(c)).toThrow(/CDK8SISTIO014 AuthorizationPolicy shop\/productpage-from-ingress .*admits callers without a token to Deployment '[^']+' on every path, whose JWT requirement is the ALLOW policy shop\/require-jwt/);
     // What the analyzer reports is real: the oracle lets the tokenless request through.
     MeshAnalyzer.of(c).enabled = false;
     expect(decide(synth(c), workload, { ...fromIngress, path: '/productpage' })).toBe('ALLOW');
   });
 });
 
-test('a subset no pod behind the Service carries is an analyzer error (CDK8SISTIO015)', () => {
+test('a subset no pod behind the Service carries: a warning, an error once a route uses it (CDK8SISTIO015)', () => {
   const { c } = reviews();
   new DestinationRule(c, 'dr', { metadata: { name: 'reviews' }, host, subsets: [{ name: 'v1', labels: { version: 'v1' } }, { name: 'v3', labels: { version: 'v3' } }] });
-  expect(() => synth(c)).toThrow(/CDK8SISTIO015 DestinationRule shop\/reviews .*subset 'v3' selects pods labelled \{"version":"v3"\}, but no pod behind Service 'reviews' \(selector \{"app":"reviews"\}\) carries them/);
-  expect(() => synth(c)).not.toThrow(/subset 'v1'/);
+  const found = MeshAnalyzer.of(c).analyze().filter(f => f.code === 'CDK8SISTIO015');
+  expect(found.map(f => [f.severity, f.message.split(', so')[0]])).toEqual([
+    [FindingSeverity.WARNING, 'subset \'v3\' selects pods labelled {"version":"v3"}, but no pod behind Service \'reviews\' (selector {"app":"reviews"}) carries them'],
+  ]);
+  new VirtualService(c, 'to-v3', { hosts: [host], http: [{ route: [{ destination: { host, subset: 'v3' } }] }] });
+  expect(() => synth(c)).toThrow(/CDK8SISTIO015 DestinationRule shop\/reviews .*subset 'v3' .*find no endpoint \(503\), and a route does/);
 });
 
 describe('selectors and names survive change', () => {
@@ -211,5 +217,128 @@ describe('selectors and names survive change', () => {
     expect(Object.entries(selector.labels).every(([k, v]) => v2Labels[k] === v)).toBe(true);
     expect(WorkloadSelector.fromWorkload(v1, ['app', 'version']).labels).toEqual({ app: 'reviews', version: 'v1' });
     expect(() => WorkloadSelector.fromWorkload(v1, ['tier'])).toThrow(/WorkloadSelector.fromWorkload\(\): the pods of 'test\/reviews-v1' do not carry tier/);
+  });
+});
+
+describe('composition edge cases', () => {
+  test('a DestinationRule adopted after an intent set the same policy field fails naming both', () => {
+    const { c, ref } = reviews();
+    new ServiceResilience(c, 'breaker', { service: ref, circuitBreaker: { consecutive5xxErrors: 3 } });
+    const rule = new DestinationRule(c, 'all', { host, trafficPolicy: { outlierDetection: { consecutive5xxErrors: 99 } } });
+    expect(() => MeshService.of(c, ref).adoptDestinationRule(rule))
+      .toThrow(/the adopted DestinationRule 'test\/all' sets trafficPolicy.outlierDetection, which ServiceResilience 'test\/breaker' sets too/);
+  });
+
+  test('a DestinationRule in another namespace cannot be adopted (clients would not see its subsets)', () => {
+    const { c, ref } = reviews();
+    const rule = new DestinationRule(c, 'all', { metadata: { namespace: 'other' }, host });
+    expect(() => MeshService.of(c, ref).adoptDestinationRule(rule)).toThrow(/it is in namespace 'other', not the service's 'shop'/);
+  });
+
+  test('a named port is matched on sidecars (other ports keep their routing), not at the gateway', () => {
+    const c = chart('shop');
+    const { deployments: [v1, v2] } = versioned(c, 'reviews', ['v1', 'v2']);
+    const service = new kplus.Service(c, 'multi', {
+      metadata: { name: 'multi' },
+      selector: kplus.Pods.select(c, 'multi-pods', { labels: { app: 'reviews' } }),
+      ports: [{ port: 9080, name: 'http' }, { port: 9090, name: 'grpc' }],
+    });
+    const ref = ServiceReference.fromService(service, 9080);
+    new CanaryRelease(c, 'canary', { service: ref, stable: CanaryVersion.fromWorkload(v1), canary: CanaryVersion.fromWorkload(v2), canaryWeight: 10 });
+    new MeshIngress(c, 'public', { gateway }).addHost('shop.example.com', { httpOnly: true }).addRoute({ service: ref });
+    const [mesh, edge] = ofKind(synth(c), 'VirtualService');
+    expect(mesh.spec.http[0].match).toEqual([{ port: 9080 }]);
+    expect(edge.spec.http[0].match).toEqual([{ uri: { prefix: '/' } }]);
+    expect(edge.spec.http[0].route[0].destination.port).toEqual({ number: 9080 });
+  });
+
+  test('routes added to a generated VirtualService are kept, before the generated ones', () => {
+    const { c, ref, canary } = reviews();
+    const release = canary();
+    release.virtualService.addHttpRoute({ name: 'legacy', match: [{ uri: StringMatch.prefix('/legacy') }], redirect: { uri: '/' } });
+    new ServiceResilience(c, 'later', { service: ref, timeout: Duration.seconds(1) });
+    expect(only(synth(c), 'VirtualService').spec.http.map((r: any) => r.name)).toEqual(['legacy', 'primary']);
+  });
+
+  test('a header fault an earlier, broader one would shadow fails; a fault for all requests joins a matched one', () => {
+    const { c, ref } = reviews();
+    new FaultInjection(c, 'slow', { service: ref, headers: { 'x-chaos': StringMatch.exact('1') }, delay: Duration.seconds(1) });
+    expect(() => new FaultInjection(c, 'broken', { service: ref, headers: { 'x-chaos': StringMatch.exact('1'), 'end-user': StringMatch.exact('jason') }, abortStatus: 500 }))
+      .toThrow(/FaultInjection 'test\/broken': matches every header FaultInjection 'test\/slow' matches, which comes first/);
+    new FaultInjection(c, 'flaky', { service: ref, abortStatus: 503, percentage: 1 });
+    const http = only(synth(c), 'VirtualService').spec.http;
+    expect(http[0].fault).toEqual({ delay: { fixedDelay: '1s', percentage: { value: 100 } }, abort: { httpStatus: 503, percentage: { value: 1 } } });
+    expect(http[1].fault).toEqual({ abort: { httpStatus: 503, percentage: { value: 1 } } });
+    expect(() => new FaultInjection(c, 'empty', { service: ref, headers: {}, delay: Duration.seconds(1) })).toThrow(/headers is empty, which would fault every request/);
+  });
+
+  test('a selector from a workload keeps its non-version labels (tier), so an allow rule does not widen', () => {
+    const c = chart('shop');
+    const make = (tier: string) => {
+      const labels = { app: 'shop', tier, version: 'v1' };
+      const d = new kplus.Deployment(c, tier, { select: false, podMetadata: { labels }, containers: [{ image: 'x', ports: [{ number: 8080 }] }] });
+      d.select(kplus.LabelSelector.of({ labels }));
+      return d;
+    };
+    make('api');
+    expect(WorkloadSelector.fromWorkload(make('db')).labels).toEqual({ app: 'shop', tier: 'db' });
+  });
+
+  test('a short host and the Service are one host; objects land in the Service\'s chart', () => {
+    const { c, ref } = reviews();
+    const other = new Chart(c.node.scope as any, 'gateways', { namespace: 'istio-ingress' });
+    new MeshIngress(other, 'public', { gateway }).addHost('shop.example.com', { httpOnly: true }).addRoute({ service: ref });
+    new ServiceResilience(c, 'short', { service: ServiceReference.fromHost('reviews'), timeout: Duration.seconds(1) });
+    expect(MeshService.of(c, ServiceReference.fromHost('reviews')).node.path).toBe('test/MeshService-reviews.shop.svc.cluster.local');
+    expect(() => ServiceReference.fromHost('a.example.com', 70000)._resolve(c)).toThrow(/port must be a port number/);
+  });
+
+  test('MeshEgress and a circuit breaker on one external host share one DestinationRule; routing it twice fails', () => {
+    const c = chart('shop');
+    new MeshEgress(c, 'direct').addExternalHost({ host: 'httpbin.org', originateTls: true });
+    new ServiceResilience(c, 'breaker', { service: ServiceReference.fromHost('httpbin.org'), circuitBreaker: { consecutive5xxErrors: 2 } });
+    const dr = only(synth(c), 'DestinationRule');
+    expect(Object.keys(dr.spec.trafficPolicy).sort()).toEqual(['outlierDetection', 'portLevelSettings']);
+    const d = chart('shop');
+    const egw = new EgressGateway(d, 'egw', { namespace: 'istio-egress' });
+    new MeshEgress(d, 'via', { egressGateway: egw }).addExternalHost({ host: 'edition.cnn.com' });
+    expect(() => new ServiceResilience(d, 'timeout', { service: ServiceReference.fromHost('edition.cnn.com'), timeout: Duration.seconds(1) }))
+      .toThrow(/ServiceResilience 'test\/timeout': routes 'edition.cnn.com', which MeshEgress 'test\/via' routes with a VirtualService of its own/);
+  });
+});
+
+describe('hand-written policies the analyzer judges', () => {
+  const workloadFor = (c: Chart) => WorkloadSelector.fromWorkload(versioned(c, 'productpage', ['v1']).deployments[0]);
+  const requireJwt = (c: Chart, selector: WorkloadSelector, extra: any[] = []) => new AuthorizationPolicy(c, 'require-jwt', {
+    metadata: { name: 'require-jwt' }, selector, rules: [{ sources: [{ requestPrincipals: ['https://auth/*'] }] }, ...extra],
+  });
+
+  test('an ALLOW-JWT policy with its own public path, plus an allow from the ingress namespace: an error (every path opens)', () => {
+    const c = chart('shop');
+    const selector = workloadFor(c);
+    requireJwt(c, selector, [{ operations: [{ paths: ['/healthz'] }] }]);
+    new ZeroTrustNamespace(c, 'zt').allow('from-ingress', { to: selector, fromNamespaces: ['istio-ingress'] });
+    expect(() => synth(c)).toThrow(/CDK8SISTIO014 AuthorizationPolicy shop\/from-ingress .* on every path/);
+  });
+
+  test('a separate public path next to an ALLOW-JWT policy: a warning, not an error', () => {
+    const c = chart('shop');
+    const selector = workloadFor(c);
+    requireJwt(c, selector);
+    new AuthorizationPolicy(c, 'public', { metadata: { name: 'public-healthz' }, selector, rules: [{ operations: [{ paths: ['/healthz'] }] }] });
+    const found = MeshAnalyzer.of(c).analyze().filter(f => f.code === 'CDK8SISTIO014');
+    expect(found.map(f => f.severity)).toEqual([FindingSeverity.WARNING]);
+    expect(() => synth(c)).not.toThrow();
+  });
+
+  test('two DENY policies each refusing the other\'s issuers on one workload (CDK8SISTIO016)', () => {
+    const c = chart('shop');
+    const selector = workloadFor(c);
+    const deny = (name: string, issuer: string) => new AuthorizationPolicy(c, name, {
+      metadata: { name }, selector, action: AuthorizationAction.DENY, rules: [{ sources: [{ notRequestPrincipals: [`${issuer}/*`] }] }],
+    });
+    deny('internal', 'https://internal');
+    deny('partner', 'https://partner');
+    expect(() => synth(c)).toThrow(/CDK8SISTIO016 AuthorizationPolicy shop\/partner .* no token passes both/);
   });
 });

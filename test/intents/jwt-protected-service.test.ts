@@ -38,13 +38,22 @@ describe('JwtProtectedService', () => {
     expect(ap.metadata.annotations).toBeUndefined();
   });
 
-  test('ports default to the container ports of the workload the selector came from (no Istio warning about TCP)', () => {
+  test('every port requires a token unless ports narrow it; ports must be container ports, not Service ports', () => {
     const c = chart('foo');
     const { deployments: [v1] } = versioned(c, 'httpbin', ['v1'], 8080);
     new JwtProtectedService(c, 'httpbin', { selector: WorkloadSelector.fromWorkload(v1), issuers: [issuer] });
     const ap = only(synth(c), 'AuthorizationPolicy');
-    expect(ap.spec.rules[0].to).toEqual([{ operation: { ports: ['8080'] } }]);
-    expect(ap.metadata.annotations).toBeUndefined();
+    expect(ap.spec.rules[0].to).toBeUndefined(); // fails closed: plain TCP is refused too (Istio warns; the intent says so)
+    expect(ap.metadata.annotations).toEqual({ 'galley.istio.io/analyze-suppress': 'IST0106' });
+    expect(() => new JwtProtectedService(chart('foo'), 'j', { selector: WorkloadSelector.fromWorkload(v1), issuers: [issuer], ports: [80] }))
+      .toThrow(/ports\[0\] is 80, which is not a container port of the workload the selector was made from \(8080\); policies see the port the pod listens on/);
+  });
+
+  test('two on one workload would refuse every token: an error naming both', () => {
+    const c = chart('foo');
+    new JwtProtectedService(c, 'internal', { selector, issuers: [issuer] });
+    expect(() => new JwtProtectedService(c, 'partner', { selector, issuers: [{ issuer: 'https://partner', jwksUri: 'https://partner/jwks' }] }))
+      .toThrow(/JwtProtectedService 'test\/partner': protects the same workload as JwtProtectedService 'test\/internal'; .* List all accepted issuers in one JwtProtectedService/);
   });
 
   test('enforcement can be turned off explicitly', () => {
