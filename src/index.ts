@@ -5,7 +5,12 @@ export * from './core/suppression';
 
 // Istio resource model
 export * from './resources/istio-resource';
-export * from './resources/routing';
+export * from './resources/http-route';
+export * from './resources/tls-tcp-route';
+export * from './resources/load-balancer';
+export * from './resources/connection-pool';
+export * from './resources/outlier-detection';
+export * from './resources/client-tls';
 export * from './resources/traffic-policy';
 export * from './resources/port';
 export * from './resources/gateway-reference';
@@ -15,6 +20,7 @@ export * from './resources/destination-rule';
 export * from './resources/gateway';
 export * from './resources/service-entry';
 export * from './resources/sidecar';
+export * from './resources/workload-entry-spec';
 export * from './resources/workload-entry';
 export * from './resources/policy-target';
 export * from './resources/peer-authentication';
@@ -44,6 +50,7 @@ export * from './install/mesh-config';
 export * from './install/revision-tag';
 export * from './install/proxy-enrolment';
 export * from './install/control-plane-delivery';
+export * from './install/istio-profile';
 export * from './install/istio-control-plane';
 
 // Mesh analysis

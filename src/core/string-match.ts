@@ -1,6 +1,6 @@
 import { IConstruct } from 'constructs';
 import { checkArguments } from './arguments';
-import { fail, show } from './errors';
+import { checkRe2 } from './re2';
 
 /** How a `StringMatch` compares. */
 export enum StringMatchKind {
@@ -52,36 +52,3 @@ export class StringMatch {
   }
 }
 
-/**
- * Rejects what RE2 (Envoy's regex engine) does not support and what does not
- * compile at all. RE2 has no lookaround, no backreferences and no possessive or atomic groups.
- * @internal
- */
-export function checkRe2(scope: IConstruct, prop: string, pattern: string): void {
-  const unsupported: Array<[RegExp, string]> = [
-    [/\(\?<?[=!]/, 'lookahead/lookbehind'],
-    [/\\[1-9]/, 'backreferences'],
-    [/\\k</, 'named backreferences'],
-    [/\(\?>/, 'atomic groups'],
-    [/[*+?}]\+/, 'possessive quantifiers'],
-  ];
-  for (const [re, what] of unsupported) {
-    if (re.test(pattern)) {
-      fail(scope, `${prop} uses ${what}, which RE2 (Envoy's regex engine) does not support: ${show(pattern)}. Rewrite it without ${what}.`);
-    }
-  }
-  try {
-    // RE2's named-group syntax (?P<name>) is not JS syntax; translate it before trying.
-    new RegExp(pattern.replace(/\(\?P</g, '(?<'));
-  } catch (e) {
-    fail(scope, `${prop} is not a valid regular expression: ${show(pattern)} (${(e as Error).message}).`);
-  }
-}
-
-/** Renders a `{ name: StringMatch }` map. @internal */
-export function renderMatchMap(scope: IConstruct, prop: string, map: { [key: string]: StringMatch } | undefined): any {
-  if (map === undefined) return undefined;
-  const out: { [key: string]: any } = {};
-  for (const [k, v] of Object.entries(map)) out[k] = v._render(scope, `${prop}.${k}`);
-  return out;
-}

@@ -1,6 +1,6 @@
 import { ApiObject, Lazy } from 'cdk8s';
 import { ArgoCdDeliveryOptions, ISTIO_HELM_REPOSITORY } from './control-plane-delivery';
-import type { ChartRelease, IstioControlPlane } from './istio-control-plane';
+import { ChartRelease, ControlPlaneModel } from './control-plane-model';
 
 // istiod patches caBundle into its webhooks and flips the validator's failurePolicy
 // from Ignore to Fail once ready; Argo CD renders as a fresh install, so both drift.
@@ -18,7 +18,7 @@ const WEBHOOK_DRIFT = [
  * Waves between Applications need Argo CD's Application health check enabled.
  * @internal
  */
-export function emitArgoCdApplications(cp: IstioControlPlane, releases: ChartRelease[], options: ArgoCdDeliveryOptions): void {
+export function emitArgoCdApplications(cp: ControlPlaneModel, releases: ChartRelease[], options: ArgoCdDeliveryOptions): void {
   for (const release of releases) {
     const syncOptions = ['CreateNamespace=true', 'RespectIgnoreDifferences=true'];
     // The CRDs are large; server-side apply avoids the last-applied annotation size limit.

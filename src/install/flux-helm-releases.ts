@@ -1,10 +1,10 @@
 import { ApiObject, Duration, Lazy } from 'cdk8s';
 import { FluxDeliveryOptions, ISTIO_HELM_REPOSITORY } from './control-plane-delivery';
-import type { ChartRelease, IstioControlPlane } from './istio-control-plane';
+import { ChartRelease, ControlPlaneModel } from './control-plane-model';
 import { istioDuration } from '../core/duration';
 
 /** A Flux HelmRepository for the Istio charts and one HelmRelease per chart, chained by dependsOn. @internal */
-export function emitFluxHelmReleases(cp: IstioControlPlane, releases: ChartRelease[], options: FluxDeliveryOptions): void {
+export function emitFluxHelmReleases(cp: ControlPlaneModel, releases: ChartRelease[], options: FluxDeliveryOptions): void {
   const namespace = options.namespace ?? 'flux-system';
   const interval = istioDuration(cp, 'delivery.interval', options.interval ?? Duration.minutes(10));
   const repo = cp.node.tryFindChild('HelmRepository') as ApiObject | undefined ?? new ApiObject(cp, 'HelmRepository', {

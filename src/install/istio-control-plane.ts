@@ -2,30 +2,23 @@ import { ApiObject, Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
 import { emitArgoCdApplications } from './argo-cd-applications';
-import { ContainerResources, renderResources } from './container-resources';
+import { ContainerResources } from './container-resources';
 import { ControlPlaneDelivery, DeliveryKind } from './control-plane-delivery';
+import { ChartRelease } from './control-plane-model';
+import { enrolNamespace, enrolWorkload } from './enrolment';
 import { emitFluxHelmReleases } from './flux-helm-releases';
 import { GatewayWorkload } from './gateway-workload';
 import { istioOperatorObject, istioOperatorSpec } from './istio-operator';
-import { MeshConfigOptions, renderMeshConfig } from './mesh-config';
-import { enrolNamespace, enrolWorkload, NamespaceEnrolmentOptions, ProxySettings, WorkloadEnrolmentOptions } from './proxy-enrolment';
+import { IstioProfile } from './istio-profile';
+import { MeshConfigOptions } from './mesh-config';
+import { NamespaceEnrolmentOptions, ProxySettings, WorkloadEnrolmentOptions } from './proxy-enrolment';
 import { emitRenderedManifests } from './rendered-manifests';
+import { renderResources } from './rendering/container-resources';
+import { renderMeshConfig } from './rendering/mesh-config';
 import { RevisionTag } from './revision-tag';
 import { checkArguments, checkProps } from '../core/arguments';
 import { fail, reportChildErrorsAsOwn, show } from '../core/errors';
 import { checkDns1123Label } from '../core/names';
-
-/** Installation profiles (Istio's istioctl profiles that make sense with native gateways). */
-export enum IstioProfile {
-  /** Production defaults: base + istiod. */
-  DEFAULT = 'default',
-  /** Only the control plane, nothing optional. */
-  MINIMAL = 'minimal',
-  /** Demo settings: access logs, 100% tracing, small resources. Not for production. */
-  DEMO = 'demo',
-  /** Ambient data plane: istiod + istio-cni + ztunnel, no sidecars. */
-  AMBIENT = 'ambient',
-}
 
 /** Autoscaling of istiod. */
 export interface IstiodAutoscaling {
@@ -76,15 +69,6 @@ export interface IstioControlPlaneProps {
    * per namespace manages it; during a canary upgrade, the new one. @default true
    */
   readonly manageBase?: boolean;
-}
-
-/** One official Istio chart to install, with its Helm values. @internal */
-export interface ChartRelease {
-  readonly chart: string;
-  readonly releaseName: string;
-  readonly values: () => any;
-  readonly wave: number;
-  readonly dependsOn?: string;
 }
 
 const MARKER = Symbol.for('cdk8s-istio.IstioControlPlane');
@@ -346,7 +330,7 @@ function findAll<T extends IConstruct>(root: IConstruct, test: (c: IConstruct) =
 }
 
 /** Drops undefined values and empty objects, so values only carry what the user set. @internal */
-export function prune(value: any): any {
+function prune(value: any): any {
   if (Array.isArray(value)) return value.map(prune);
   if (value === null || typeof value !== 'object') return value;
   const out: any = {};

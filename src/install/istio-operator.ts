@@ -1,5 +1,5 @@
 import { ApiObject, Lazy } from 'cdk8s';
-import type { IstioControlPlane } from './istio-control-plane';
+import { ControlPlaneModel } from './control-plane-model';
 
 /**
  * The IstioOperator spec for the same install: profile, revision, hub/tag and the
@@ -7,7 +7,7 @@ import type { IstioControlPlane } from './istio-control-plane';
  * are native constructs here.
  * @internal
  */
-export function istioOperatorSpec(cp: IstioControlPlane, values: any): any {
+export function istioOperatorSpec(cp: ControlPlaneModel, values: any): any {
   return {
     profile: cp.profile,
     revision: cp.revision,
@@ -24,7 +24,7 @@ export function istioOperatorSpec(cp: IstioControlPlane, values: any): any {
 }
 
 /** Emits the IstioOperator object (read by `istioctl install -f`, not applied to the cluster). @internal */
-export function istioOperatorObject(cp: IstioControlPlane, id: string, spec: () => any): ApiObject {
+export function istioOperatorObject(cp: ControlPlaneModel, id: string, spec: () => any): ApiObject {
   return new ApiObject(cp, id, {
     apiVersion: 'install.istio.io/v1alpha1',
     kind: 'IstioOperator',

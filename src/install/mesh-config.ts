@@ -2,7 +2,7 @@ import { IConstruct } from 'constructs';
 import { checkArguments } from '../core/arguments';
 import { fail, show } from '../core/errors';
 import { checkHost } from '../core/names';
-import { checkPercent, checkPort } from '../core/percent';
+import { checkPort } from '../core/percent';
 import { OutboundTrafficMode } from '../resources/sidecar';
 
 /** How Envoy writes access logs. */
@@ -105,32 +105,3 @@ export interface MeshConfigOptions {
   readonly defaultTracingProviders?: string[];
 }
 
-/** Renders the meshConfig part of the values; tracing sampling goes to istiod (`pilot.traceSampling`). @internal */
-export function renderMeshConfig(scope: IConstruct, options: MeshConfigOptions = {}): any {
-  const providers = (options.extensionProviders ?? []).map((p, i) => p._render(scope, `meshConfig.extensionProviders[${i}]`));
-  const names = new Set<string>();
-  for (const p of providers) {
-    if (names.has(p.name)) fail(scope, `meshConfig.extensionProviders has two providers named ${show(p.name)}; names must be unique.`);
-    names.add(p.name);
-  }
-  for (const name of options.defaultTracingProviders ?? []) {
-    if (!names.has(name)) fail(scope, `meshConfig.defaultTracingProviders names ${show(name)}, which is not in meshConfig.extensionProviders; add the provider or fix the name.`);
-  }
-  if (options.accessLogFormat !== undefined && options.accessLogFile === undefined) {
-    fail(scope, 'meshConfig.accessLogFormat is set but accessLogFile is not, so no access log is written; set accessLogFile (e.g. \'/dev/stdout\').');
-  }
-  if (options.accessLogEncoding !== undefined && options.accessLogFile === undefined) {
-    fail(scope, 'meshConfig.accessLogEncoding is set but accessLogFile is not, so no access log is written; set accessLogFile (e.g. \'/dev/stdout\').');
-  }
-  if (options.tracingSamplingPercent !== undefined) checkPercent(scope, 'meshConfig.tracingSamplingPercent', options.tracingSamplingPercent);
-  const mesh: any = {
-    enableAutoMtls: options.enableAutoMtls,
-    outboundTrafficPolicy: options.outboundTrafficPolicy && { mode: options.outboundTrafficPolicy },
-    accessLogFile: options.accessLogFile,
-    accessLogEncoding: options.accessLogEncoding,
-    accessLogFormat: options.accessLogFormat,
-    extensionProviders: providers.length ? providers : undefined,
-    defaultProviders: options.defaultTracingProviders?.length ? { tracing: options.defaultTracingProviders } : undefined,
-  };
-  return mesh;
-}

@@ -4,7 +4,7 @@ import * as os from 'os';
 import * as path from 'path';
 import { ApiObject, Yaml } from 'cdk8s';
 import { RenderedDeliveryOptions } from './control-plane-delivery';
-import type { IstioControlPlane } from './istio-control-plane';
+import { ControlPlaneModel } from './control-plane-model';
 import { fail } from '../core/errors';
 
 /**
@@ -13,7 +13,7 @@ import { fail } from '../core/errors';
  * does not render). Runs in the constructor, like cdk8s' `Helm`.
  * @internal
  */
-export function emitRenderedManifests(cp: IstioControlPlane, spec: any, options: RenderedDeliveryOptions): void {
+export function emitRenderedManifests(cp: ControlPlaneModel, spec: any, options: RenderedDeliveryOptions): void {
   const istioctl = options.istioctl ?? process.env.ISTIOCTL ?? 'istioctl';
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cdk8s-istio-'));
   try {

@@ -1,17 +1,19 @@
-import { Duration } from 'cdk8s';
+import { ApiObject, Duration } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { CanaryVersion } from './canary-version';
 import { MeshService } from './mesh-service';
-import { serviceName, serviceSelector, ServiceReference } from './service-reference';
+import { ServiceReference } from './service-reference';
 import { checkProps } from '../core/arguments';
 import { fail, reportChildErrorsAsOwn, show } from '../core/errors';
 import { checkDns1123Label } from '../core/names';
 import { checkPercent } from '../core/percent';
 import { StringMatch } from '../core/string-match';
 import { DestinationRule } from '../resources/destination-rule';
-import { HttpMatch, HttpRetry, HttpRoute, HttpRouteDestination, renderHttpRoute } from '../resources/routing';
-import { renderTrafficPolicy, TrafficPolicy } from '../resources/traffic-policy';
+import { HttpMatch, HttpRetry, HttpRoute, HttpRouteDestination } from '../resources/http-route';
+import { renderHttpRoute } from '../resources/rendering/routes';
+import { renderTrafficPolicy } from '../resources/rendering/traffic-policy';
+import { TrafficPolicy } from '../resources/traffic-policy';
 import { VirtualService } from '../resources/virtual-service';
 
 /** Where the release stands. */
@@ -231,4 +233,14 @@ function distinguishing(a: { [key: string]: string }, b: { [key: string]: string
   }
   const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].filter(k => a[k] !== b[k] && a[k] !== undefined && b[k] !== undefined);
   return [Object.fromEntries(keys.map(k => [k, a[k]])), Object.fromEntries(keys.map(k => [k, b[k]]))];
+}
+
+/** The labels a cdk8s-plus Service selects, as it renders them. */
+function serviceSelector(service: kplus.Service): { [key: string]: string } {
+  return ApiObject.of(service).toJson().spec?.selector ?? {};
+}
+
+/** Describes a Service for messages. */
+function serviceName(service: kplus.Service): string {
+  return `Service ${show(service.name)}`;
 }

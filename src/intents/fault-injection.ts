@@ -5,7 +5,8 @@ import { ServiceReference } from './service-reference';
 import { checkProps } from '../core/arguments';
 import { fail, reportChildErrorsAsOwn } from '../core/errors';
 import { StringMatch } from '../core/string-match';
-import { HttpFault, renderHttpRoute } from '../resources/routing';
+import { HttpFault } from '../resources/http-route';
+import { renderHttpRoute } from '../resources/rendering/routes';
 import { VirtualService } from '../resources/virtual-service';
 
 /** Props of a `FaultInjection`. */

@@ -11,8 +11,9 @@ import { StringMatch, StringMatchKind } from '../core/string-match';
 import { Gateway, GatewayServer, ServerTlsMode } from '../resources/gateway';
 import { GatewayReference } from '../resources/gateway-reference';
 import { IGatewayWorkload } from '../resources/gateway-workload-reference';
+import { HttpRetry } from '../resources/http-route';
 import { PortProtocol } from '../resources/port';
-import { HttpRetry, renderHttpRoute } from '../resources/routing';
+import { renderHttpRoute } from '../resources/rendering/routes';
 import { VirtualService } from '../resources/virtual-service';
 
 /** How one ingress host is served. */

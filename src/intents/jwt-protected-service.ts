@@ -8,7 +8,8 @@ import { checkPort } from '../core/percent';
 import { SUPPRESS_ANNOTATION } from '../core/suppression';
 import { WorkloadSelector } from '../core/workload-selector';
 import { AuthorizationAction, AuthorizationPolicy, AuthorizationRule } from '../resources/authorization-policy';
-import { JwtRule, renderJwtRule } from '../resources/jwt-rule';
+import { JwtRule } from '../resources/jwt-rule';
+import { renderJwtRule } from '../resources/rendering/jwt-rule';
 import { RequestAuthentication } from '../resources/request-authentication';
 
 /** Props of a `JwtProtectedService`. */

@@ -6,6 +6,7 @@ import { fail, reportChildErrorsAsOwn, show } from '../core/errors';
 import { checkDns1123Label, checkHost, nameFromId } from '../core/names';
 import { checkPort } from '../core/percent';
 import { SUPPRESS_ANNOTATION } from '../core/suppression';
+import { ClientTlsMode } from '../resources/client-tls';
 import { DestinationRule } from '../resources/destination-rule';
 import { Gateway, ServerTlsMode } from '../resources/gateway';
 import { GatewayReference } from '../resources/gateway-reference';
@@ -13,7 +14,6 @@ import { ExternalGatewayWorkload, IGatewayWorkload } from '../resources/gateway-
 import { PortProtocol } from '../resources/port';
 import { ServiceEntry } from '../resources/service-entry';
 import { OutboundTrafficMode, Sidecar } from '../resources/sidecar';
-import { ClientTlsMode } from '../resources/traffic-policy';
 import { VirtualService } from '../resources/virtual-service';
 
 // The CA bundle in Istio's proxy images: origination verifies the external server against it (IST0128/IST0129).

@@ -5,7 +5,8 @@ import { ResolvedService, ServiceReference } from './service-reference';
 import { checkArguments, checkProps } from '../core/arguments';
 import { describe, fail, show } from '../core/errors';
 import { DestinationRule } from '../resources/destination-rule';
-import { HttpRetry, HttpRoute, renderHttpRoute } from '../resources/routing';
+import { HttpRetry, HttpRoute } from '../resources/http-route';
+import { renderHttpRoute } from '../resources/rendering/routes';
 import { TrafficPolicy } from '../resources/traffic-policy';
 import { VirtualService } from '../resources/virtual-service';
 

@@ -2,7 +2,7 @@ import { IConstruct } from 'constructs';
 import { describe, show } from '../core/errors';
 import { nameFromId } from '../core/names';
 import { StringMatch, StringMatchKind } from '../core/string-match';
-import { HttpFault, HttpMatch, HttpRoute } from '../resources/routing';
+import { HttpFault, HttpMatch, HttpRoute } from '../resources/http-route';
 
 /**
  * Pure functions that turn the contributions to one host into ordered HTTP

@@ -1,8 +1,8 @@
-import { ApiObject, Chart } from 'cdk8s';
+import { Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { IConstruct } from 'constructs';
 import { checkArguments } from '../core/arguments';
-import { fail, show } from '../core/errors';
+import { fail } from '../core/errors';
 import { checkHost } from '../core/names';
 import { checkPort } from '../core/percent';
 
@@ -68,12 +68,3 @@ export interface ResolvedService {
   readonly service?: kplus.Service;
 }
 
-/** The labels a cdk8s-plus Service selects, as it renders them. @internal */
-export function serviceSelector(service: kplus.Service): { [key: string]: string } {
-  return ApiObject.of(service).toJson().spec?.selector ?? {};
-}
-
-/** Describes a Service for messages. @internal */
-export function serviceName(service: kplus.Service): string {
-  return `Service ${show(service.name)}`;
-}

@@ -5,8 +5,10 @@ import { ServiceReference } from './service-reference';
 import { checkProps } from '../core/arguments';
 import { fail, reportChildErrorsAsOwn } from '../core/errors';
 import { DestinationRule } from '../resources/destination-rule';
-import { HttpRetry, renderHttpRoute } from '../resources/routing';
-import { renderTrafficPolicy, TrafficPolicy } from '../resources/traffic-policy';
+import { HttpRetry } from '../resources/http-route';
+import { renderHttpRoute } from '../resources/rendering/routes';
+import { renderTrafficPolicy } from '../resources/rendering/traffic-policy';
+import { TrafficPolicy } from '../resources/traffic-policy';
 import { VirtualService } from '../resources/virtual-service';
 
 /** Circuit-breaker limits. */

@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { IstioResource, IstioResourceProps } from './istio-resource';
-import { renderTrafficPolicy, TrafficPolicy } from './traffic-policy';
+import { renderTrafficPolicy } from './rendering/traffic-policy';
+import { TrafficPolicy } from './traffic-policy';
 import { checkArguments } from '../core/arguments';
 import { fail, show } from '../core/errors';
 import { checkDns1123Label, checkHost, checkLabels } from '../core/names';

@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { IstioResource, IstioResourceProps } from './istio-resource';
-import { IstioPort, PortProtocol, renderIstioPort } from './port';
+import { IstioPort, PortProtocol } from './port';
+import { renderIstioPort } from './rendering/port';
 import { checkArguments } from '../core/arguments';
 import { fail, show } from '../core/errors';
 import { checkDns1123Label, checkHost, checkLabels } from '../core/names';

@@ -1,7 +1,3 @@
-import { IConstruct } from 'constructs';
-import { fail, show } from '../core/errors';
-import { checkPort } from '../core/percent';
-
 /** Protocols of an Istio port. */
 export enum PortProtocol {
   /** HTTP/1.1 (and HTTP/2 with prior knowledge on gateways). */
@@ -35,17 +31,3 @@ export interface IstioPort {
   readonly targetPort?: number;
 }
 
-/** @internal */
-export function renderIstioPort(scope: IConstruct, prop: string, p: IstioPort): any {
-  checkPort(scope, `${prop}.number`, p.number);
-  checkPort(scope, `${prop}.targetPort`, p.targetPort);
-  if (!Object.values(PortProtocol).includes(p.protocol)) {
-    fail(scope, `${prop}.protocol must be one of ${Object.values(PortProtocol).join(', ')}, got ${show(p.protocol)}.`);
-  }
-  return { number: p.number, protocol: p.protocol, name: p.name ?? `${p.protocol.toLowerCase()}-${p.number}`, targetPort: p.targetPort };
-}
-
-/** True for protocols Istio parses as HTTP (HTTP-only policy fields apply). @internal */
-export function isHttpProtocol(protocol: string | undefined): boolean {
-  return ['HTTP', 'HTTPS', 'HTTP2', 'GRPC', 'GRPC-WEB'].includes((protocol ?? '').toUpperCase());
-}

@@ -1,7 +1,9 @@
 import { Construct } from 'constructs';
 import { IstioResource, IstioResourceProps } from './istio-resource';
-import { JwtRule, renderJwtRule } from './jwt-rule';
-import { PolicyTargetReference, renderTargeting } from './policy-target';
+import { JwtRule } from './jwt-rule';
+import { PolicyTargetReference } from './policy-target';
+import { renderJwtRule } from './rendering/jwt-rule';
+import { renderTargeting } from './rendering/policy-target';
 import { fail, show } from '../core/errors';
 import { WorkloadSelector } from '../core/workload-selector';
 

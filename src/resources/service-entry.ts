@@ -1,7 +1,9 @@
 import { Construct } from 'constructs';
 import { IstioResource, IstioResourceProps } from './istio-resource';
-import { IstioPort, PortProtocol, renderIstioPort } from './port';
-import { renderWorkloadEntrySpec, WorkloadEntrySpec } from './workload-entry';
+import { IstioPort, PortProtocol } from './port';
+import { renderIstioPort } from './rendering/port';
+import { renderWorkloadEntrySpec } from './rendering/workload-entry';
+import { WorkloadEntrySpec } from './workload-entry-spec';
 import { fail } from '../core/errors';
 import { checkHost } from '../core/names';
 import { WorkloadSelector } from '../core/workload-selector';

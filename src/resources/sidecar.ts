@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { IstioResource, IstioResourceProps } from './istio-resource';
-import { IstioPort, renderIstioPort } from './port';
+import { IstioPort } from './port';
+import { renderIstioPort } from './rendering/port';
 import { fail } from '../core/errors';
 import { WorkloadSelector } from '../core/workload-selector';
 

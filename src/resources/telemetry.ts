@@ -1,6 +1,7 @@
 import { Construct } from 'constructs';
 import { IstioResource, IstioResourceProps } from './istio-resource';
-import { PolicyTargetReference, renderTargeting } from './policy-target';
+import { PolicyTargetReference } from './policy-target';
+import { renderTargeting } from './rendering/policy-target';
 import { checkArguments } from '../core/arguments';
 import { fail } from '../core/errors';
 import { checkPercent } from '../core/percent';

@@ -1,7 +1,9 @@
 import { Construct } from 'constructs';
 import { GatewayReference } from './gateway-reference';
+import { HttpRoute } from './http-route';
 import { IstioResource, IstioResourceProps } from './istio-resource';
-import { HttpRoute, renderHttpRoute, renderTcpRoute, renderTlsRoute, TcpRoute, TlsRoute } from './routing';
+import { renderHttpRoute, renderTcpRoute, renderTlsRoute } from './rendering/routes';
+import { TcpRoute, TlsRoute } from './tls-tcp-route';
 import { checkArguments } from '../core/arguments';
 import { fail } from '../core/errors';
 import { checkHost } from '../core/names';
