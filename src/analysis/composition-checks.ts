@@ -104,8 +104,12 @@ function checkIssuerLockout(index: MeshIndex, report: Report): void {
   const reported = new Set<string>();
   const accepted = (p: IndexedObject) => new Set<string>(issuerRules(p)
     .flatMap((r: any) => r.from.flatMap((f: any) => f.source?.notRequestPrincipals ?? [])));
-  for (const w of index.workloads) {
-    const mine = denies.filter(p => issuerRules(p).length && appliesTo(p, w));
+  // Workload → the issuer-restricting DENY policies on it, found from each policy's selector (not all pairs).
+  const onWorkload = new Map<Workload, IndexedObject[]>();
+  for (const p of denies.filter(d => issuerRules(d).length)) {
+    for (const w of applicableWorkloads(index, p)) (onWorkload.get(w) ?? onWorkload.set(w, []).get(w)!).push(p);
+  }
+  for (const [w, mine] of onWorkload) {
     for (let i = 0; i < mine.length; i++) {
       for (let j = i + 1; j < mine.length; j++) {
         const [a, b] = [accepted(mine[i]), accepted(mine[j])];

@@ -15,6 +15,7 @@ import { checkServicesAndNamespaces } from './service-checks';
 import { checkArguments } from '../core/arguments';
 import { onIstioResourceCreated } from '../core/resource-hooks';
 import { SUPPRESS_ANNOTATION } from '../core/suppression';
+import { isRevalidationWithinSynth } from '../core/synth-checks';
 
 
 const INSTANCE = Symbol.for('cdk8s-istio.MeshAnalyzer');
@@ -171,21 +172,6 @@ export class MeshAnalyzer implements IValidation {
     }
     return errors;
   }
-}
-
-/**
- * Whether this validation pass is one cdk8s makes per chart inside an App.synth() or
- * synthYaml() call, which validated the whole app first. Read from the call stack:
- * the analysis does not replace methods of the App or of its objects. Should the
- * frames be unnamed (a minified bundle), every pass analyzes: slower, never stale.
- */
-function isRevalidationWithinSynth(): boolean {
-  const limit = Error.stackTraceLimit;
-  Error.stackTraceLimit = 100;
-  const stack = new Error().stack ?? '';
-  Error.stackTraceLimit = limit;
-  // App's own synth()/synthYaml() (in cdk8s' app.js, or app.ts when source maps apply; whatever the App subclass), not Testing.synth(chart).
-  return /\._synthChart \(/.test(stack) && /\.(synth|synthYaml) \([^)\n]*[\\/]app\.[jt]s:\d+/.test(stack);
 }
 
 function resourceName(o: IndexedObject): string {

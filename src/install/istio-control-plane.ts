@@ -146,7 +146,18 @@ export class IstioControlPlane extends Construct {
         emitRenderedManifests(this, this._istioOperatorSpec(), this.delivery.renderedOptions);
         break;
     }
+    // ApiObject.of(controlPlane): the object that installs istiod (its Application, HelmRelease or IstioOperator).
+    this.node.defaultChild = this.apiObjects.find(o => /^(Application|HelmRelease)-istiod|^IstioOperator$/.test(o.node.id));
     this.node.addValidation({ validate: () => this.checkApp() });
+  }
+
+  /**
+   * Every object this control plane renders, in order: Argo CD Applications, Flux
+   * HelmRepository and HelmReleases, the IstioOperator, or the rendered manifests.
+   * Each is an `ApiObject` (escape hatch: `metadata`, `addJsonPatch`).
+   */
+  public get apiObjects(): ApiObject[] {
+    return this.node.children.filter((c): c is ApiObject => c instanceof ApiObject);
   }
 
   /** The revision tags in the app that point to this control plane's revision. */

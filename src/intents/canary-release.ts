@@ -5,10 +5,11 @@ import { CanaryVersion } from './canary-version';
 import { MeshService } from './mesh-service';
 import { ServiceReference } from './service-reference';
 import { checkProps } from '../core/arguments';
-import { fail, reportChildErrorsAsOwn, show } from '../core/errors';
+import { describe, fail, reportChildErrorsAsOwn, show } from '../core/errors';
 import { checkDns1123Label } from '../core/names';
 import { checkPercent } from '../core/percent';
 import { StringMatch } from '../core/string-match';
+import { addSynthCheck } from '../core/synth-checks';
 import { DestinationRule } from '../resources/destination-rule';
 import { HttpMatch, HttpRetry, HttpRoute, HttpRouteDestination } from '../resources/http-route';
 import { renderHttpRoute } from '../resources/rendering/routes';
@@ -118,7 +119,8 @@ export class CanaryRelease extends Construct {
     this.meshService._setSplit(this, routes.map(route => ({ route, owner: this })));
     this.node.defaultChild = this.meshService.virtualService;
     const service = props.service.service;
-    if (service) this.node.addValidation({ validate: () => coverageErrors(service, { stable: props.stable, canary: props.canary }) });
+    // Once the app is complete (the Service's selector may be set later), once per synth.
+    if (service) addSynthCheck(this, () => coverageErrors(this, service, { stable: props.stable, canary: props.canary }));
   }
 
   /** The host's DestinationRule, holding both subsets (ours, or one adopted by the MeshService). */
@@ -207,7 +209,7 @@ export class CanaryRelease extends Construct {
  * each (a Service from `v1.exposeViaService()` selects v1's pods only, and the
  * canary's share of traffic would find no endpoint).
  */
-function coverageErrors(service: kplus.Service, versions: { [which: string]: CanaryVersion }): string[] {
+function coverageErrors(release: CanaryRelease, service: kplus.Service, versions: { [which: string]: CanaryVersion }): string[] {
   const selector = serviceSelector(service);
   const errors: string[] = [];
   for (const [which, version] of Object.entries(versions)) {
@@ -215,7 +217,7 @@ function coverageErrors(service: kplus.Service, versions: { [which: string]: Can
     const pods = version._allPodLabels();
     const missing = Object.entries(selector).filter(([k, v]) => pods[k] !== v);
     if (missing.length) {
-      errors.push(`${serviceName(service)} selects ${show(selector)}, but the ${which} version's pods (${version.workload.node.path}) lack ${show(Object.fromEntries(missing))}, `
+      errors.push(`${describe(release)}: ${serviceName(service)} selects ${show(selector)}, but the ${which} version's pods (${version.workload.node.path}) lack ${show(Object.fromEntries(missing))}, `
         + `so requests routed to the ${which} version find no endpoint (503). Select by a label every version carries, e.g. `
         + 'selector: Pods.select(scope, \'pods\', { labels: { app } }), not a workload\'s own selector (exposeViaService()).');
     }

@@ -56,8 +56,10 @@ export interface MeshEgressProps {
 export class MeshEgress extends Construct {
   private readonly egressGateway?: IGatewayWorkload;
   private readonly baseName: string;
-  private gateway?: Gateway;
-  private gatewayRule?: DestinationRule;
+  private _gateway?: Gateway;
+  private _gatewayRule?: DestinationRule;
+  private readonly _sidecar?: Sidecar;
+  private readonly routes: VirtualService[] = [];
   private readonly hosts = new Set<string>();
 
   constructor(scope: Construct, id: string, props: MeshEgressProps = {}) {
@@ -73,12 +75,35 @@ export class MeshEgress extends Construct {
       fail(this, `egressGateway ${show(props.egressGateway.name)} has no known Service host; sidecars reach the gateway through its Service. Pass an EgressGateway of this app, or ExternalGatewayWorkload.fromSelector(labels, namespace, serviceName).`);
     }
     if (props.registryOnly) {
-      new Sidecar(this, 'RegistryOnly', { metadata: { name: 'default' }, outboundTrafficPolicy: OutboundTrafficMode.REGISTRY_ONLY });
+      this._sidecar = new Sidecar(this, 'RegistryOnly', { metadata: { name: 'default' }, outboundTrafficPolicy: OutboundTrafficMode.REGISTRY_ONLY });
     }
     this.node.addValidation({ validate: () => this.hosts.size === 0 ? ['MeshEgress has no external hosts; call addExternalHost().'] : [] });
   }
 
-  /** Registers an external host; returns its ServiceEntry. */
+  /** The egress Gateway, once a host is routed through the egress gateway. */
+  public get gateway(): Gateway | undefined {
+    return this._gateway;
+  }
+
+  /** The DestinationRule for the egress gateway's host (a subset per external host), once TLS is originated there. */
+  public get gatewayDestinationRule(): DestinationRule | undefined {
+    return this._gatewayRule;
+  }
+
+  /** The namespace Sidecar with outboundTrafficPolicy REGISTRY_ONLY, when `registryOnly` is set. */
+  public get sidecar(): Sidecar | undefined {
+    return this._sidecar;
+  }
+
+  /** The VirtualServices chaining hosts through the egress gateway (one per host routed there). */
+  public get virtualServices(): VirtualService[] {
+    return [...this.routes];
+  }
+
+  /**
+   * Registers an external host; returns its ServiceEntry. Its DestinationRule (TLS
+   * origination) is the host's `MeshService.of(scope, ServiceReference.fromHost(host)).destinationRule`.
+   */
   public addExternalHost(options: ExternalHostOptions): ServiceEntry {
     checkArguments(this, 'MeshEgress', 'addExternalHost', arguments);
     const host = checkHost(this, 'host', options.host, { allowWildcard: false });
@@ -134,13 +159,13 @@ export class MeshEgress extends Construct {
       tls: { mode: ServerTlsMode.ISTIO_MUTUAL },
     });
     // One rule for the gateway host with a subset per external host, so each leg carries its own SNI.
-    if (!this.gatewayRule) {
-      this.gatewayRule = new DestinationRule(this, 'GatewayDestinationRule', {
+    if (!this._gatewayRule) {
+      this._gatewayRule = new DestinationRule(this, 'GatewayDestinationRule', {
         metadata: { name: `${this.baseName}-gateway` },
         host: this.gatewayHost(egw),
       });
     }
-    this.gatewayRule.addSubset({
+    this._gatewayRule.addSubset({
       name: slug,
       labels: egw.podLabels,
       trafficPolicy: { portLevelSettings: [{ port: 80, tls: { mode: ClientTlsMode.ISTIO_MUTUAL, sni: host } }] },
@@ -170,14 +195,14 @@ export class MeshEgress extends Construct {
   }
 
   private gatewayFor(egw: IGatewayWorkload): Gateway {
-    if (!this.gateway) {
-      this.gateway = new Gateway(this, 'Gateway', {
+    if (!this._gateway) {
+      this._gateway = new Gateway(this, 'Gateway', {
         // Pods outside the app cannot be matched offline; their selector is the user's word.
         metadata: { name: this.baseName, namespace: egw.namespace, annotations: egw.managedByApp ? undefined : { [SUPPRESS_ANNOTATION]: 'IST0101' } },
         selector: egw.podLabels,
       });
     }
-    return this.gateway;
+    return this._gateway;
   }
 
   private gatewayHost(egw: IGatewayWorkload): string {
@@ -187,10 +212,12 @@ export class MeshEgress extends Construct {
   /** A VirtualService bound to the mesh and to our egress Gateway; `gateways[1]` is the Gateway reference. */
   private chainThroughGateway(host: string, slug: string): VirtualService {
     MeshService.of(this, ServiceReference.fromHost(host))._routeElsewhere(this);
-    return new VirtualService(this, `VirtualService-${slug}`, {
+    const vs = new VirtualService(this, `VirtualService-${slug}`, {
       metadata: { name: `${slug}-via-egress` },
       hosts: [host],
-      gateways: [GatewayReference.mesh(), GatewayReference.fromGateway(this.gateway!)],
+      gateways: [GatewayReference.mesh(), GatewayReference.fromGateway(this._gateway!)],
     });
+    this.routes.push(vs);
+    return vs;
   }
 }

@@ -204,3 +204,18 @@ describe('IstioControlPlane — bad input', () => {
       .toThrow(/meshConfig.defaultTracingProviders names 'otel', which is not in meshConfig.extensionProviders/);
   });
 });
+
+describe('IstioControlPlane — escape hatches', () => {
+  test('every rendered object is reachable; ApiObject.of() is the object that installs istiod', () => {
+    for (const [delivery, primary] of [
+      [ControlPlaneDelivery.argoCd(), 'Application-istiod'],
+      [ControlPlaneDelivery.flux(), 'HelmRelease-istiod'],
+      [ControlPlaneDelivery.istioOperator(), 'IstioOperator'],
+    ] as const) {
+      const cp = new IstioControlPlane(cpChart(), 'cp', { delivery });
+      expect(ApiObject.of(cp).node.id).toBe(primary);
+      expect(cp.apiObjects.length).toBeGreaterThan(0);
+      expect(cp.apiObjects.every(o => o instanceof ApiObject)).toBe(true);
+    }
+  });
+});

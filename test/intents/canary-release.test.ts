@@ -92,7 +92,7 @@ describe('CanaryRelease', () => {
     const { deployments: [v1, v2] } = versioned(c, 'ratings', ['v1', 'v2']);
     const onlyV1 = v1.exposeViaService({ name: 'ratings-v1-only', ports: [{ port: 9080, name: 'http' }] });
     new CanaryRelease(c, 'ratings', { service: ServiceReference.fromService(onlyV1), stable: CanaryVersion.fromWorkload(v1), canary: CanaryVersion.fromWorkload(v2) });
-    expect(() => synth(c)).toThrow(/\[test\/ratings\] Service 'ratings-v1-only' selects .*but the canary version's pods \(test\/ratings-v2\) lack \{"cdk8s.io\/metadata.addr":"[^"]+"\}, so requests routed to the canary version find no endpoint \(503\)/);
+    expect(() => synth(c)).toThrow(/\[IntentChecks\] CanaryRelease 'test\/ratings': Service 'ratings-v1-only' selects .*but the canary version's pods \(test\/ratings-v2\) lack \{"cdk8s.io\/metadata.addr":"[^"]+"\}, so requests routed to the canary version find no endpoint \(503\)/);
     expect(() => synth(c)).not.toThrow(/stable version's pods/);
   });
 

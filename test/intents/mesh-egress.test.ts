@@ -105,3 +105,15 @@ describe('MeshEgress', () => {
     expect(() => synth(c)).toThrow(/MeshEgress has no external hosts/);
   });
 });
+
+test('every object MeshEgress renders is a typed property', () => {
+  const c = chart('istio-egress');
+  const egressGateway = new EgressGateway(c, 'egw', { namespace: 'istio-egress' });
+  const egress = new MeshEgress(c, 'ext', { egressGateway, registryOnly: true });
+  const se = egress.addExternalHost({ host: 'edition.cnn.com', originateTls: true });
+  expect(se.toJson().spec.hosts).toEqual(['edition.cnn.com']);
+  expect(egress.gateway!.name).toBe('ext');
+  expect(egress.gatewayDestinationRule!.subsetNames).toEqual(['edition-cnn-com']);
+  expect(egress.sidecar!.toJson().spec.outboundTrafficPolicy).toEqual({ mode: 'REGISTRY_ONLY' });
+  expect(egress.virtualServices.map(v => v.hosts)).toEqual([['edition.cnn.com']]);
+});

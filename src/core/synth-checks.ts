@@ -1,0 +1,49 @@
+import { Construct, IConstruct, IValidation } from 'constructs';
+
+const REGISTRY = Symbol.for('cdk8s-istio.SynthChecks');
+
+/**
+ * Whether this validation pass is one cdk8s makes per chart inside an App.synth() or
+ * synthYaml() call, which validated the whole app first (nothing runs in between that
+ * could change it). Read from the call stack, so nothing of the App or its objects is
+ * replaced. Should the frames be unnamed (a minified bundle), every pass counts as
+ * new: slower, never stale.
+ * @internal
+ */
+export function isRevalidationWithinSynth(): boolean {
+  const limit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 100;
+  const stack = new Error().stack ?? '';
+  Error.stackTraceLimit = limit;
+  // App's own synth()/synthYaml() (cdk8s' app.js, or app.ts where source maps apply; any App subclass), not Testing.synth(chart).
+  return /\._synthChart \(/.test(stack) && /\.(synth|synthYaml) \([^)\n]*[\\/]app\.[jt]s:\d+/.test(stack);
+}
+
+/**
+ * Adds a check of the whole app that needs the app complete (e.g. what a Service
+ * selects once every `select()` call is made). All such checks run in one
+ * validation, once per synth; the passes cdk8s repeats per chart reuse its result.
+ * Each message should name the construct it is about.
+ * @internal
+ */
+export function addSynthCheck(scope: IConstruct, check: () => string[]): void {
+  const root = scope.node.root as any;
+  if (!root[REGISTRY]) {
+    const checks = new SynthChecks();
+    Object.defineProperty(root, REGISTRY, { value: checks });
+    // A child of its own, so cdk8s prefixes the errors with '[IntentChecks]' (the root's path is empty).
+    new Construct(root, 'IntentChecks').node.addValidation(checks);
+  }
+  (root[REGISTRY] as SynthChecks).checks.push(check);
+}
+
+class SynthChecks implements IValidation {
+  public readonly checks: Array<() => string[]> = [];
+  private last?: string[];
+
+  public validate(): string[] {
+    if (this.last && isRevalidationWithinSynth()) return this.last;
+    this.last = this.checks.flatMap(c => c());
+    return this.last;
+  }
+}
