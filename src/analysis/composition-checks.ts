@@ -13,13 +13,43 @@ const ROOT_NAMESPACE = 'istio-system';
  * CDK8SISTIO015 a DestinationRule subset no pod behind the host's Service carries
  * (requests routed to it find no endpoint: 503): an error when a route uses it, else a warning;
  * CDK8SISTIO016 two DENY policies on one workload that each refuse the other's token issuers
- * (no token passes both).
+ * (no token passes both); CDK8SISTIO017 a token-requiring DENY scoped to ports no selected pod
+ * listens on (the ports they do listen on need no token).
  * @internal
  */
 export function checkComposition(index: MeshIndex, report: Report): void {
   checkJwtBypass(index, report);
   checkSubsetCoverage(index, report);
   checkIssuerLockout(index, report);
+  checkTokenPorts(index, report);
+}
+
+function checkTokenPorts(index: MeshIndex, report: Report): void {
+  for (const p of index.of('AuthorizationPolicy')) {
+    if (p.json.spec?.action !== 'DENY' || p.json.spec?.targetRefs) continue;
+    const ports = new Set<string>((p.json.spec?.rules ?? []).filter(deniesTokenless)
+      .flatMap((r: any) => (r.to ?? []).flatMap((t: any) => t.operation?.ports ?? [])).map(String));
+    if (ports.size === 0) continue;
+    const workloads = applicableWorkloads(index, p).filter(w => containerPorts(w).length > 0);
+    if (workloads.length === 0) continue; // pods outside the app, or ports not declared: nothing to judge
+    const listening = new Set<string>(workloads.flatMap(containerPorts).map(String));
+    const missing = [...ports].filter(x => !listening.has(x));
+    const uncovered = workloads.filter(w => !containerPorts(w).some(x => ports.has(String(x))));
+    if (missing.length === 0 && uncovered.length === 0) continue;
+    const problems = [
+      missing.length ? `port(s) ${missing.join(', ')}, which no pod it selects listens on (their container ports: ${[...listening].join(', ')})` : undefined,
+      uncovered.length ? `none of the ports of ${uncovered.map(w => `${w.object.json.kind} '${w.object.json.metadata?.name}' (${containerPorts(w).join(', ')})`).join(', ')}` : undefined,
+    ].filter(Boolean);
+    report(p, 'CDK8SISTIO017', ERROR, `requires a token on ${problems.join(', and on ')}; requests to the ports those pods listen on need no token. `
+      + 'Name every HTTP container port (a Service\'s targetPort, not its port), or omit ports to cover all.');
+  }
+}
+
+/** The container ports a workload declares. */
+function containerPorts(w: Workload): number[] {
+  const o = w.object.json;
+  const pod = o.kind === 'Pod' ? o.spec : o.kind === 'CronJob' ? o.spec?.jobTemplate?.spec?.template?.spec : o.spec?.template?.spec;
+  return [...pod?.containers ?? [], ...pod?.initContainers ?? []].flatMap((c: any) => (c.ports ?? []).map((x: any) => x.containerPort));
 }
 
 function checkJwtBypass(index: MeshIndex, report: Report): void {

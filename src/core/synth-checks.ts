@@ -1,3 +1,4 @@
+import * as path from 'path';
 import { Construct, IConstruct, IValidation } from 'constructs';
 
 const REGISTRY = Symbol.for('cdk8s-istio.SynthChecks');
@@ -15,9 +16,21 @@ export function isRevalidationWithinSynth(): boolean {
   Error.stackTraceLimit = 100;
   const stack = new Error().stack ?? '';
   Error.stackTraceLimit = limit;
-  // App's own synth()/synthYaml() (cdk8s' app.js, or app.ts where source maps apply; any App subclass), not Testing.synth(chart).
-  return /\._synthChart \(/.test(stack) && /\.(synth|synthYaml) \([^)\n]*[\\/]app\.[jt]s:\d+/.test(stack);
+  // Frames of cdk8s' own app module (lib/app.js, or src/app.ts where source maps apply), whatever the App
+  // subclass: its _synthChart() under its synth()/synthYaml(), not Testing.synth(chart) or a user's synth().
+  const frames = stack.split('\n').filter(f => CDK8S_APP_FILES.some(file => f.includes(`(${file}:`)));
+  return frames.some(f => /\._synthChart \(/.test(f)) && frames.some(f => /\.(synth|synthYaml) \(/.test(f));
 }
+
+/** cdk8s' app module as stack frames name it, compiled or source-mapped. */
+const CDK8S_APP_FILES = (() => {
+  try {
+    const lib = path.dirname(require.resolve('cdk8s/lib/app.js'));
+    return [path.join(lib, 'app.js'), path.join(path.dirname(lib), 'src', 'app.ts')];
+  } catch {
+    return []; // not resolvable from here: every pass counts as new
+  }
+})();
 
 /**
  * Adds a check of the whole app that needs the app complete (e.g. what a Service

@@ -4,8 +4,6 @@ import { checkArguments } from './arguments';
 import { fail } from './errors';
 import { checkLabels } from './names';
 
-/** Labels that name a workload rather than one version of it, in order of preference. */
-const IDENTITY_LABELS = ['app', 'app.kubernetes.io/name'];
 /** Labels that tell versions of one workload apart. */
 const VERSION_LABELS = ['version', 'app.kubernetes.io/version'];
 
@@ -27,18 +25,20 @@ export class WorkloadSelector {
    * labels that identify the workload across versions: `identityLabels` when
    * given; else its selector labels without version labels (`version`,
    * `app.kubernetes.io/version`) and cdk8s' per-object hash label; else (a
-   * selector of only those) its `app` or `app.kubernetes.io/name` pod label. So a
-   * policy keeps applying when v2 rolls out, and selects no more than the workload's own labels say.
+   * selector of only those) its pod labels without them. So a policy keeps
+   * applying when v2 rolls out, and selects no more than the workload's own labels say.
    */
   public static fromWorkload(workload: kplus.Workload, identityLabels?: string[]): WorkloadSelector {
     checkArguments(undefined, 'WorkloadSelector', 'fromWorkload', arguments);
     const pods: { [key: string]: string } = workload.podMetadata.toJson().labels ?? {};
     const where = `WorkloadSelector.fromWorkload(): the pods of '${workload.node.path}'`;
     if (identityLabels?.length === 0) throw new Error('WorkloadSelector.fromWorkload(): identityLabels is empty; name at least one label, or omit it.');
-    const stable = Object.keys(workload.matchLabels).filter(k => !VERSION_LABELS.includes(k) && !k.startsWith('cdk8s.io/'));
-    const keys = identityLabels ?? (stable.length ? stable : IDENTITY_LABELS.filter(k => pods[k] !== undefined).slice(0, 1));
+    const lasting = (k: string) => !VERSION_LABELS.includes(k) && !k.startsWith('cdk8s.io/');
+    const stable = Object.keys(workload.matchLabels).filter(lasting);
+    // A selector of only cdk8s' hash (cdk8s-plus' default): the pod labels that outlast a version instead.
+    const keys = identityLabels ?? (stable.length ? stable : Object.keys(pods).filter(lasting));
     if (keys.length === 0) {
-      throw new Error(`${where} carry none of the identity labels ${IDENTITY_LABELS.join(', ')} (labels: ${JSON.stringify(pods)}). `
+      throw new Error(`${where} carry no label that outlasts a version (labels: ${JSON.stringify(pods)}). `
         + 'Name the labels that identify the workload across versions: fromWorkload(workload, [\'tier\']).');
     }
     const missing = keys.filter(k => pods[k] === undefined);

@@ -147,17 +147,18 @@ export class IstioControlPlane extends Construct {
         break;
     }
     // ApiObject.of(controlPlane): the object that installs istiod (its Application, HelmRelease or IstioOperator).
-    this.node.defaultChild = this.apiObjects.find(o => /^(Application|HelmRelease)-istiod|^IstioOperator$/.test(o.node.id));
+    this.node.defaultChild = this.node.children.find(o => /^(Application|HelmRelease)-istiod|^IstioOperator$|^Deployment-.*-istiod/.test(o.node.id));
     this.node.addValidation({ validate: () => this.checkApp() });
   }
 
   /**
    * Every object this control plane renders, in order: Argo CD Applications, Flux
-   * HelmRepository and HelmReleases, the IstioOperator, or the rendered manifests.
+   * HelmRepository and HelmReleases, the IstioOperator, or the rendered manifests;
+   * and namespaces it created (`enrolNamespaceNamed`).
    * Each is an `ApiObject` (escape hatch: `metadata`, `addJsonPatch`).
    */
   public get apiObjects(): ApiObject[] {
-    return this.node.children.filter((c): c is ApiObject => c instanceof ApiObject);
+    return this.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject);
   }
 
   /** The revision tags in the app that point to this control plane's revision. */

@@ -97,7 +97,8 @@ export class CanaryRelease extends Construct {
     const canaryLabels = props.canary._podLabels(this, 'canary.labels');
     const [stableSel, canarySel] = distinguishing(stableLabels, canaryLabels);
     if (Object.keys(stableSel).length === 0) {
-      fail(this, `stable and canary pods have the same labels ${show(stableLabels)}, so no subset can tell them apart. Give each version a distinguishing label, e.g. version: 'v1' / version: 'v2'.`);
+      fail(this, `stable pods have labels ${show(stableLabels)} and canary pods ${show(canaryLabels)}: no label both carry has different values, so no subset can tell them apart. `
+        + 'Give each version a distinguishing label, e.g. version: \'v1\' / version: \'v2\'.');
     }
     this.stableSubset = this.subsetName('stable', props.stable, stableSel);
     this.canarySubset = this.subsetName('canary', props.canary, canarySel);

@@ -67,6 +67,11 @@ export interface IngressHostProps {
  * in the order they are added. A route shadowed by an earlier, broader one is an error.
  */
 export class IngressHost extends Construct {
+  /** The fragment a host's object and server names use. @internal */
+  public static _slug(host: string): string {
+    return slug(host);
+  }
+
   /** @internal */
   public static _create(scope: Construct, props: IngressHostProps): IngressHost {
     return new IngressHost(scope, `Host-${slug(props.host)}`, props);
@@ -126,6 +131,9 @@ export class IngressHost extends Construct {
     checkArguments(this, 'IngressHost', 'addRoute', arguments);
     const path = options.path ?? StringMatch.prefix('/');
     if (path.kind !== StringMatchKind.REGEX && !path.value.startsWith('/')) fail(this, `path must start with '/', got ${show(path.value)}.`);
+    if (options.rewritePrefix !== undefined && !options.rewritePrefix.startsWith('/')) {
+      fail(this, `rewritePrefix must start with '/', got ${show(options.rewritePrefix)}.`);
+    }
     const shadowing = this.shadowedBy(path);
     if (shadowing) {
       fail(this, `route ${path.kind} ${show(path.value)} on ${show(this.host)} is shadowed by the earlier route ${shadowing} and would never match. Add the more specific route first.`);

@@ -1,8 +1,9 @@
+import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { MeshService } from './mesh-service';
 import { ServiceReference } from './service-reference';
 import { checkArguments, checkProps } from '../core/arguments';
-import { fail, reportChildErrorsAsOwn, show } from '../core/errors';
+import { describe, fail, reportChildErrorsAsOwn, show } from '../core/errors';
 import { checkDns1123Label, checkHost, nameFromId } from '../core/names';
 import { checkPort } from '../core/percent';
 import { SUPPRESS_ANNOTATION } from '../core/suppression';
@@ -109,8 +110,10 @@ export class MeshEgress extends Construct {
     const host = checkHost(this, 'host', options.host, { allowWildcard: false });
     const port = checkPort(this, 'port', options.port) ?? 443;
     if (this.hosts.has(host)) fail(this, `host ${show(host)} is already registered.`);
-    this.hosts.add(host);
     const slug = host.replace(/[^a-z0-9-]+/gi, '-').toLowerCase();
+    const twin = [...this.hosts].find(h => h.replace(/[^a-z0-9-]+/gi, '-').toLowerCase() === slug);
+    if (twin) fail(this, `hosts ${show(twin)} and ${show(host)} would name the same objects (${show(slug)}); register them in two MeshEgress constructs.`);
+    this.hosts.add(host);
     if (options.originateTls) {
       return this.egressGateway ? this.originateAtGateway(host, port, slug) : this.originateAtSidecar(host, port, slug);
     }
@@ -119,7 +122,11 @@ export class MeshEgress extends Construct {
       hosts: [host],
       ports: [{ number: port, protocol: PortProtocol.TLS, name: 'tls' }],
     });
-    if (this.egressGateway) this.routeThroughGateway(host, port, slug);
+    if (this.egressGateway) {
+      this.routeThroughGateway(host, port, slug);
+    } else {
+      this.model(host)._claimRouting(this, `passes TLS to ${show(host)} through untouched, so there is no HTTP for routes to apply to (originateTls: true gives HTTP)`);
+    }
     return se;
   }
 
@@ -132,7 +139,7 @@ export class MeshEgress extends Construct {
       ports: [{ number: 80, protocol: PortProtocol.HTTP, name: 'http', targetPort: port }, { number: port, protocol: PortProtocol.HTTPS, name: 'https' }],
     });
     // Through the host's traffic model, so a circuit breaker on the host shares this rule.
-    MeshService.of(this, ServiceReference.fromHost(host))._addTrafficPolicy(this, {
+    this.model(host)._addTrafficPolicy(this, {
       portLevelSettings: [{ port: 80, tls: { mode: ClientTlsMode.SIMPLE, sni: host, caCertificates: SYSTEM_CA_BUNDLE } }],
     });
     return se;
@@ -173,7 +180,7 @@ export class MeshEgress extends Construct {
     const vs = this.chainThroughGateway(host, slug);
     vs.addHttpRoute({ match: [{ gateways: ['mesh'], port: 80 }], route: [{ destination: { host: this.gatewayHost(egw), subset: slug, port: 80 } }] });
     vs.addHttpRoute({ match: [{ gateways: [vs.gateways[1]], port: 80 }], route: [{ destination: { host, port } }] });
-    MeshService.of(this, ServiceReference.fromHost(host))._addTrafficPolicy(this, {
+    this.model(host)._addTrafficPolicy(this, {
       portLevelSettings: [{ port, tls: { mode: ClientTlsMode.SIMPLE, sni: host, caCertificates: SYSTEM_CA_BUNDLE } }],
     });
     return se;
@@ -209,9 +216,23 @@ export class MeshEgress extends Construct {
     return egw.serviceHost!;
   }
 
+  /**
+   * The host's traffic model. Its DestinationRule must sit in the ServiceEntry's namespace (Istio looks a rule up
+   * in the client's, the ServiceEntry's and the root namespace), so a model another construct made elsewhere is an error.
+   */
+  private model(host: string): MeshService {
+    const model = MeshService.of(this, ServiceReference.fromHost(host));
+    const here = Chart.of(this).namespace;
+    if (model.namespace !== here) {
+      fail(this, `registers ${show(host)} in namespace ${show(here ?? 'default')}, but the host's DestinationRule is in ${show(model.namespace ?? 'default')} `
+        + `(${describe(model)}, made where the host was first named); clients elsewhere would not see its TLS settings. Create the MeshEgress first, or both in one namespace.`);
+    }
+    return model;
+  }
+
   /** A VirtualService bound to the mesh and to our egress Gateway; `gateways[1]` is the Gateway reference. */
   private chainThroughGateway(host: string, slug: string): VirtualService {
-    MeshService.of(this, ServiceReference.fromHost(host))._routeElsewhere(this);
+    this.model(host)._claimRouting(this, `routes ${show(host)} through the egress gateway with a VirtualService of its own`);
     const vs = new VirtualService(this, `VirtualService-${slug}`, {
       metadata: { name: `${slug}-via-egress` },
       hosts: [host],

@@ -68,6 +68,10 @@ export class MeshIngress extends Construct {
     checkArguments(this, 'MeshIngress', 'addHost', arguments);
     checkHost(this, 'host', host);
     if (this.hosts.has(host)) fail(this, `host ${show(host)} is already added.`);
+    const twin = [...this.hosts.keys()].find(h => IngressHost._slug(h) === IngressHost._slug(host));
+    if (twin) {
+      fail(this, `hosts ${show(twin)} and ${show(host)} would name the same Gateway servers and VirtualService (${show(IngressHost._slug(host))}); serve them from two MeshIngress constructs.`);
+    }
     const handle = IngressHost._create(this, {
       host,
       options,

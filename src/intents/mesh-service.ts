@@ -68,7 +68,7 @@ export class MeshService extends Construct {
   private retries?: Owned<HttpRetry>;
   private readonly listeners: Array<() => void> = [];
   private rendered: any[] = [];
-  private elsewhere?: IConstruct;
+  private elsewhere?: { owner: IConstruct; why: string };
 
   constructor(scope: Construct, id: string, props: MeshServiceProps) {
     super(scope, id);
@@ -127,8 +127,11 @@ export class MeshService extends Construct {
       }
     }
     if (own) {
-      // Move what intents contributed so far into the adopted rule.
+      // Move what intents contributed so far into the adopted rule, and point their ApiObject.of() at it.
       this.node.tryRemoveChild(own.node.id);
+      const contributors = new Set<IConstruct>([...this.subsets.values()].map(s => s.owner));
+      this.policyOwners.forEach(o => contributors.add(o));
+      contributors.forEach(c => { if (c.node.defaultChild === own) c.node.defaultChild = rule; });
       for (const [name, s] of this.subsets) if (!rule.subsetNames.includes(name)) rule.addSubset({ name, labels: s.value });
       for (const [field, owner] of this.policyOwners) {
         if (owner !== rule) rule.addTrafficPolicy({ [field]: (this.policies.get(field) as any) });
@@ -257,18 +260,20 @@ export class MeshService extends Construct {
   }
 
   /**
-   * Another construct routes this host with a VirtualService of its own (a
-   * `MeshEgress` chaining it through an egress gateway); no intent may route it here. @internal
+   * No intent may route this host here: `owner` routes it with a VirtualService of its
+   * own (a `MeshEgress` chaining it through an egress gateway), or it carries no HTTP
+   * (TLS passed through), so HTTP routes would never apply. `why` completes
+   * "MeshEgress 'path' …". @internal
    */
-  public _routeElsewhere(owner: IConstruct): void {
+  public _claimRouting(owner: IConstruct, why: string): void {
     this.checkRoutable(owner);
     const router = this.split?.owner ?? this.defaultSubset?.owner ?? this.faults[0]?.owner ?? this.timeout?.owner ?? this.retries?.owner;
-    if (router) fail(owner, `routes ${show(this.host)} with a VirtualService of its own, but ${describe(router)} already routes it. Route the host in one place.`);
-    this.elsewhere = owner;
+    if (router) fail(owner, `${why}, but ${describe(router)} routes it. Route the host in one place.`);
+    this.elsewhere = { owner, why };
   }
 
   private checkRoutable(owner: IConstruct): void {
-    if (this.elsewhere) fail(owner, `routes ${show(this.host)}, which ${describe(this.elsewhere)} routes with a VirtualService of its own. Route the host in one place.`);
+    if (this.elsewhere) fail(owner, `routes ${show(this.host)}, but ${describe(this.elsewhere.owner)} ${this.elsewhere.why}. Route the host in one place.`);
   }
 
   /** Calls `listener` whenever the routes change (gateway routes re-render). @internal */

@@ -2,7 +2,7 @@ import { Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { IConstruct } from 'constructs';
 import { checkArguments } from '../core/arguments';
-import { fail } from '../core/errors';
+import { fail, show } from '../core/errors';
 import { checkHost } from '../core/names';
 import { checkPort } from '../core/percent';
 
@@ -52,6 +52,11 @@ export class ServiceReference {
     checkPort(scope, 'port', this.port);
     const given = checkHost(scope, 'host', this._host!, { allowWildcard: false });
     // A short name means a Service in the scope's namespace (as Istio reads it there): one host, one FQDN.
+    // Istio expands no partial name: `reviews.shop` would name no Service.
+    if (/^[^.]+\.[^.]+(\.svc)?$/.test(given) && isNamespaceOfApp(scope, given.split('.')[1])) {
+      const fqdn = `${given.split('.').slice(0, 2).join('.')}.svc.cluster.local`;
+      fail(scope, `host ${show(given)} is a partial name, which Istio does not expand (it would match no Service); write ${show(fqdn)}.`);
+    }
     const host = given.includes('.') ? given : `${given}.${Chart.of(scope).namespace ?? 'default'}.svc.cluster.local`;
     const parts = host.split('.');
     const inCluster = parts.length >= 5 && host.endsWith('.svc.cluster.local');
@@ -68,3 +73,7 @@ export interface ResolvedService {
   readonly service?: kplus.Service;
 }
 
+/** Whether `name` is the namespace of a chart of the app (a `name.ns` host is then a partial Service name). */
+function isNamespaceOfApp(scope: IConstruct, name: string): boolean {
+  return scope.node.root.node.findAll().some(c => c instanceof Chart && c.namespace === name);
+}

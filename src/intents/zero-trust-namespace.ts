@@ -110,8 +110,9 @@ export class ZeroTrustNamespace extends Construct {
     }
     options.fromNamespaces?.forEach((ns, i) => checkDns1123Label(this, `allow(${show(id)}).fromNamespaces[${i}]`, ns));
     const hasOperation = options.ports?.length || options.methods?.length || options.paths?.length;
+    const name = this.objectName('allow', id);
     return new AuthorizationPolicy(this, `Allow-${id}`, {
-      metadata: { name: options.name ?? this.objectName('allow', id) },
+      metadata: { name: options.name ?? name },
       selector: options.to,
       rules: [{
         sources: [{ principals: options.fromPrincipals?.map(p => p.principal), namespaces: options.fromNamespaces }],

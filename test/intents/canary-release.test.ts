@@ -106,7 +106,7 @@ describe('CanaryRelease', () => {
     test('canary without a distinguishing label', () => {
       const c = chart();
       expect(() => new CanaryRelease(c, 'x', { service: ServiceReference.fromHost(host), stable: CanaryVersion.fromLabels({ app: 'reviews' }), canary: CanaryVersion.fromLabels({ app: 'reviews' }) }))
-        .toThrow(/stable and canary pods have the same labels .* Give each version a distinguishing label/);
+        .toThrow(/stable pods have labels .* no label both carry has different values, so no subset can tell them apart. Give each version a distinguishing label/);
     });
     test('step out of range', () => {
       expect(() => setup({ steps: [5, 50], currentStep: 2 })).toThrow(/currentStep must be between 0 and 1/);

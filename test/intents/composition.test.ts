@@ -1,10 +1,11 @@
-import { Chart, Duration } from 'cdk8s';
+import { ApiObject, Chart, Duration, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import {
   AuthorizationAction, AuthorizationPolicy, CanaryRelease, CanaryVersion, DestinationRule, EgressGateway, ExternalGatewayWorkload, FaultInjection,
-  FindingSeverity, JwtProtectedService, MeshAnalyzer, MeshEgress, MeshIngress, MeshService, ServiceReference, ServiceResilience, StringMatch,
-  VirtualService, WorkloadSelector, ZeroTrustNamespace,
+  FindingSeverity, GatewayReference, JwtProtectedService, MeshAnalyzer, MeshEgress, MeshIngress, MeshService, ServiceReference, ServiceResilience,
+  StringMatch, VirtualService, WorkloadSelector, ZeroTrustNamespace,
 } from '../../src';
+import { helpers } from '../fixtures/app';
 import { decide } from '../support/authz';
 import { chart, ofKind, only, synth } from '../support/synth';
 import { versioned } from '../support/workloads';
@@ -303,7 +304,7 @@ describe('composition edge cases', () => {
     const egw = new EgressGateway(d, 'egw', { namespace: 'istio-egress' });
     new MeshEgress(d, 'via', { egressGateway: egw }).addExternalHost({ host: 'edition.cnn.com' });
     expect(() => new ServiceResilience(d, 'timeout', { service: ServiceReference.fromHost('edition.cnn.com'), timeout: Duration.seconds(1) }))
-      .toThrow(/ServiceResilience 'test\/timeout': routes 'edition.cnn.com', which MeshEgress 'test\/via' routes with a VirtualService of its own/);
+      .toThrow(/ServiceResilience 'test\/timeout': routes 'edition.cnn.com', but MeshEgress 'test\/via' routes 'edition.cnn.com' through the egress gateway with a VirtualService of its own/);
   });
 });
 
@@ -340,5 +341,68 @@ describe('hand-written policies the analyzer judges', () => {
     deny('internal', 'https://internal');
     deny('partner', 'https://partner');
     expect(() => synth(c)).toThrow(/CDK8SISTIO016 AuthorizationPolicy shop\/partner .* no token passes both/);
+  });
+});
+
+describe('second review cases', () => {
+  test('a user function named synth in a file named app.ts is not cdk8s\' App.synth: every pass analyzes', () => {
+    const app = Testing.app();
+    const first = new Chart(app, 'first', { namespace: 'shop' });
+    versioned(first, 'reviews', ['v1']);
+    new DestinationRule(first, 'dr', { host, subsets: [{ name: 'v1', labels: { version: 'v1' } }] }); // the analysis is attached
+    helpers.synth(first);
+    const second = new Chart(app, 'second', { namespace: 'shop' });
+    new VirtualService(second, 'vs', { hosts: ['a.example.com'], gateways: [GatewayReference.fromName('nope', 'shop')], http: [{ route: [{ destination: { host } }] }] });
+    expect(() => helpers.synth(second)).toThrow(/IST0101 VirtualService shop\/second-vs/);
+  });
+
+  test('the default cdk8s-plus selector (its hash only) falls back to every lasting pod label', () => {
+    const c = chart('shop');
+    const make = (tier: string) => new kplus.Deployment(c, tier, { podMetadata: { labels: { app: 'shop', tier, version: 'v1' } }, containers: [{ image: 'x', ports: [{ number: 8080 }] }] });
+    make('web');
+    expect(WorkloadSelector.fromWorkload(make('db')).labels).toEqual({ app: 'shop', tier: 'db' });
+  });
+
+  test('a token-requiring DENY on ports no selected pod listens on, or missing a pod\'s ports (CDK8SISTIO017)', () => {
+    const c = chart('shop');
+    versioned(c, 'reviews', ['v1']);
+    new JwtProtectedService(c, 'jwt', { selector: WorkloadSelector.fromLabels({ app: 'reviews' }), issuers: [{ issuer: 'https://auth', jwksUri: 'https://auth/jwks' }], ports: [80] });
+    expect(() => synth(c)).toThrow(/CDK8SISTIO017 AuthorizationPolicy shop\/jwt .*requires a token on port\(s\) 80, which no pod it selects listens on \(their container ports: 9080\)/);
+  });
+
+  test('an external host: HTTP intents on a TLS-passthrough host fail; its rule must be in the ServiceEntry\'s namespace', () => {
+    const c = chart('shop');
+    new MeshEgress(c, 'direct').addExternalHost({ host: 'api.example.com' });
+    expect(() => new ServiceResilience(c, 'timeout', { service: ServiceReference.fromHost('api.example.com'), timeout: Duration.seconds(1) }))
+      .toThrow(/ServiceResilience 'test\/timeout': routes 'api.example.com', but MeshEgress 'test\/direct' passes TLS to 'api.example.com' through untouched/);
+    const app = Testing.app();
+    const shop = new Chart(app, 'shop', { namespace: 'shop' });
+    const egress = new Chart(app, 'egress', { namespace: 'egress' });
+    new ServiceResilience(shop, 'breaker', { service: ServiceReference.fromHost('api.example.com'), circuitBreaker: {} });
+    expect(() => new MeshEgress(egress, 'out').addExternalHost({ host: 'api.example.com', originateTls: true }))
+      .toThrow(/MeshEgress 'egress\/out': registers 'api.example.com' in namespace 'egress', but the host's DestinationRule is in 'shop'/);
+  });
+
+  test('after adoption, ApiObject.of() of a contributor reaches the adopted rule', () => {
+    const { c, ref } = reviews();
+    const breaker = new ServiceResilience(c, 'breaker', { service: ref, circuitBreaker: {} });
+    const rule = new DestinationRule(c, 'all', { host });
+    MeshService.of(c, ref).adoptDestinationRule(rule);
+    expect(ApiObject.of(breaker)).toBe(rule);
+  });
+
+  test('partial hosts are refused; colliding names are named before constructs collide', () => {
+    const { c } = reviews();
+    expect(() => new ServiceResilience(c, 'p', { service: ServiceReference.fromHost('reviews.shop'), timeout: Duration.seconds(1) }))
+      .toThrow(/host 'reviews.shop' is a partial name, which Istio does not expand .*write 'reviews.shop.svc.cluster.local'/);
+    const ingress = new MeshIngress(c, 'edge', { gateway });
+    ingress.addHost('shop.example.com', { httpOnly: true });
+    expect(() => ingress.addHost('shop-example.com', { httpOnly: true })).toThrow(/hosts 'shop.example.com' and 'shop-example.com' would name the same Gateway servers/);
+    const egress = new MeshEgress(c, 'out');
+    egress.addExternalHost({ host: 'api.example.com' });
+    expect(() => egress.addExternalHost({ host: 'api-example.com' })).toThrow(/hosts 'api.example.com' and 'api-example.com' would name the same objects/);
+    const zt = new ZeroTrustNamespace(c, 'zt');
+    zt.allow('x', { to: WorkloadSelector.fromLabels({ app: 'a' }), fromNamespaces: ['a'], name: 'one' });
+    expect(() => zt.allow('x', { to: WorkloadSelector.fromLabels({ app: 'b' }), fromNamespaces: ['b'], name: 'two' })).toThrow(/allow\('x'\): the id is already used/);
   });
 });
