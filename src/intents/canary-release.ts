@@ -74,6 +74,20 @@ export interface CanaryReleaseProps {
  * version's pods only (e.g. from `exposeViaService()`) fails synth.
  *
  * @see https://istio.io/latest/docs/tasks/traffic-management/traffic-shifting/
+ *
+ * @example
+ * declare const chart: Chart;
+ * declare const reviews: kplus.Service;       // selects every version's pods ({ app: 'reviews' })
+ * declare const v1: kplus.Deployment;
+ * declare const v2: kplus.Deployment;
+ *
+ * new CanaryRelease(chart, 'reviews-canary', {
+ *   service: ServiceReference.fromService(reviews),
+ *   stable: CanaryVersion.fromWorkload(v1),
+ *   canary: CanaryVersion.fromWorkload(v2),
+ *   canaryWeight: 10,
+ *   canaryHeaders: { 'end-user': StringMatch.exact('jason') },
+ * });
  */
 export class CanaryRelease extends Construct {
   /** The host's traffic model this release contributes to. */

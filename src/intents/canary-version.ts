@@ -6,6 +6,11 @@ import { checkLabels } from '../core/names';
 /**
  * One version of a service in a `CanaryRelease`: a workload of this app (its
  * pod labels define the subset) or pods selected by labels.
+ *
+ * @example
+ * declare const v2: kplus.Deployment;
+ * const fromWorkload = CanaryVersion.fromWorkload(v2);              // subset 'v2' from the pods' version label
+ * const fromLabels = CanaryVersion.fromLabels({ track: 'canary' }, 'canary');
  */
 export class CanaryVersion {
   /** The pods of a cdk8s-plus workload (Deployment, StatefulSet, …); `name` is the subset name. */

@@ -35,6 +35,16 @@ export interface FaultInjectionProps {
  * `MeshService`: faulted requests still go where a `CanaryRelease` would send them.
  *
  * @see https://istio.io/latest/docs/tasks/traffic-management/fault-injection/
+ *
+ * @example
+ * declare const chart: Chart;
+ * declare const ratings: kplus.Service;
+ *
+ * new FaultInjection(chart, 'ratings-chaos', {
+ *   service: ServiceReference.fromService(ratings),
+ *   headers: { 'end-user': StringMatch.exact('jason') },
+ *   delay: Duration.seconds(7),
+ * });
  */
 export class FaultInjection extends Construct {
   /** The host's traffic model this contributes to. */

@@ -65,6 +65,13 @@ export interface IngressHostProps {
  * A host served by a `MeshIngress` (returned by `addHost()`): its Gateway
  * servers, and one VirtualService bound to the Gateway with the host's routes
  * in the order they are added. A route shadowed by an earlier, broader one is an error.
+ *
+ * @example
+ * declare const ingress: MeshIngress;
+ * declare const api: kplus.Service;
+ *
+ * const host = ingress.addHost('shop.example.com', { credentialName: 'shop-cert' });
+ * host.addRoute({ path: StringMatch.prefix('/api'), service: ServiceReference.fromService(api) });
  */
 export class IngressHost extends Construct {
   /** The fragment a host's object and server names use. @internal */

@@ -52,6 +52,17 @@ export interface JwtProtectedServiceProps {
  * (or `name`).
  *
  * @see https://istio.io/latest/docs/tasks/security/authorization/authz-jwt/
+ *
+ * @example
+ * declare const chart: Chart;
+ * declare const httpbin: kplus.Deployment;
+ *
+ * new JwtProtectedService(chart, 'httpbin', {
+ *   selector: WorkloadSelector.fromWorkload(httpbin),
+ *   issuers: [{ issuer: 'https://auth.example.com', jwksUri: 'https://auth.example.com/.well-known/jwks.json' }],
+ *   requiredClaims: { groups: ['admin'] },
+ *   publicPaths: ['/healthz'],
+ * });
  */
 export class JwtProtectedService extends Construct {
   /** Validates tokens (rejects invalid ones). */

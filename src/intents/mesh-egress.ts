@@ -53,6 +53,14 @@ export interface MeshEgressProps {
  * origination, and optional routing through an egress gateway.
  *
  * @see https://istio.io/latest/docs/tasks/traffic-management/egress/
+ *
+ * @example
+ * declare const chart: Chart;
+ * declare const egressGateway: EgressGateway;
+ *
+ * const egress = new MeshEgress(chart, 'external', { egressGateway, registryOnly: true });
+ * egress.addExternalHost({ host: 'api.example.com' });                       // TLS passthrough
+ * egress.addExternalHost({ host: 'httpbin.org', originateTls: true });       // apps speak HTTP
  */
 export class MeshEgress extends Construct {
   private readonly egressGateway?: IGatewayWorkload;

@@ -29,6 +29,15 @@ export interface MeshIngressProps {
  * split, faulted and timed out like mesh traffic.
  *
  * @see https://istio.io/latest/docs/tasks/traffic-management/ingress/secure-ingress/
+ *
+ * @example
+ * declare const chart: Chart;
+ * declare const gateway: IngressGateway;
+ * declare const web: kplus.Service;
+ *
+ * const ingress = new MeshIngress(chart, 'public', { gateway });
+ * ingress.addHost('shop.example.com', { credentialName: 'shop-cert' })
+ *   .addRoute({ service: ServiceReference.fromService(web) });
  */
 export class MeshIngress extends Construct {
   /** The Gateway resource. */

@@ -34,6 +34,14 @@ export interface MeshServiceProps {
  *
  * Intents find or create it with `MeshService.of()`; create it yourself only to
  * adopt an existing DestinationRule.
+ *
+ * @example
+ * declare const chart: Chart;
+ * declare const reviews: kplus.Service;
+ * declare const destinationRuleAll: DestinationRule; // an existing rule for the host
+ *
+ * // Keep an existing DestinationRule: intents on the host add their subsets to it.
+ * new MeshService(chart, 'reviews', { service: ServiceReference.fromService(reviews), destinationRule: destinationRuleAll });
  */
 export class MeshService extends Construct {
   /** The model of `service`'s host in this app, created (in the chart of `scope`) on first use. */

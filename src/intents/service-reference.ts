@@ -10,6 +10,11 @@ import { checkPort } from '../core/percent';
  * The service an intent acts on: a cdk8s-plus Service of this app, or a host
  * (FQDN) defined elsewhere. Intents address it by its FQDN, so Istio never
  * resolves a short name in the wrong namespace.
+ *
+ * @example
+ * declare const reviews: kplus.Service;
+ * const fromService = ServiceReference.fromService(reviews);
+ * const fromHost = ServiceReference.fromHost('ratings.prod.svc.cluster.local', 9080);
  */
 export class ServiceReference {
   /**

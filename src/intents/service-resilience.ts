@@ -47,6 +47,17 @@ export interface ServiceResilienceProps {
  * next to its subsets, the timeout on its routes) and `FaultInjection`.
  *
  * @see https://istio.io/latest/docs/tasks/traffic-management/circuit-breaking/
+ *
+ * @example
+ * declare const chart: Chart;
+ * declare const reviews: kplus.Service;
+ *
+ * new ServiceResilience(chart, 'reviews-resilience', {
+ *   service: ServiceReference.fromService(reviews),
+ *   timeout: Duration.seconds(3),
+ *   retries: { attempts: 2, perTryTimeout: Duration.seconds(1) },
+ *   circuitBreaker: { maxConnections: 100, consecutive5xxErrors: 5 },
+ * });
  */
 export class ServiceResilience extends Construct {
   /** The host's traffic model this contributes to. */

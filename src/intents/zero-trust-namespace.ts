@@ -65,6 +65,17 @@ export interface ZeroTrustNamespaceProps {}
  * to workloads.
  *
  * @see https://istio.io/latest/docs/ops/best-practices/security/#use-default-deny-patterns
+ *
+ * @example
+ * declare const chart: Chart;
+ * declare const ratings: kplus.Deployment;
+ *
+ * const zeroTrust = new ZeroTrustNamespace(chart, 'zero-trust');
+ * zeroTrust.allow('ratings-from-reviews', {
+ *   to: WorkloadSelector.fromWorkload(ratings),
+ *   fromPrincipals: [MeshPrincipal.serviceAccount('bookinfo-reviews', 'bookinfo')],
+ *   methods: ['GET'],
+ * });
  */
 export class ZeroTrustNamespace extends Construct {
   /** Namespace-wide STRICT mTLS. */

@@ -23,7 +23,15 @@ export interface IGatewayWorkload {
   hasServicePort(port: number): boolean;
 }
 
-/** Gateway pods deployed outside this app (e.g. by Istio's Helm chart), by their labels. */
+/**
+ * Gateway pods deployed outside this app (e.g. by Istio's Helm chart), by their labels.
+ *
+ * @example
+ * declare const chart: Chart;
+ *
+ * // Gateway pods installed by Istio's Helm chart, outside this app.
+ * new MeshIngress(chart, 'public', { gateway: ExternalGatewayWorkload.fromSelector({ istio: 'ingressgateway' }, 'istio-system') });
+ */
 export class ExternalGatewayWorkload implements IGatewayWorkload {
   /**
    * The pods with these labels in `namespace`, e.g. `{ istio: 'ingressgateway' }`

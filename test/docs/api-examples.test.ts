@@ -1,0 +1,46 @@
+import * as fs from 'fs';
+import * as path from 'path';
+import * as ts from 'typescript';
+
+// Every @example in the API docs (API.md, rendered from the jsii assembly) type-checks
+// against the real API: a newcomer who copies one gets code that compiles.
+const root = path.resolve(__dirname, '..', '..');
+const workdir = path.join(__dirname, '.examples');
+
+function examples(): Array<[string, string]> {
+  const assembly = JSON.parse(fs.readFileSync(path.join(root, '.jsii'), 'utf8'));
+  return Object.values<any>(assembly.types).filter(t => t.docs?.example).map(t => [t.name, t.docs.example]);
+}
+
+test('every @example type-checks', () => {
+  const found = examples();
+  expect(found.length).toBeGreaterThanOrEqual(12);
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const names = Object.keys(require(path.join(root, 'src'))).filter(n => /^[A-Z]/.test(n));
+  fs.rmSync(workdir, { recursive: true, force: true });
+  fs.mkdirSync(workdir, { recursive: true });
+  const files = found.map(([name, example]) => {
+    const file = path.join(workdir, `${name}.ts`);
+    fs.writeFileSync(file, [
+      "import { ApiObject, App, Chart, Duration } from 'cdk8s';",
+      "import * as kplus from 'cdk8s-plus-28';",
+      `import { ${names.join(', ')} } from ${JSON.stringify(path.relative(workdir, path.join(root, 'src')))};`,
+      `export {};\n${example}`,
+    ].join('\n'));
+    return file;
+  });
+  const program = ts.createProgram(files, {
+    strict: true,
+    noEmit: true,
+    target: ts.ScriptTarget.ES2022,
+    module: ts.ModuleKind.CommonJS,
+    moduleResolution: ts.ModuleResolutionKind.Node10,
+    esModuleInterop: true,
+    skipLibCheck: true,
+    types: [],
+  });
+  const errors = ts.getPreEmitDiagnostics(program).filter(d => d.file && files.includes(path.resolve(d.file.fileName)))
+    .map(d => `${path.basename(d.file!.fileName)}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`);
+  fs.rmSync(workdir, { recursive: true, force: true });
+  expect(errors).toEqual([]);
+});
