@@ -44,7 +44,7 @@ export interface MeshServiceProps {
  * new MeshService(chart, 'reviews', { service: ServiceReference.fromService(reviews), destinationRule: destinationRuleAll });
  */
 export class MeshService extends Construct {
-  /** The model of `service`'s host in this app, created (in the chart of `scope`) on first use. */
+  /** The model of `service`'s host in this app, created on first use (in the Service's chart, else in `scope`'s). */
   public static of(scope: IConstruct, service: ServiceReference): MeshService {
     checkArguments(undefined, 'MeshService', 'of', arguments);
     const resolved = service._resolve(scope);
