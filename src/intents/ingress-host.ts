@@ -1,4 +1,4 @@
-import { Duration } from 'cdk8s';
+import { Chart, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { MeshService } from './mesh-service';
 import { underMatch } from './route-composition';
@@ -154,6 +154,7 @@ export class IngressHost extends Construct {
     });
     const model = MeshService.of(this, options.service);
     const route: Route = { options, path, model, rendered: [] };
+    this.virtualServiceForRoutes();
     this.render(route);
     this.routes.push(route);
     if (path.kind === StringMatchKind.PREFIX) this.prefixes.add(path.value);
@@ -165,12 +166,16 @@ export class IngressHost extends Construct {
       this.routesTo.set(model, [route]);
       model._onChange(() => this.routesTo.get(model)!.forEach(r => this.render(r)));
     }
-    this.virtualServiceForRoutes();
   }
 
   /** One route's gateway rules: its path AND-ed into the routes of the service it targets. */
   private render(route: Route): void {
     const { options, path, model } = route;
+    // Subsets exist before routes use them (output contract). Within one chart only: across charts the
+    // dependency would order the charts, and could cycle with the order the user gives them.
+    const rule = model.destinationRule;
+    const vs = this._virtualService!;
+    if (rule && Chart.of(rule) === Chart.of(vs) && !vs.node.dependencies.includes(rule)) vs.addDependency(rule);
     const conflict = options.timeout && model._timeoutOwner ? ['a timeout', model._timeoutOwner] : options.retries && model._retriesOwner ? ['retries', model._retriesOwner] : undefined;
     if (conflict) {
       fail(this, `the route ${path.kind} ${show(path.value)} sets ${conflict[0]}, and so does ${describe(conflict[1] as Construct)} for ${show(model.host)}. Set it in one place.`);

@@ -406,3 +406,12 @@ describe('second review cases', () => {
     expect(() => zt.allow('x', { to: WorkloadSelector.fromLabels({ app: 'b' }), fromNamespaces: ['b'], name: 'two' })).toThrow(/allow\('x'\): the id is already used/);
   });
 });
+
+test('an ingress route added before the canary is emitted after the DestinationRule whose subsets it names', () => {
+  const { c, ref, canary } = reviews();
+  new MeshIngress(c, 'public', { gateway }).addHost('shop.example.com', { httpOnly: true }).addRoute({ service: ref });
+  canary();
+  const out = synth(c);
+  const at = (kind: string, name: string) => out.findIndex(o => o.kind === kind && o.metadata.name === name);
+  expect(at('DestinationRule', 'reviews')).toBeLessThan(at('VirtualService', 'public-shop-example-com'));
+});
