@@ -16,6 +16,11 @@ export enum StringMatchKind {
  * A string comparison used by Istio matches (URI, headers, query parameters, CORS origins).
  *
  * @see https://istio.io/latest/docs/reference/config/networking/virtual-service/#StringMatch
+ *
+ * @example
+ * const user = StringMatch.exact('jason');
+ * const api = StringMatch.prefix('/api/');
+ * const version = StringMatch.regex('v[0-9]+');
  */
 export class StringMatch {
   /** Matches the whole value exactly. */

@@ -12,6 +12,11 @@ const VERSION_LABELS = ['version', 'app.kubernetes.io/version'];
  *
  * Prefer `fromWorkload` so labels are derived from the cdk8s-plus workload
  * rather than retyped.
+ *
+ * @example
+ * declare const reviewsV1: kplus.Deployment;
+ * const fromWorkload = WorkloadSelector.fromWorkload(reviewsV1); // { app: 'reviews' }: every version
+ * const fromLabels = WorkloadSelector.fromLabels({ app: 'reviews' });
  */
 export class WorkloadSelector {
   /** Selects pods carrying all of these labels. */

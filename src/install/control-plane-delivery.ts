@@ -49,6 +49,11 @@ export enum DeliveryKind {
 /**
  * How an `IstioControlPlane` reaches the cluster. The typed intent is the same
  * for all four; only the emitted objects differ.
+ *
+ * @example
+ * declare const chart: Chart;
+ *
+ * new IstioControlPlane(chart, 'istio', { delivery: ControlPlaneDelivery.flux() });
  */
 export class ControlPlaneDelivery {
   /**

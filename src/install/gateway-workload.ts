@@ -27,13 +27,13 @@ export interface GatewayServicePort {
 
 /** Props shared by ingress and egress gateways. */
 export interface GatewayWorkloadProps {
-  /** Name of the Deployment, Service and ServiceAccount. */
+  /** Name of the Deployment, Service and ServiceAccount. @default 'istio-ingressgateway' / 'istio-egressgateway' */
   readonly name?: string;
   /** Namespace of the gateway (must exist and allow injection). @default - the chart namespace */
   readonly namespace?: string;
   /** Control-plane revision (or tag) that injects the gateway. @default - the default revision */
   readonly revision?: string;
-  /** Service type. */
+  /** Service type. @default LOAD_BALANCER for an ingress gateway, CLUSTER_IP for an egress gateway */
   readonly serviceType?: GatewayServiceType;
   /** Service ports. @default - 80→8080 and 443→8443 */
   readonly ports?: GatewayServicePort[];
@@ -201,6 +201,12 @@ export interface IngressGatewayProps extends GatewayWorkloadProps {}
 
 /**
  * An ingress gateway (LoadBalancer by default), labelled `istio: ingressgateway`.
+ *
+ * @example
+ * declare const chart: Chart;
+ *
+ * const gateway = new IngressGateway(chart, 'ingress', { namespace: 'istio-ingress' });
+ * const ingress = new MeshIngress(chart, 'public', { gateway });
  */
 export class IngressGateway extends GatewayWorkload {
   constructor(scope: Construct, id: string, props: IngressGatewayProps = {}) {
@@ -213,6 +219,12 @@ export interface EgressGatewayProps extends GatewayWorkloadProps {}
 
 /**
  * An egress gateway (ClusterIP by default), labelled `istio: egressgateway`.
+ *
+ * @example
+ * declare const chart: Chart;
+ *
+ * const egressGateway = new EgressGateway(chart, 'egress', { namespace: 'istio-egress' });
+ * new MeshEgress(chart, 'external', { egressGateway }).addExternalHost({ host: 'api.example.com' });
  */
 export class EgressGateway extends GatewayWorkload {
   constructor(scope: Construct, id: string, props: EgressGatewayProps = {}) {

@@ -81,6 +81,17 @@ const DEFAULT_VERSION = '1.30.3';
  * Gateways are separate native constructs (`IngressGateway`, `EgressGateway`).
  *
  * @see https://istio.io/latest/docs/setup/install/helm/
+ *
+ * @example
+ * declare const chart: Chart;
+ *
+ * const istio = new IstioControlPlane(chart, 'istio', {
+ *   revision: '1-30',
+ *   istiod: { replicas: 2 },
+ *   meshConfig: { accessLogFile: '/dev/stdout' },
+ *   delivery: ControlPlaneDelivery.argoCd(),
+ * });
+ * istio.enrolNamespaceNamed('shop');
  */
 export class IstioControlPlane extends Construct {
   /** Whether `x` is an IstioControlPlane (works across copies of the library). */

@@ -34,6 +34,13 @@ export interface ExtAuthzHttpOptions extends ProviderService {
  * authorization for `AuthorizationPolicy` action CUSTOM, or a tracing backend
  * for `Telemetry`.
  * @see https://istio.io/latest/docs/reference/config/istio.mesh.v1alpha1/#MeshConfig-ExtensionProvider
+ *
+ * @example
+ * declare const chart: Chart;
+ *
+ * new IstioControlPlane(chart, 'istio', {
+ *   meshConfig: { extensionProviders: [ExtensionProvider.extAuthzHttp('ext-authz', { service: 'ext-authz.auth.svc.cluster.local', port: 8000 })] },
+ * });
  */
 export class ExtensionProvider {
   /** An HTTP external authorizer (referenced by `AuthorizationPolicy` CUSTOM `provider.name`). */

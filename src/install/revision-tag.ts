@@ -16,6 +16,12 @@ export interface RevisionTagProps {
  * revision is a one-line change to `revision`. The control plane that installs
  * the target revision renders it (Helm `revisionTags`).
  * @see https://istio.io/latest/docs/setup/upgrade/canary/#stable-revision-labels
+ *
+ * @example
+ * declare const chart: Chart;
+ *
+ * new IstioControlPlane(chart, 'istio-1-30', { revision: '1-30' });
+ * new RevisionTag(chart, 'prod-stable', { tag: 'prod-stable', revision: '1-30' });
  */
 export class RevisionTag extends Construct {
   /** The tag name. */

@@ -7,7 +7,14 @@ import { WorkloadSelector } from '../core/workload-selector';
 import { AuthorizationPolicy } from '../resources/authorization-policy';
 import { MtlsMode, PeerAuthentication } from '../resources/peer-authentication';
 
-/** A mesh identity (SPIFFE principal) of a service account. */
+/**
+ * A mesh identity (SPIFFE principal) of a service account.
+ *
+ * @example
+ * declare const reviewsAccount: kplus.ServiceAccount;
+ * const byName = MeshPrincipal.serviceAccount('bookinfo-reviews', 'bookinfo');
+ * const fromAccount = MeshPrincipal.fromServiceAccount(reviewsAccount);
+ */
 export class MeshPrincipal {
   /** The identity of a cdk8s-plus ServiceAccount. */
   public static fromServiceAccount(serviceAccount: kplus.ServiceAccount, trustDomain = 'cluster.local'): MeshPrincipal {

@@ -44,3 +44,19 @@ test('every @example type-checks', () => {
   fs.rmSync(workdir, { recursive: true, force: true });
   expect(errors).toEqual([]);
 });
+
+describe('API docs a newcomer can follow', () => {
+  const assembly = JSON.parse(fs.readFileSync(path.join(root, '.jsii'), 'utf8'));
+  const types = Object.values<any>(assembly.types);
+
+  test('every intent and install construct has an @example', () => {
+    const missing = types.filter(t => t.kind === 'class' && !t.abstract && /src\/(intents|install)\//.test(t.locationInModule?.filename ?? '') && !t.docs?.example)
+      .map(t => t.name);
+    expect(missing).toEqual([]);
+  });
+
+  test('every optional prop says its @default', () => {
+    const missing = types.filter(t => t.datatype).flatMap(t => (t.properties ?? []).filter((p: any) => p.optional && !p.docs?.default).map((p: any) => `${t.name}.${p.name}`));
+    expect(missing).toEqual([]);
+  });
+});
