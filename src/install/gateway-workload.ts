@@ -74,6 +74,11 @@ export abstract class GatewayWorkload extends Construct implements IGatewayWorkl
   public readonly deployment: ApiObject;
   /** The gateway Service. */
   public readonly service: ApiObject;
+  /** The service account the gateway pods run as (the Deployment's name). */
+  public get serviceAccountName(): string | undefined {
+    return this.name;
+  }
+
   /** The FQDN of the gateway Service. */
   public get serviceHost(): string | undefined {
     return `${this.name}.${this.namespace ?? Chart.of(this).namespace ?? 'default'}.svc.cluster.local`;

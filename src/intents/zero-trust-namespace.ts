@@ -1,3 +1,4 @@
+import { Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { checkArguments, checkProps } from '../core/arguments';
@@ -5,6 +6,7 @@ import { fail, reportChildErrorsAsOwn, show } from '../core/errors';
 import { checkDns1123Label, checkDns1123Subdomain, isDns1123Label, isDns1123Subdomain, nameFromId } from '../core/names';
 import { WorkloadSelector } from '../core/workload-selector';
 import { AuthorizationPolicy } from '../resources/authorization-policy';
+import { IGatewayWorkload } from '../resources/gateway-workload-reference';
 import { MtlsMode, PeerAuthentication } from '../resources/peer-authentication';
 
 /**
@@ -20,6 +22,20 @@ export class MeshPrincipal {
   public static fromServiceAccount(serviceAccount: kplus.ServiceAccount, trustDomain = 'cluster.local'): MeshPrincipal {
     checkArguments(undefined, 'MeshPrincipal', 'fromServiceAccount', arguments);
     return new MeshPrincipal(`${trustDomain}/ns/${serviceAccount.metadata.namespace ?? 'default'}/sa/${serviceAccount.name}`);
+  }
+
+  /**
+   * The identity of a gateway's pods, e.g. to allow an `IngressGateway` to call a
+   * workload (namespaces of callers are coarser: any pod there would be allowed).
+   */
+  public static fromGateway(gateway: IGatewayWorkload, trustDomain = 'cluster.local'): MeshPrincipal {
+    checkArguments(undefined, 'MeshPrincipal', 'fromGateway', arguments);
+    if (!gateway.serviceAccountName) {
+      throw new Error(`MeshPrincipal.fromGateway(): the service account of gateway ${show(gateway.name)} is not known (pods outside this app); `
+        + 'name it with MeshPrincipal.serviceAccount(name, namespace).');
+    }
+    const namespace = gateway.namespace ?? (Construct.isConstruct(gateway) ? Chart.of(gateway).namespace : undefined) ?? 'default';
+    return MeshPrincipal.serviceAccount(gateway.serviceAccountName, namespace, trustDomain);
   }
 
   /** The identity of a service account by name. */

@@ -17,6 +17,8 @@ export interface IGatewayWorkload {
   readonly podLabels: { [key: string]: string };
   /** The FQDN of the gateway's Service (sidecars reach an egress gateway through it), when known. */
   readonly serviceHost?: string;
+  /** The service account the gateway pods run as (their mesh identity), when known. */
+  readonly serviceAccountName?: string;
   /** Whether the pods are defined in this app (so the analysis can check the Gateway selects them). */
   readonly managedByApp: boolean;
   /** Whether the gateway's Service exposes `port` (always true when unknown). */
@@ -47,6 +49,8 @@ export class ExternalGatewayWorkload implements IGatewayWorkload {
   public readonly name: string;
   /** Always false: the pods are outside this app. */
   public readonly managedByApp = false;
+  /** Not known for pods outside the app. */
+  public readonly serviceAccountName?: string = undefined;
 
   private constructor(
     /** The pod labels a Gateway selects. */

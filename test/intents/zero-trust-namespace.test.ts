@@ -1,4 +1,4 @@
-import { MeshPrincipal, WorkloadSelector, ZeroTrustNamespace } from '../../src';
+import { ExternalGatewayWorkload, IngressGateway, MeshPrincipal, WorkloadSelector, ZeroTrustNamespace } from '../../src';
 import { chart, ofKind, synth } from '../support/synth';
 
 describe('ZeroTrustNamespace', () => {
@@ -52,4 +52,12 @@ describe('ZeroTrustNamespace', () => {
     expect(() => MeshPrincipal.serviceAccount('reviews', 'Shop')).toThrow(/namespace 'Shop' is not a namespace name/);
     expect(MeshPrincipal.serviceAccount('reviews', 'shop').principal).toBe('cluster.local/ns/shop/sa/reviews');
   });
+});
+
+test('a gateway\'s identity for allow rules, from the gateway construct', () => {
+  const c = chart('istio-ingress');
+  const gateway = new IngressGateway(c, 'ingress');
+  expect(MeshPrincipal.fromGateway(gateway).principal).toBe('cluster.local/ns/istio-ingress/sa/istio-ingressgateway');
+  expect(() => MeshPrincipal.fromGateway(ExternalGatewayWorkload.fromSelector({ istio: 'ingressgateway' }, 'istio-system')))
+    .toThrow(/MeshPrincipal.fromGateway\(\): the service account of gateway .* is not known .*MeshPrincipal.serviceAccount\(name, namespace\)/);
 });
