@@ -7,6 +7,7 @@
  * app fails (e.g. a validation error) or produces no objects.
  *
  *   cdk8s-istio-render [--app "<command>"]     (default: `app` from ./cdk8s.yaml)
+ *   cdk8s-istio-render --help
  */
 import { spawnSync } from 'child_process';
 import * as fs from 'fs';
@@ -15,6 +16,23 @@ import * as path from 'path';
 import { Yaml } from 'cdk8s';
 
 class RenderError extends Error {}
+
+const USAGE = `Usage: cdk8s-istio-render [--app "<command>"] [--debug]
+
+Runs the cdk8s app in the current directory and prints every object it synthesizes as one
+multi-document YAML stream on stdout (Namespaces and CRDs first); diagnostics go to stderr.
+Exits non-zero when the app fails (e.g. a synth-time validation error) or produces no objects.
+
+  --app "<command>"  the command that runs the app (default: 'app' from ./cdk8s.yaml)
+  --debug            print the stack of an unexpected error (also CDK8S_ISTIO_DEBUG=1)
+  --help, -h         print this and exit
+`;
+const KNOWN = new Set(['--app', '--debug', '--help', '-h']);
+
+/** The first argument that is neither an option nor the value of --app. */
+function unknownArgument(argv: string[]): string | undefined {
+  return argv.find((a, i) => !KNOWN.has(a) && argv[i - 1] !== '--app');
+}
 
 function appCommand(dir: string, argv: string[]): string {
   const flag = argv.indexOf('--app');
@@ -74,10 +92,19 @@ export function render(dir: string, argv: string[]): string {
 }
 
 if (require.main === module) {
+  const argv = process.argv.slice(2);
+  const debug = argv.includes('--debug') || process.env.CDK8S_ISTIO_DEBUG === '1';
   try {
-    process.stdout.write(render(process.cwd(), process.argv.slice(2)));
+    if (argv.includes('--help') || argv.includes('-h')) {
+      process.stdout.write(USAGE);
+    } else {
+      const unknown = unknownArgument(argv);
+      if (unknown !== undefined) throw new RenderError(`unknown argument ${JSON.stringify(unknown)}; see --help`);
+      process.stdout.write(render(process.cwd(), argv));
+    }
   } catch (e) {
-    process.stderr.write(`cdk8s-istio-render: ${e instanceof RenderError ? e.message : (e as Error).stack}\n`);
+    const err = e as Error;
+    process.stderr.write(`cdk8s-istio-render: ${e instanceof RenderError || !debug ? err.message ?? String(e) : err.stack}\n`);
     process.exit(1);
   }
 }

@@ -122,6 +122,15 @@ describe('cdk8s-istio-render', () => {
     expect(r.stderr).toMatch(/canaryWeight must be[\s\S]*cdk8s-istio-render: 'node -e .*' failed \(exit 1\); see the errors above/);
   });
 
+  test('--help prints usage and renders nothing; an unknown argument is an error', () => {
+    const help = run(['--help']);
+    expect(help.status).toBe(0);
+    expect(help.stdout).toMatch(/^Usage: cdk8s-istio-render \[--app "<command>"\]/);
+    const bad = run(['--verbose']);
+    expect(bad.status).toBe(1);
+    expect(bad.stderr).toBe('cdk8s-istio-render: unknown argument "--verbose"; see --help\n');
+  });
+
   test('fails when there is no cdk8s.yaml', () => {
     const r = run([]);
     expect(r.status).toBe(1);
