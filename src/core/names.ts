@@ -82,3 +82,8 @@ export function suggestName(value: string): string {
 export function nameFromId(id: string): string {
   return id.replace(/([a-z0-9])([A-Z])/g, '$1-$2').replace(/[^a-zA-Z0-9-.]+/g, '-').toLowerCase().replace(/^[-.]+|[-.]+$/g, '');
 }
+
+/** A host as an object-name fragment: `api.example.com` → `api-example-com`. @internal */
+export function hostSlug(host: string): string {
+  return host.replace(/[^a-z0-9-]+/gi, '-').toLowerCase();
+}

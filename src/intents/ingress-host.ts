@@ -1,11 +1,11 @@
 import { Chart, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
 import { MeshService } from './mesh-service';
-import { underMatch } from './route-composition';
+import { strip, underMatch } from './route-composition';
 import { ServiceReference } from './service-reference';
 import { checkArguments } from '../core/arguments';
 import { describe, fail, show } from '../core/errors';
-import { checkDns1123Subdomain } from '../core/names';
+import { checkDns1123Subdomain, hostSlug } from '../core/names';
 import { checkPort } from '../core/percent';
 import { StringMatch, StringMatchKind } from '../core/string-match';
 import { Gateway, GatewayServer, ServerTlsMode } from '../resources/gateway';
@@ -219,9 +219,5 @@ export class IngressHost extends Construct {
 /** A host as a DNS label fragment: `*` is `any-host`, `*.example.com` is `wildcard-example-com`. */
 function slug(host: string): string {
   if (host === '*') return 'any-host';
-  return host.replace(/^\*\./, 'wildcard.').replace(/[^a-z0-9-]+/gi, '-').toLowerCase();
-}
-
-function strip<T extends object>(o: T): T {
-  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
+  return hostSlug(host.replace(/^\*\./, 'wildcard.'));
 }

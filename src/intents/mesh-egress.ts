@@ -4,7 +4,7 @@ import { MeshService } from './mesh-service';
 import { ServiceReference } from './service-reference';
 import { checkArguments, checkProps } from '../core/arguments';
 import { describe, fail, reportChildErrorsAsOwn, show } from '../core/errors';
-import { checkDns1123Label, checkHost, nameFromId } from '../core/names';
+import { checkDns1123Label, checkHost, hostSlug, nameFromId } from '../core/names';
 import { checkPort } from '../core/percent';
 import { SUPPRESS_ANNOTATION } from '../core/suppression';
 import { ClientTlsMode } from '../resources/client-tls';
@@ -118,8 +118,8 @@ export class MeshEgress extends Construct {
     const host = checkHost(this, 'host', options.host, { allowWildcard: false });
     const port = checkPort(this, 'port', options.port) ?? 443;
     if (this.hosts.has(host)) fail(this, `host ${show(host)} is already registered.`);
-    const slug = host.replace(/[^a-z0-9-]+/gi, '-').toLowerCase();
-    const twin = [...this.hosts].find(h => h.replace(/[^a-z0-9-]+/gi, '-').toLowerCase() === slug);
+    const slug = hostSlug(host);
+    const twin = [...this.hosts].find(h => hostSlug(h) === slug);
     if (twin) fail(this, `hosts ${show(twin)} and ${show(host)} would name the same objects (${show(slug)}); register them in two MeshEgress constructs.`);
     this.hosts.add(host);
     if (options.originateTls) {

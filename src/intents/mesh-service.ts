@@ -4,6 +4,7 @@ import { BaseRoute, composeRoutes, FaultRule, Owned, routeName } from './route-c
 import { ResolvedService, ServiceReference } from './service-reference';
 import { checkArguments, checkProps } from '../core/arguments';
 import { describe, fail, show } from '../core/errors';
+import { hostSlug } from '../core/names';
 import { DestinationRule } from '../resources/destination-rule';
 import { HttpRetry, HttpRoute } from '../resources/http-route';
 import { renderHttpRoute } from '../resources/rendering/routes';
@@ -327,7 +328,7 @@ export class MeshService extends Construct {
 /** Object names for a host: the Service name for in-cluster hosts, else the host made a DNS label. */
 function objectName(host: string): string {
   if (host.endsWith('.svc.cluster.local')) return host.split('.')[0];
-  return host.replace(/[^a-z0-9-]+/gi, '-').toLowerCase().slice(0, 63).replace(/-+$/, '');
+  return hostSlug(host).slice(0, 63).replace(/-+$/, '');
 }
 
 function registry(scope: IConstruct): Map<string, MeshService> {

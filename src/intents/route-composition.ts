@@ -122,6 +122,7 @@ export function routeName(owner: IConstruct, base: string | undefined): string {
   return base ? `${id}-${base}` : id;
 }
 
-function strip<T extends object>(o: T): T {
+/** `o` without its undefined fields (so a spread cannot blank a field another set). @internal */
+export function strip<T extends object>(o: T): T {
   return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as T;
 }

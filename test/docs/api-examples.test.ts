@@ -1,6 +1,6 @@
 import * as fs from 'fs';
 import * as path from 'path';
-import * as ts from 'typescript';
+import { typeErrors } from '../support/type-check';
 
 // Every @example in the API docs (API.md, rendered from the jsii assembly) type-checks
 // against the real API: a newcomer who copies one gets code that compiles.
@@ -29,18 +29,7 @@ test('every @example type-checks', () => {
     ].join('\n'));
     return file;
   });
-  const program = ts.createProgram(files, {
-    strict: true,
-    noEmit: true,
-    target: ts.ScriptTarget.ES2022,
-    module: ts.ModuleKind.CommonJS,
-    moduleResolution: ts.ModuleResolutionKind.Node10,
-    esModuleInterop: true,
-    skipLibCheck: true,
-    types: [],
-  });
-  const errors = ts.getPreEmitDiagnostics(program).filter(d => d.file && files.includes(path.resolve(d.file.fileName)))
-    .map(d => `${path.basename(d.file!.fileName)}: ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`);
+  const errors = typeErrors(files);
   fs.rmSync(workdir, { recursive: true, force: true });
   expect(errors).toEqual([]);
 });

@@ -1,7 +1,7 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import * as ts from 'typescript';
+import { typeErrors } from '../support/type-check';
 
 // Every ```ts block in the README is a complete program (its own imports and
 // declarations: nothing hidden is shared), type-checked against the real API and run
@@ -37,19 +37,7 @@ describe('README snippets', () => {
   });
 
   test('every snippet type-checks against the real API', () => {
-    const p = ts.createProgram(files, {
-      strict: true,
-      noEmit: true,
-      target: ts.ScriptTarget.ES2022,
-      module: ts.ModuleKind.CommonJS,
-      moduleResolution: ts.ModuleResolutionKind.Node10,
-      esModuleInterop: true,
-      skipLibCheck: true,
-      types: [],
-    });
-    const errors = ts.getPreEmitDiagnostics(p).filter(d => d.file && files.includes(path.resolve(d.file.fileName)))
-      .map(d => `${path.basename(d.file!.fileName)}:${d.file!.getLineAndCharacterOfPosition(d.start!).line + 1} ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`);
-    expect(errors).toEqual([]);
+    expect(typeErrors(files)).toEqual([]);
   });
 
   test.each(blocks.map((_, i) => i + 1))('snippet %i runs and synthesizes', (n) => {
