@@ -1,0 +1,106 @@
+package semantics
+
+import (
+	"encoding/json"
+	"flag"
+	"fmt"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+	"sync/atomic"
+	"testing"
+
+	istiolog "istio.io/istio/pkg/log"
+)
+
+var (
+	examplesDir = flag.String("examples", "../../dist/examples", "directory of synthesized examples and their <name>.expectations.json")
+	only        = flag.String("example", "", "run only this example")
+	verbose     = flag.Bool("show", false, "print every outcome, passing or not")
+)
+
+var examplesRun, assertionsRun, assertionsFailed atomic.Int64
+
+// TestMain silences istiod's logs (thousands of lines per example) and prints the summary line last.
+func TestMain(m *testing.M) {
+	flag.Parse()
+	if os.Getenv("SEMANTICS_ISTIOD_LOG") == "" {
+		for _, s := range istiolog.Scopes() {
+			s.SetOutputLevel(istiolog.NoneLevel)
+		}
+	}
+	code := m.Run()
+	if examplesRun.Load() > 0 {
+		fmt.Printf("semantics: %d examples, %d assertions, %d failed\n", examplesRun.Load(), assertionsRun.Load(), assertionsFailed.Load())
+	}
+	os.Exit(code)
+}
+
+// TestExamples proves every example's expectations against the config istiod generates for it.
+func TestExamples(t *testing.T) {
+	files, err := filepath.Glob(filepath.Join(*examplesDir, "*.expectations.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	sort.Strings(files)
+	if len(files) == 0 {
+		t.Fatalf("no *.expectations.json in %s: run scripts/synth-examples.ts first", *examplesDir)
+	}
+	keys, err := NewTestIssuerKeys()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range files {
+		name := strings.TrimSuffix(filepath.Base(f), ".expectations.json")
+		if *only != "" && name != *only {
+			continue
+		}
+		t.Run(name, func(t *testing.T) {
+			ef, err := ReadExpectations(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			examplesRun.Add(1)
+			failures := RunExpectations(t, filepath.Join(*examplesDir, name), ef, keys, false)
+			for _, msg := range failures {
+				t.Error(msg)
+			}
+		})
+	}
+}
+
+// RunExpectations loads an example and returns one readable message per broken promise.
+func RunExpectations(t *testing.T, dir string, ef *ExpectationFile, keys *TestIssuerKeys, fetchJwks bool) []string {
+	fx, err := LoadFixture(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr := NewTracer(NewMesh(t, fx, fetchJwks), keys)
+	var failures []string
+	for _, e := range ef.Expectations {
+		assertionsRun.Add(1)
+		got, err := tr.Send(e.Request)
+		var diff string
+		if err == nil {
+			diff, err = Diff(e.Expect, got)
+		}
+		if *verbose {
+			b, _ := json.Marshal(got)
+			t.Logf("%s: %s\n    %s", e.By, e.Promise, b)
+		}
+		if err == nil && diff == "" {
+			continue
+		}
+		assertionsFailed.Add(1)
+		req, _ := json.Marshal(e.Request)
+		msg := fmt.Sprintf("%s promises %q\n    request: %s\n", e.By, e.Promise, req)
+		if err != nil {
+			msg += "    cannot run: " + err.Error()
+		} else {
+			msg += "    " + strings.ReplaceAll(diff, "\n", "\n    ") + fmt.Sprintf("\n    (reason: %s)", got.Reason)
+		}
+		failures = append(failures, msg)
+	}
+	return failures
+}

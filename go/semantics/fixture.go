@@ -1,0 +1,385 @@
+// Package semantics proves what synthesized YAML does: it loads an example into
+// Istio's own discovery server, takes the Envoy config istiod would push, and
+// runs requests through it.
+//
+// This file turns cdk8s-synthesized multi-doc YAML into the inputs of
+// istio.io/istio/pilot/test/xds.NewFakeDiscoveryServer: Istio configs parsed by
+// Istio's own parser, and Kubernetes objects "as the API server would hold
+// them" (ClusterIPs assigned, one Running+Ready Pod per Deployment, EndpointSlices,
+// Namespaces).
+package semantics
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	appsv1 "k8s.io/api/apps/v1"
+	corev1 "k8s.io/api/core/v1"
+	discoveryv1 "k8s.io/api/discovery/v1"
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	"k8s.io/apimachinery/pkg/labels"
+	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/util/intstr"
+	k8syaml "k8s.io/apimachinery/pkg/util/yaml"
+	"sigs.k8s.io/yaml"
+
+	"istio.io/istio/pilot/pkg/config/kube/crd"
+	"istio.io/istio/pkg/config"
+	kubelib "istio.io/istio/pkg/kube"
+)
+
+// Workload is a fake Running pod we created for a Deployment.
+type Workload struct {
+	Name, Namespace, IP, ServiceAccount string
+	Labels                              map[string]string
+	// Gateway: the pod runs Istio's gateway template (a router, not a sidecar).
+	Gateway bool
+	// Deployment names the Deployment the pod belongs to ("" for the harness's clients).
+	Deployment string
+	Ports      []int32 // container ports
+	// Injected: the pod runs Istio's proxy (see isInjected).
+	Injected bool
+}
+
+// Principal is the workload's mTLS identity as a peer sees it (its certificate's URI SAN).
+func (w Workload) Principal() string {
+	return "spiffe://cluster.local/ns/" + w.Namespace + "/sa/" + w.ServiceAccount
+}
+
+// ClientName is the pod the harness adds to every namespace to call from: a sidecar
+// that belongs to no Service, like a fresh workload a user deploys next to theirs.
+const ClientName = "semantics-client"
+
+
+// Fixture is everything the fake istiod needs.
+type Fixture struct {
+	IstioYAML  string          // the *.istio.io documents, re-joined
+	Configs    []config.Config // parsed by crd.ParseInputs (with validation)
+	KubeObjs   []runtime.Object
+	Workloads  map[string]Workload // key: "<deployment>.<namespace>"; clients: "semantics-client.<namespace>"
+	ServiceIPs map[string]string   // key: "<svc>.<namespace>"
+	Services   map[string]*corev1.Service
+	PodsByIP   map[string]Workload
+	Skipped    []string            // k8s docs we could not decode
+}
+
+// ReadDocs splits every *.k8s.yaml in dir (sorted) into YAML documents.
+func ReadDocs(dir string) ([][]byte, error) {
+	files, err := filepath.Glob(filepath.Join(dir, "*.k8s.yaml"))
+	if err != nil {
+		return nil, err
+	}
+	sort.Strings(files)
+	var docs [][]byte
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			return nil, err
+		}
+		r := k8syaml.NewYAMLReader(bufio.NewReader(bytes.NewReader(b)))
+		for {
+			d, err := r.Read()
+			if err == io.EOF {
+				break
+			}
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", f, err)
+			}
+			if len(bytes.TrimSpace(d)) == 0 {
+				continue
+			}
+			docs = append(docs, d)
+		}
+	}
+	return docs, nil
+}
+
+func LoadFixture(dir string) (*Fixture, error) {
+	docs, err := ReadDocs(dir)
+	if err != nil {
+		return nil, err
+	}
+	fx := &Fixture{Workloads: map[string]Workload{}, ServiceIPs: map[string]string{}, Services: map[string]*corev1.Service{},
+		PodsByIP: map[string]Workload{}}
+	var istioDocs []string
+	decode := kubelib.IstioCodec.UniversalDeserializer().Decode
+	var (
+		services    []*corev1.Service
+		deployments []*appsv1.Deployment
+		namespaces  = map[string]bool{} // seen in metadata.namespace
+		nsObjs      = map[string]bool{} // Namespace objects present
+		nsLabels    = map[string]map[string]string{}
+	)
+	for _, d := range docs {
+		var tm struct {
+			APIVersion string `json:"apiVersion"`
+			Kind       string `json:"kind"`
+			Metadata   struct {
+				Namespace string `json:"namespace"`
+			} `json:"metadata"`
+		}
+		if err := yaml.Unmarshal(d, &tm); err != nil {
+			return nil, err
+		}
+		group, _, _ := strings.Cut(tm.APIVersion, "/")
+		if !strings.Contains(tm.APIVersion, "/") {
+			group = ""
+		}
+		if strings.HasSuffix(group, ".istio.io") {
+			istioDocs = append(istioDocs, string(d))
+			continue
+		}
+		o, _, err := decode(d, nil, nil)
+		if err != nil {
+			fx.Skipped = append(fx.Skipped, fmt.Sprintf("%s %s: %v", tm.APIVersion, tm.Kind, err))
+			continue
+		}
+		if tm.Metadata.Namespace != "" {
+			namespaces[tm.Metadata.Namespace] = true
+		}
+		switch t := o.(type) {
+		case *corev1.Service:
+			services = append(services, t)
+			continue // added after IP assignment
+		case *appsv1.Deployment:
+			deployments = append(deployments, t)
+		case *corev1.Namespace:
+			nsObjs[t.Name] = true
+			nsLabels[t.Name] = t.Labels
+			t.Namespace = "" // cdk8s emits metadata.namespace on the Namespace itself
+		}
+		fx.KubeObjs = append(fx.KubeObjs, o)
+	}
+	fx.IstioYAML = strings.Join(istioDocs, "\n---\n")
+	for _, d := range istioDocs {
+		var tm struct {
+			Metadata struct {
+				Namespace string `json:"namespace"`
+			} `json:"metadata"`
+		}
+		_ = yaml.Unmarshal([]byte(d), &tm)
+		if tm.Metadata.Namespace != "" {
+			namespaces[tm.Metadata.Namespace] = true
+		}
+	}
+	// Istio's own parser (validating). Unknown kinds come back in the 2nd return.
+	cfgs, others, err := crd.ParseInputs(fx.IstioYAML)
+	if err != nil {
+		return nil, fmt.Errorf("crd.ParseInputs: %w", err)
+	}
+	for _, o := range others {
+		fx.Skipped = append(fx.Skipped, "istio kind not recognised: "+o.Kind)
+	}
+	fx.Configs = cfgs
+
+	// Namespaces the API server would have.
+	namespaces["istio-system"] = true
+	for ns := range namespaces {
+		if !nsObjs[ns] {
+			fx.KubeObjs = append(fx.KubeObjs, &corev1.Namespace{ObjectMeta: metav1.ObjectMeta{Name: ns}})
+		}
+	}
+
+	// The node the fake pods run on (otherwise: warn "unable to get node" per pod; locality comes from node labels).
+	fx.KubeObjs = append(fx.KubeObjs, &corev1.Node{
+		ObjectMeta: metav1.ObjectMeta{Name: "node-1", Labels: map[string]string{
+			"topology.kubernetes.io/region": "region1", "topology.kubernetes.io/zone": "zone1",
+		}},
+		Status: corev1.NodeStatus{Addresses: []corev1.NodeAddress{{Type: corev1.NodeInternalIP, Address: "172.18.0.2"}}},
+	})
+
+	// Services: assign ClusterIPs.
+	for i, s := range services {
+		if s.Spec.ClusterIP == "" {
+			ip := fmt.Sprintf("10.96.0.%d", 10+i)
+			s.Spec.ClusterIP = ip
+			s.Spec.ClusterIPs = []string{ip}
+		}
+		if s.Spec.Type == corev1.ServiceTypeLoadBalancer {
+			s.Status.LoadBalancer.Ingress = []corev1.LoadBalancerIngress{{IP: fmt.Sprintf("192.0.2.%d", 10+i)}}
+		}
+		fx.ServiceIPs[s.Name+"."+s.Namespace] = s.Spec.ClusterIP
+		fx.Services[s.Name+"."+s.Namespace] = s
+		fx.KubeObjs = append(fx.KubeObjs, s)
+	}
+
+	// One Running/Ready pod per Deployment.
+	var pods []*corev1.Pod
+	for i, d := range deployments {
+		ip := fmt.Sprintf("10.244.0.%d", 10+i)
+		sa := d.Spec.Template.Spec.ServiceAccountName
+		if sa == "" {
+			sa = "default"
+		}
+		p := &corev1.Pod{
+			TypeMeta: metav1.TypeMeta{Kind: "Pod", APIVersion: "v1"},
+			ObjectMeta: metav1.ObjectMeta{
+				Name:        d.Name + "-0",
+				Namespace:   d.Namespace,
+				Labels:      d.Spec.Template.Labels,
+				Annotations: d.Spec.Template.Annotations,
+			},
+			Spec: *d.Spec.Template.Spec.DeepCopy(),
+			Status: corev1.PodStatus{
+				Phase:  corev1.PodRunning,
+				PodIP:  ip,
+				PodIPs: []corev1.PodIP{{IP: ip}},
+				HostIP: "172.18.0.2",
+				Conditions: []corev1.PodCondition{
+					{Type: corev1.PodReady, Status: corev1.ConditionTrue},
+				},
+			},
+		}
+		p.Spec.NodeName = "node-1"
+		p.Spec.ServiceAccountName = sa
+		injected := isInjected(p.Labels, p.Annotations, nsObjs[d.Namespace], nsLabels[d.Namespace])
+		if injected {
+			// What the injector adds; istiod reads it for auto mTLS.
+			p.Labels = withLabel(p.Labels, "security.istio.io/tlsMode", "istio")
+		}
+		pods = append(pods, p)
+		fx.KubeObjs = append(fx.KubeObjs, p)
+		var ports []int32
+		for _, c := range p.Spec.Containers {
+			for _, cp := range c.Ports {
+				ports = append(ports, cp.ContainerPort)
+			}
+		}
+		w := Workload{
+			Name: p.Name, Namespace: p.Namespace, IP: ip, ServiceAccount: sa, Labels: p.Labels, Deployment: d.Name,
+			Gateway: p.Annotations["inject.istio.io/templates"] == "gateway", Ports: ports, Injected: injected,
+		}
+		fx.Workloads[d.Name+"."+d.Namespace] = w
+		fx.PodsByIP[ip] = w
+	}
+	// A client pod per namespace (not selected by any Service) to send requests from.
+	nsNames := make([]string, 0, len(namespaces))
+	for ns := range namespaces {
+		nsNames = append(nsNames, ns)
+	}
+	sort.Strings(nsNames)
+	for i, ns := range nsNames {
+		ip := fmt.Sprintf("10.244.1.%d", 10+i)
+		lbl := map[string]string{"app": ClientName}
+		injected := isInjected(nil, nil, nsObjs[ns], nsLabels[ns])
+		if injected {
+			lbl["security.istio.io/tlsMode"] = "istio"
+		}
+		p := &corev1.Pod{
+			TypeMeta:   metav1.TypeMeta{Kind: "Pod", APIVersion: "v1"},
+			ObjectMeta: metav1.ObjectMeta{Name: ClientName, Namespace: ns, Labels: lbl},
+			Spec: corev1.PodSpec{NodeName: "node-1", ServiceAccountName: ClientName,
+				Containers: []corev1.Container{{Name: "client", Image: "curl"}}},
+			Status: corev1.PodStatus{Phase: corev1.PodRunning, PodIP: ip, PodIPs: []corev1.PodIP{{IP: ip}}, HostIP: "172.18.0.2",
+				Conditions: []corev1.PodCondition{{Type: corev1.PodReady, Status: corev1.ConditionTrue}}},
+		}
+		fx.KubeObjs = append(fx.KubeObjs, p)
+		w := Workload{Name: ClientName, Namespace: ns, IP: ip, ServiceAccount: ClientName, Labels: lbl, Injected: injected}
+		fx.Workloads[ClientName+"."+ns] = w
+		fx.PodsByIP[ip] = w
+	}
+
+	// EndpointSlices (what the endpointslice controller would write) so EDS works too.
+	for _, s := range services {
+		if len(s.Spec.Selector) == 0 {
+			continue
+		}
+		sel := labels.SelectorFromSet(s.Spec.Selector)
+		es := &discoveryv1.EndpointSlice{
+			ObjectMeta: metav1.ObjectMeta{
+				Name: s.Name + "-abcde", Namespace: s.Namespace,
+				Labels: map[string]string{discoveryv1.LabelServiceName: s.Name},
+			},
+			AddressType: discoveryv1.AddressTypeIPv4,
+		}
+		var matched []*corev1.Pod
+		for _, p := range pods {
+			if p.Namespace == s.Namespace && sel.Matches(labels.Set(p.Labels)) {
+				matched = append(matched, p)
+				ready := true
+				es.Endpoints = append(es.Endpoints, discoveryv1.Endpoint{
+					Addresses:  []string{p.Status.PodIP},
+					Conditions: discoveryv1.EndpointConditions{Ready: &ready},
+					TargetRef:  &corev1.ObjectReference{Kind: "Pod", Name: p.Name, Namespace: p.Namespace},
+					NodeName:   &p.Spec.NodeName,
+				})
+			}
+		}
+		if len(matched) == 0 {
+			continue
+		}
+		for _, sp := range s.Spec.Ports {
+			port := resolveTargetPort(sp, matched[0])
+			name, proto := sp.Name, sp.Protocol
+			if proto == "" {
+				proto = corev1.ProtocolTCP
+			}
+			es.Ports = append(es.Ports, discoveryv1.EndpointPort{Name: &name, Port: &port, Protocol: &proto})
+		}
+		fx.KubeObjs = append(fx.KubeObjs, es)
+	}
+	return fx, nil
+}
+
+func resolveTargetPort(sp corev1.ServicePort, p *corev1.Pod) int32 {
+	tp := sp.TargetPort
+	switch {
+	case tp.Type == intstr.Int && tp.IntVal != 0:
+		return tp.IntVal
+	case tp.Type == intstr.String && tp.StrVal != "":
+		for _, c := range p.Spec.Containers {
+			for _, cp := range c.Ports {
+				if cp.Name == tp.StrVal {
+					return cp.ContainerPort
+				}
+			}
+		}
+	}
+	return sp.Port
+}
+
+// isInjected decides sidecar injection as Istio's webhook does for the common cases: the pod's
+// sidecar.istio.io/inject wins, then the namespace's istio-injection or istio.io/rev label. A
+// namespace the app does not define is assumed enrolled (its labels are managed elsewhere).
+func isInjected(podLabels, podAnnotations map[string]string, nsDefined bool, nsLabels map[string]string) bool {
+	for _, m := range []map[string]string{podLabels, podAnnotations} {
+		switch m["sidecar.istio.io/inject"] {
+		case "true":
+			return true
+		case "false":
+			return false
+		}
+	}
+	if !nsDefined {
+		return true
+	}
+	if nsLabels["istio-injection"] == "disabled" {
+		return false
+	}
+	_, rev := nsLabels["istio.io/rev"]
+	return nsLabels["istio-injection"] == "enabled" || rev
+}
+
+func withLabel(m map[string]string, k, v string) map[string]string {
+	out := map[string]string{k: v}
+	for a, b := range m {
+		out[a] = b
+	}
+	return out
+}
+
+type corev1Service = corev1.Service
+
+func targetPortOf(sp corev1.ServicePort, w Workload) int32 {
+	tp := sp.TargetPort
+	if tp.Type == intstr.Int && tp.IntVal != 0 {
+		return tp.IntVal
+	}
+	return sp.Port
+}
