@@ -8,6 +8,7 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { App, Yaml } from 'cdk8s';
+import { collectExpectations, Expectation } from '../src/core/expectations';
 import { findValidatorBinary, VALIDATION_SWITCH_ENV } from '../src/analysis/istio-validator';
 
 const root = path.resolve(__dirname, '..');
@@ -19,7 +20,13 @@ export function exampleNames(): string[] {
     .sort();
 }
 
-export function synthExample(name: string, outdir: string): { files: string[]; kinds: Map<string, number> } {
+/**
+ * Synthesizes one example into outdir and writes what its intents promise (plus
+ * any `expectations` the example exports by hand) to <outdir>.expectations.json,
+ * beside the YAML directory so that applying the directory never picks it up.
+ * The semantics harness (go/semantics, `npm run semantics`) proves them.
+ */
+export function synthExample(name: string, outdir: string): { files: string[]; kinds: Map<string, number>; expectations: number } {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const mod = require(path.join(examplesDir, name, 'main.ts'));
   if (typeof mod.build !== 'function') throw new Error(`examples/${name}/main.ts must export build(app: App)`);
@@ -27,6 +34,9 @@ export function synthExample(name: string, outdir: string): { files: string[]; k
   const app = new App({ outdir });
   mod.build(app);
   app.synth();
+  const byHand: Expectation[] = mod.expectations ?? [];
+  const expectations = [...collectExpectations(app), ...byHand.map(e => ({ by: `examples/${name}/main.ts`, ...e }))];
+  fs.writeFileSync(`${outdir}.expectations.json`, JSON.stringify({ example: name, expectations }, undefined, 2) + '\n');
   const files = fs.readdirSync(outdir).filter(f => f.endsWith('.yaml')).sort().map(f => path.join(outdir, f));
   const kinds = new Map<string, number>();
   for (const file of files) {
@@ -35,7 +45,7 @@ export function synthExample(name: string, outdir: string): { files: string[]; k
       kinds.set(doc.kind, (kinds.get(doc.kind) ?? 0) + 1);
     }
   }
-  return { files, kinds };
+  return { files, kinds, expectations: expectations.length };
 }
 
 function main(): void {
@@ -54,13 +64,13 @@ function main(): void {
       process.exit(1);
     }
     const outdir = path.join(root, 'dist', 'examples', name);
-    const { files, kinds } = synthExample(name, outdir);
+    const { files, kinds, expectations } = synthExample(name, outdir);
     const total = [...kinds.values()].reduce((a, b) => a + b, 0);
     if (total === 0) {
       console.error(`example '${name}' produced no objects`);
       process.exit(1);
     }
-    console.log(`\n${name}: ${total} objects in ${path.relative(root, outdir)}/ (${files.map(f => path.basename(f)).join(', ')})`);
+    console.log(`\n${name}: ${total} objects in ${path.relative(root, outdir)}/ (${files.map(f => path.basename(f)).join(', ')}), ${expectations} promises`);
     for (const [kind, count] of [...kinds.entries()].sort()) console.log(`  ${String(count).padStart(4)}  ${kind}`);
   }
 }

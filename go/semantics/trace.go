@@ -485,6 +485,14 @@ func (tr *Tracer) followCluster(w Workload, name string, st *hopState) (int, str
 	if c.GetType() != cluster.Cluster_EDS {
 		// Outside the mesh (ServiceEntry with DNS resolution): the external host answers.
 		_, port, _, host := parseCluster(name)
+		// The port connected to is the endpoint's (a ServiceEntry targetPort), not the cluster's.
+		for _, lle := range c.GetLoadAssignment().GetEndpoints() {
+			for _, e := range lle.GetLbEndpoints() {
+				if sa := e.GetEndpoint().GetAddress().GetSocketAddress(); sa != nil {
+					port = int(sa.GetPortValue())
+				}
+			}
+		}
 		up := &Upstream{Host: host, Port: port}
 		if sni, ok := originatedTLS(c); ok {
 			up.TLS, up.Sni = "originated", sni
@@ -516,7 +524,7 @@ func (tr *Tracer) followCluster(w Workload, name string, st *hopState) (int, str
 		call := simulation.Call{Port: port, Protocol: simulation.HTTP, HostHeader: st.req.Authority, Path: st.req.Path,
 			Headers: headersOf(st.req), CallMode: simulation.CallModeGateway}
 		if mtls {
-			call.TLS = simulation.MTLS
+			call.TLS, call.Sni = simulation.MTLS, upstreamSni(c)
 			st.req.PeerPrincipal = w.Principal()
 		}
 		status, reason := tr.proxyHop(next, call, st)
@@ -650,6 +658,21 @@ func usesIstioMtls(c *cluster.Cluster) bool {
 		}
 	}
 	return false
+}
+
+// upstreamSni is the SNI the cluster's TLS sends (Istio mTLS included), for the next proxy's filter chain match.
+func upstreamSni(c *cluster.Cluster) string {
+	sockets := []*core.TransportSocket{c.GetTransportSocket()}
+	for _, m := range c.TransportSocketMatches {
+		sockets = append(sockets, m.GetTransportSocket())
+	}
+	for _, ts := range sockets {
+		ctx := &tlsv3.UpstreamTlsContext{}
+		if ts != nil && ts.GetTypedConfig().UnmarshalTo(ctx) == nil && ctx.Sni != "" {
+			return ctx.Sni
+		}
+	}
+	return ""
 }
 
 // originatedTLS: the cluster opens TLS itself (DestinationRule tls SIMPLE/MUTUAL), not Istio mTLS.

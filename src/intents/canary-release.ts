@@ -6,6 +6,7 @@ import { MeshService } from './mesh-service';
 import { ServiceReference } from './service-reference';
 import { checkProps } from '../core/arguments';
 import { describe, fail, reportChildErrorsAsOwn, show } from '../core/errors';
+import { Expectation, promise, retriesOutcome, sampleOf, seconds } from '../core/expectations';
 import { checkDns1123Label } from '../core/names';
 import { checkPercent } from '../core/percent';
 import { StringMatch } from '../core/string-match';
@@ -132,6 +133,7 @@ export class CanaryRelease extends Construct {
     if (props.timeout) this.meshService._setTimeout(this, props.timeout);
     if (props.retries) this.meshService._setRetries(this, props.retries);
     this.meshService._setSplit(this, routes.map(route => ({ route, owner: this })));
+    promise(this, () => this.promises(props, props.phase ?? CanaryPhase.ROLLOUT));
     this.node.defaultChild = this.meshService.virtualService;
     const service = props.service.service;
     // Once the app is complete (the Service's selector may be set later), once per synth.
@@ -184,6 +186,48 @@ export class CanaryRelease extends Construct {
       mirrorPercentage: props.mirrorPercentage,
     });
     return routes;
+  }
+
+  /** The split, the A/B and sticky routes, the mirror and the route policies, as requests a client sends. */
+  private promises(props: CanaryReleaseProps, phase: CanaryPhase): Expectation[] {
+    const request = this.meshService._clientRequest();
+    if (!request) return [];
+    const [stable, canary, w] = [this.stableSubset, this.canarySubset, this.canaryWeight];
+    // A weight-0 destination is left out of the route Istio generates.
+    const weights = w === 0 ? { [stable]: 100 } : w === 100 ? { [canary]: 100 } : { [stable]: 100 - w, [canary]: w };
+    const base: Expectation = {
+      promise: `requests without the canary's headers are split ${100 - w}/${w} between ${stable} and ${canary}`,
+      request,
+      expect: {
+        weights,
+        ...(props.timeout ? { timeout: seconds(props.timeout.toSeconds({ integral: false })) } : {}),
+        ...(props.retries ? { retries: retriesOutcome(props.retries) } : {}),
+        ...(phase === CanaryPhase.ROLLOUT && props.mirrorPercentage !== undefined ? { mirror: { name: canary, percent: props.mirrorPercentage } } : {}),
+      },
+    };
+    const out = [base];
+    if (phase !== CanaryPhase.ROLLOUT) return out;
+    const headers = Object.entries(props.canaryHeaders ?? {}).map(([name, match]) => [name, sampleOf(match)] as const);
+    if (headers.length && headers.every(([, value]) => value !== undefined)) {
+      const sent = Object.fromEntries(headers);
+      out.push({ promise: `requests with ${show(sent)} go to ${canary}`, request: { ...request, headers: sent as { [name: string]: string } }, expect: { weights: { [canary]: 100 } } });
+    }
+    if (props.stickyCookie !== undefined) {
+      out.push({
+        promise: `requests carrying the cookie ${props.stickyCookie}=true stay on ${canary}`,
+        request: { ...request, headers: { cookie: `session=1; ${props.stickyCookie}=true` } },
+        expect: { weights: { [canary]: 100 } },
+      });
+      if (w > 0) {
+        const maxAge = (props.stickyDuration ?? Duration.hours(24)).toSeconds({ integral: false });
+        out.push({
+          promise: `answers from ${canary} set the cookie ${props.stickyCookie} for ${maxAge}s`,
+          request,
+          expect: { responseHeaders: { [canary]: { 'set-cookie': `${props.stickyCookie}=true; Max-Age=${maxAge}; Path=/` } } },
+        });
+      }
+    }
+    return out;
   }
 
   private weightInForce(props: CanaryReleaseProps): number {

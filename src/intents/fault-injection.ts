@@ -3,7 +3,8 @@ import { Construct } from 'constructs';
 import { MeshService } from './mesh-service';
 import { ServiceReference } from './service-reference';
 import { checkProps } from '../core/arguments';
-import { fail, reportChildErrorsAsOwn } from '../core/errors';
+import { fail, reportChildErrorsAsOwn, show } from '../core/errors';
+import { Expectation, promise, sampleOf, seconds } from '../core/expectations';
 import { StringMatch } from '../core/string-match';
 import { HttpFault } from '../resources/http-route';
 import { renderHttpRoute } from '../resources/rendering/routes';
@@ -68,7 +69,34 @@ export class FaultInjection extends Construct {
     this.meshService = MeshService.of(this, props.service);
     if (props.subset !== undefined) this.meshService._setDefaultSubset(this, props.subset);
     this.meshService._addFault(this, { headers, fault });
+    promise(this, () => this.promises(props));
     this.node.defaultChild = this.meshService.virtualService;
+  }
+
+  /** Requests with the headers get the delay and abort; without them, neither (when headers select). */
+  private promises(props: FaultInjectionProps): Expectation[] {
+    const request = this.meshService._clientRequest();
+    if (!request) return [];
+    const percent = props.percentage ?? 100;
+    const entries = Object.entries(props.headers ?? {}).map(([name, match]) => [name, sampleOf(match)] as const);
+    if (entries.some(([, v]) => v === undefined)) return [];
+    const headers = entries.length ? Object.fromEntries(entries) as { [name: string]: string } : undefined;
+    const delay = props.delay ? { fixed: seconds(props.delay.toSeconds({ integral: false })), percent } : undefined;
+    const abort = props.abortStatus !== undefined ? { status: props.abortStatus, percent } : undefined;
+    const what = [delay && `a ${delay.fixed} delay`, abort && `a ${abort.status} abort`].filter(Boolean).join(' and ');
+    const out: Expectation[] = [{
+      promise: `${headers ? `requests with ${show(headers)}` : 'every request'} get${percent < 100 ? ` (${percent}%)` : ''} ${what}`,
+      request: { ...request, headers },
+      expect: {
+        ...(delay ? { delay } : {}),
+        ...(abort ? { abort } : {}),
+        ...(abort && percent >= 100 ? { status: abort.status } : {}),
+      },
+    }];
+    if (headers) {
+      out.push({ promise: `requests without ${show(headers)} get no fault`, request, expect: { delay: null, abort: null } });
+    }
+    return out;
   }
 
   /** The host's VirtualService, carrying the fault. */

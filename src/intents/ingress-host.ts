@@ -5,6 +5,7 @@ import { strip, underMatch } from './route-composition';
 import { ServiceReference } from './service-reference';
 import { checkArguments } from '../core/arguments';
 import { describe, fail, show } from '../core/errors';
+import { Expectation, promise, samplePath } from '../core/expectations';
 import { checkDns1123Subdomain, hostSlug } from '../core/names';
 import { checkPort } from '../core/percent';
 import { StringMatch, StringMatchKind } from '../core/string-match';
@@ -125,7 +126,36 @@ export class IngressHost extends Construct {
       ...(props.httpsRedirect ? [http({ tls: { httpsRedirect: true } })] : []),
     ];
     servers.forEach(s => this.gateway.addServer(s));
+    promise(this, () => this.promises(props, options.httpOnly ? undefined : httpsPort, !options.httpOnly && props.httpsRedirect ? httpPort : undefined, httpPort));
     this.node.addValidation({ validate: () => this.routes.length === 0 ? [`host ${show(host)} has no routes; call addRoute() on the handle addHost() returned.`] : [] });
+  }
+
+  /**
+   * Sent from outside to the gateway's Service: plain HTTP is redirected to
+   * HTTPS (with the redirect), and each route's path reaches its service.
+   * Only for gateways of this app (other pods are not in the synthesized YAML).
+   */
+  private promises(props: IngressHostProps, httpsPort: number | undefined, redirectPort: number | undefined, httpPort: number): Expectation[] {
+    const workload = props.workload;
+    const service = workload.serviceHost?.split('.');
+    if (!workload.managedByApp || !service || service.length < 2) return [];
+    const via = { namespace: service[1], service: service[0] };
+    const host = this.host === '*' ? 'any-host.example.com' : this.host.replace(/^\*\./, 'semantics.');
+    const out: Expectation[] = [];
+    if (redirectPort !== undefined) {
+      out.push({ promise: `http://${host}/ is redirected to https`, request: { via, scheme: 'http', host, port: redirectPort, path: '/semantics' }, expect: { status: 301, redirect: `https://${host}/semantics` } });
+    }
+    for (const route of this.routes) {
+      const path = samplePath(route.path);
+      if (path === undefined) continue;
+      const scheme = httpsPort !== undefined ? 'https' : 'http';
+      out.push({
+        promise: `${scheme}://${host}${path} reaches ${route.model.host}`,
+        request: { via, scheme, host, port: httpsPort ?? httpPort, path },
+        expect: { host: route.model.host },
+      });
+    }
+    return out;
   }
 
   /** The VirtualService with this host's routes, once one is added. */

@@ -2,6 +2,7 @@ import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { checkProps } from '../core/arguments';
 import { describe, fail, reportChildErrorsAsOwn, show } from '../core/errors';
+import { Expectation, promise } from '../core/expectations';
 import { pathProblem } from '../core/http-path';
 import { checkDns1123Subdomain, nameFromId } from '../core/names';
 import { checkPort } from '../core/percent';
@@ -102,6 +103,7 @@ export class JwtProtectedService extends Construct {
       jwtRules: props.issuers,
     });
     this.node.defaultChild = this.requestAuthentication;
+    promise(this, () => this.promises(props));
     if (props.allowRequestsWithoutToken) return;
 
     // A DENY, not an ALLOW: Istio admits a request when any ALLOW policy matches, so an
@@ -132,8 +134,45 @@ export class JwtProtectedService extends Construct {
       rules,
     });
   }
-}
 
+  /**
+   * Sent to the workload's own port by a mesh caller: a forged token is refused
+   * (401); with enforcement, a missing token or a missing required claim is
+   * refused by this intent's policy (403), a valid one and public paths are not.
+   * Valid tokens are promised for issuers with a jwksUri (the harness serves
+   * its test keys there) and tokens in the default location.
+   */
+  private promises(props: JwtProtectedServiceProps): Expectation[] {
+    const to = { namespace: Chart.of(this).namespace ?? 'default', labels: props.selector.labels };
+    const request = { from: { namespace: 'semantics-caller' }, to, host: 'semantics.test', port: props.ports?.[0], path: '/semantics/protected' };
+    const policy = this.authorizationPolicy?.name;
+    const claims = Object.entries(props.requiredClaims ?? {});
+    const out: Expectation[] = [];
+    for (const issuer of props.issuers) {
+      const token = { iss: issuer.issuer, sub: 'semantics-user', ...(issuer.audiences?.length ? { aud: issuer.audiences[0] } : {}) };
+      out.push({ promise: `a forged token of ${issuer.issuer} is refused`, request: { ...request, token: { claims: token, forged: true } }, expect: { status: 401 } });
+      if (!issuer.jwksUri || issuer.locations?.length) continue;
+      const full = { ...token, ...Object.fromEntries(claims.map(([claim, values]) => [claim, values[0]])) };
+      out.push({
+        promise: `a valid token of ${issuer.issuer}${claims.length ? ' with the required claims' : ''} passes`,
+        request: { ...request, token: { claims: full } },
+        expect: { token: 'valid', ...(policy ? { policies: { [policy]: 'no match' } } : {}) },
+      });
+      if (!policy) continue;
+      for (const [claim] of claims) {
+        const { [claim]: _, ...without } = full as { [claim: string]: unknown };
+        out.push({ promise: `a valid token without the claim ${claim} is refused`, request: { ...request, token: { claims: without } }, expect: { status: 403, policies: { [policy]: 'denies' } } });
+      }
+    }
+    if (!policy) return out;
+    out.push({ promise: 'a request without a token is refused', request, expect: { status: 403, token: 'missing', policies: { [policy]: 'denies' } } });
+    for (const path of props.publicPaths ?? []) {
+      const sample = path.replace(/\*$/, 'semantics').replace(/^\*/, '/semantics');
+      out.push({ promise: `${path} needs no token`, request: { ...request, path: sample }, expect: { policies: { [policy]: 'no match' } } });
+    }
+    return out;
+  }
+}
 
 const PROTECTED = Symbol.for('cdk8s-istio.JwtProtectedService.selectors');
 

@@ -4,6 +4,7 @@ import { MeshService } from './mesh-service';
 import { ServiceReference } from './service-reference';
 import { checkArguments, checkProps } from '../core/arguments';
 import { describe, fail, reportChildErrorsAsOwn, show } from '../core/errors';
+import { Expectation, promise } from '../core/expectations';
 import { checkDns1123Label, checkHost, hostSlug, nameFromId } from '../core/names';
 import { checkPort } from '../core/percent';
 import { SUPPRESS_ANNOTATION } from '../core/suppression';
@@ -70,12 +71,15 @@ export class MeshEgress extends Construct {
   private readonly _sidecar?: Sidecar;
   private readonly routes: VirtualService[] = [];
   private readonly hosts = new Set<string>();
+  private readonly originated: Array<{ host: string; port: number }> = [];
+  private readonly registryOnly: boolean;
 
   constructor(scope: Construct, id: string, props: MeshEgressProps = {}) {
     super(scope, id);
     checkProps(this, 'MeshEgress', props);
     reportChildErrorsAsOwn(this);
     this.egressGateway = props.egressGateway;
+    this.registryOnly = props.registryOnly ?? false;
     // Object names of the gateway leg come from the id, so two MeshEgress constructs do not collide.
     this.baseName = nameFromId(this.node.id);
     checkDns1123Label(this, `name (derived from the id ${show(this.node.id)})`, this.baseName);
@@ -87,6 +91,28 @@ export class MeshEgress extends Construct {
       this._sidecar = new Sidecar(this, 'RegistryOnly', { metadata: { name: 'default' }, outboundTrafficPolicy: OutboundTrafficMode.REGISTRY_ONLY });
     }
     this.node.addValidation({ validate: () => this.hosts.size === 0 ? ['MeshEgress has no external hosts; call addExternalHost().'] : [] });
+    promise(this, () => this.promises());
+  }
+
+  /**
+   * From a sidecar in this namespace: plain HTTP to a TLS-originating host leaves
+   * the mesh as TLS with the host's SNI (through the egress gateway when there is
+   * one); with registryOnly, an unregistered host is refused. TLS passed through
+   * untouched is TCP, which the harness does not follow.
+   */
+  private promises(): Expectation[] {
+    const namespace = Chart.of(this).namespace ?? 'default';
+    const egw = this.egressGateway;
+    const via = egw?.managedByApp && egw.serviceHost ? [`${egw.serviceHost.split('.')[1]}/${egw.name}`] : undefined;
+    const out: Expectation[] = this.originated.map(({ host, port }) => ({
+      promise: `http://${host} leaves the mesh as TLS to ${host}:${port}${egw ? ' through the egress gateway' : ''}`,
+      request: { from: { namespace }, host, port: 80 },
+      expect: { upstream: { host, port, tls: 'originated', sni: host }, ...(via ? { via } : {}) },
+    }));
+    if (this.registryOnly) {
+      out.push({ promise: 'a host not registered is refused (REGISTRY_ONLY)', request: { from: { namespace }, host: 'unregistered.example.com', port: 80 }, expect: { status: 502 } });
+    }
+    return out;
   }
 
   /** The egress Gateway, once a host is routed through the egress gateway. */
@@ -123,6 +149,7 @@ export class MeshEgress extends Construct {
     if (twin) fail(this, `hosts ${show(twin)} and ${show(host)} would name the same objects (${show(slug)}); register them in two MeshEgress constructs.`);
     this.hosts.add(host);
     if (options.originateTls) {
+      this.originated.push({ host, port });
       return this.egressGateway ? this.originateAtGateway(host, port, slug) : this.originateAtSidecar(host, port, slug);
     }
     const se = new ServiceEntry(this, `ServiceEntry-${slug}`, {

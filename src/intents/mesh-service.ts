@@ -4,6 +4,7 @@ import { BaseRoute, composeRoutes, FaultRule, Owned, routeName } from './route-c
 import { ResolvedService, ServiceReference } from './service-reference';
 import { checkArguments, checkProps } from '../core/arguments';
 import { describe, fail, show } from '../core/errors';
+import { ExpectedRequest } from '../core/expectations';
 import { hostSlug } from '../core/names';
 import { DestinationRule } from '../resources/destination-rule';
 import { HttpRetry, HttpRoute } from '../resources/http-route';
@@ -78,6 +79,7 @@ export class MeshService extends Construct {
   private readonly listeners: Array<() => void> = [];
   private rendered: any[] = [];
   private elsewhere?: { owner: IConstruct; why: string };
+  private readonly servicePorts: number[];
 
   constructor(scope: Construct, id: string, props: MeshServiceProps) {
     super(scope, id);
@@ -89,6 +91,7 @@ export class MeshService extends Construct {
     others.set(resolved.host, this);
     this.host = resolved.host;
     this.namespace = resolved.namespace ?? Chart.of(this).namespace;
+    this.servicePorts = resolved.service?.ports.map(p => p.port) ?? [];
     this.usePort(this, resolved);
     if (props.destinationRule) this.adoptDestinationRule(props.destinationRule);
   }
@@ -242,6 +245,16 @@ export class MeshService extends Construct {
   /** Whether any intent routes this host (a split, a subset, a fault, a timeout or retries). @internal */
   public get _routes(): boolean {
     return !!(this.split || this.defaultSubset || this.faults.length || this.timeout || this.retries);
+  }
+
+  /**
+   * A request from a fresh sidecar in the host's namespace, for promises about
+   * routing; undefined when no port is known (a host without one). @internal
+   */
+  public _clientRequest(): ExpectedRequest | undefined {
+    const port = this._port ?? this.servicePorts[0];
+    if (port === undefined) return undefined;
+    return { from: { namespace: this.namespace ?? 'default' }, host: this.host, port };
   }
 
   /** The port routes target, if one was named. @internal */

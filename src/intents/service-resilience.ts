@@ -4,6 +4,7 @@ import { MeshService } from './mesh-service';
 import { ServiceReference } from './service-reference';
 import { checkProps } from '../core/arguments';
 import { fail, reportChildErrorsAsOwn } from '../core/errors';
+import { Expectation, promise, retriesOutcome, seconds } from '../core/expectations';
 import { DestinationRule } from '../resources/destination-rule';
 import { HttpRetry } from '../resources/http-route';
 import { renderHttpRoute } from '../resources/rendering/routes';
@@ -93,7 +94,32 @@ export class ServiceResilience extends Construct {
     }
     if (props.timeout) this.meshService._setTimeout(this, props.timeout);
     if (props.retries) this.meshService._setRetries(this, props.retries);
+    promise(this, () => this.promises(props));
     this.node.defaultChild = props.timeout || props.retries ? this.meshService.virtualService : this.meshService.destinationRule;
+  }
+
+  /** Every request to the host carries the timeout and retries; its connections the circuit breaker. */
+  private promises(props: ServiceResilienceProps): Expectation[] {
+    const request = this.meshService._clientRequest();
+    if (!request) return [];
+    const cb = props.circuitBreaker;
+    const circuitBreaker = cb ? {
+      ...(cb.maxConnections !== undefined ? { maxConnections: cb.maxConnections } : {}),
+      ...(cb.maxPendingRequests !== undefined ? { maxPendingRequests: cb.maxPendingRequests } : {}),
+      consecutive5xxErrors: cb.consecutive5xxErrors ?? 5,
+      interval: seconds((cb.interval ?? Duration.seconds(10)).toSeconds({ integral: false })),
+      baseEjectionTime: seconds((cb.baseEjectionTime ?? Duration.seconds(30)).toSeconds({ integral: false })),
+      maxEjectionPercent: cb.maxEjectionPercent ?? 100,
+    } : undefined;
+    return [{
+      promise: 'requests to the host carry its timeout, retries and circuit breaker',
+      request,
+      expect: {
+        ...(props.timeout ? { timeout: seconds(props.timeout.toSeconds({ integral: false })) } : {}),
+        ...(props.retries ? { retries: retriesOutcome(props.retries) } : {}),
+        ...(circuitBreaker ? { circuitBreaker } : {}),
+      },
+    }];
   }
 
   /** The host's VirtualService (carrying the timeout and retries), when this sets them. */

@@ -3,6 +3,7 @@ import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { checkArguments, checkProps } from '../core/arguments';
 import { fail, reportChildErrorsAsOwn, show } from '../core/errors';
+import { Expectation, promise } from '../core/expectations';
 import { checkDns1123Label, checkDns1123Subdomain, isDns1123Label, isDns1123Subdomain, nameFromId } from '../core/names';
 import { WorkloadSelector } from '../core/workload-selector';
 import { AuthorizationPolicy } from '../resources/authorization-policy';
@@ -105,6 +106,8 @@ export class ZeroTrustNamespace extends Construct {
   public readonly peerAuthentication: PeerAuthentication;
   /** Namespace-wide allow-nothing. */
   public readonly denyAll: AuthorizationPolicy;
+  private readonly allows: Array<{ policy: AuthorizationPolicy; options: ZeroTrustAllowOptions }> = [];
+  private readonly plaintext: PermissivePorts[] = [];
 
   constructor(scope: Construct, id: string, props: ZeroTrustNamespaceProps = {}) {
     super(scope, id);
@@ -113,6 +116,7 @@ export class ZeroTrustNamespace extends Construct {
     this.peerAuthentication = new PeerAuthentication(this, 'StrictMtls', { metadata: { name: 'default' }, mtlsMode: MtlsMode.STRICT });
     this.denyAll = new AuthorizationPolicy(this, 'AllowNothing', { metadata: { name: 'allow-nothing' } });
     this.node.defaultChild = this.denyAll;
+    promise(this, () => this.promises());
   }
 
   /**
@@ -124,6 +128,7 @@ export class ZeroTrustNamespace extends Construct {
     if (options.ports.length === 0) fail(this, `permitPlaintext(${show(id)}): ports must list at least one port.`);
     const portLevelMtls: { [port: string]: MtlsMode } = {};
     options.ports.forEach(port => { portLevelMtls[String(port)] = MtlsMode.PERMISSIVE; });
+    this.plaintext.push(options);
     return new PeerAuthentication(this, `Plaintext-${id}`, {
       metadata: { name: this.objectName('permitPlaintext', id) },
       selector: options.selector,
@@ -145,7 +150,7 @@ export class ZeroTrustNamespace extends Construct {
     options.fromNamespaces?.forEach((ns, i) => checkDns1123Label(this, `allow(${show(id)}).fromNamespaces[${i}]`, ns));
     const hasOperation = options.ports?.length || options.methods?.length || options.paths?.length;
     const name = this.objectName('allow', id);
-    return new AuthorizationPolicy(this, `Allow-${id}`, {
+    const policy = new AuthorizationPolicy(this, `Allow-${id}`, {
       metadata: { name: options.name ?? name },
       selector: options.to,
       rules: [{
@@ -153,6 +158,49 @@ export class ZeroTrustNamespace extends Construct {
         operations: hasOperation ? [{ ports: options.ports, methods: options.methods, paths: options.paths }] : undefined,
       }],
     });
+    this.allows.push({ policy, options });
+    return policy;
+  }
+
+  /**
+   * Per allow rule, sent to the workload's own port: a listed caller (its first
+   * principal or namespace) with a listed method, path and port is allowed by
+   * the rule, another method is not, a stranger is refused (403), and plain
+   * text is refused unless permitPlaintext() lets it in on that port.
+   */
+  private promises(): Expectation[] {
+    const namespace = Chart.of(this).namespace ?? 'default';
+    const out: Expectation[] = [];
+    for (const { policy, options } of this.allows) {
+      const to = { namespace, labels: options.to.labels };
+      const port = options.ports?.[0];
+      const path = options.paths?.[0]?.replace(/\*$/, 'semantics').replace(/^\*/, '/semantics');
+      const request = { to, host: 'semantics.test', port, method: options.methods?.[0], path };
+      const principal = options.fromPrincipals?.[0]?.principal.match(/^cluster\.local\/ns\/([^/]+)\/sa\/(.+)$/);
+      const from = principal ? { namespace: principal[1], serviceAccount: principal[2] }
+        : options.fromNamespaces?.length ? { namespace: options.fromNamespaces[0] } : undefined;
+      if (from) {
+        out.push({ promise: `${show(from)} may call ${show(to.labels)}`, request: { ...request, from }, expect: { connection: 'mtls', policies: { [policy.name]: 'allows' } } });
+        const other = ['GET', 'POST', 'PUT', 'DELETE', 'PATCH'].find(m => options.methods?.length && !options.methods.includes(m));
+        if (other) {
+          out.push({ promise: `${show(from)} may not ${other} ${show(to.labels)}`, request: { ...request, from, method: other }, expect: { policies: { [policy.name]: 'no match' } } });
+        }
+      }
+      const stranger = { namespace: 'semantics-stranger', serviceAccount: 'nobody' };
+      out.push({ promise: `a caller no rule names is refused by ${show(to.labels)}`, request: { ...request, from: stranger }, expect: { status: 403 } });
+      const open = this.plaintext.some(p => matchesLabels(options.to.labels, p.selector.labels) && (port === undefined ? false : p.ports.includes(port)));
+      if (!open) {
+        out.push({ promise: `plain text to ${show(to.labels)} is refused (STRICT mTLS)`, request: { ...request, from: { namespace, outsideMesh: true } }, expect: { connection: 'refused' } });
+      }
+    }
+    for (const p of this.plaintext) {
+      out.push({
+        promise: `plain text to port ${p.ports[0]} of ${show(p.selector.labels)} is accepted`,
+        request: { from: { namespace, outsideMesh: true }, to: { namespace, labels: p.selector.labels }, host: 'semantics.test', port: p.ports[0] },
+        expect: { connection: 'plaintext' },
+      });
+    }
+    return out;
   }
 
   private objectName(method: string, id: string): string {
@@ -163,4 +211,9 @@ export class ZeroTrustNamespace extends Construct {
     checkDns1123Subdomain(this, `${method}(${show(id)}) name (derived from the id)`, name);
     return name;
   }
+}
+
+/** Whether pods carrying `labels` are selected by `selector` (every selector label present with its value). */
+function matchesLabels(labels: { [key: string]: string }, selector: { [key: string]: string }): boolean {
+  return Object.entries(selector).every(([k, v]) => labels[k] === v);
 }
