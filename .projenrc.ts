@@ -100,6 +100,10 @@ project.addTask('conformance', {
   description: 'Validate every example with istioctl 1.30.3 (validate + analyze --use-kube=false)',
   exec: 'bash scripts/conformance.sh',
 });
+project.addTask('semantics', {
+  description: 'Prove every example\'s promises on the Envoy config istiod generates for it (go/semantics; needs Go)',
+  exec: 'bash scripts/semantics.sh',
+});
 
 new TextFile(project, '.nvmrc', { lines: ['20'] });
 

@@ -8,8 +8,8 @@
 import * as fs from 'fs';
 import * as path from 'path';
 import { App, Yaml } from 'cdk8s';
-import { collectExpectations, Expectation } from '../src/core/expectations';
 import { findValidatorBinary, VALIDATION_SWITCH_ENV } from '../src/analysis/istio-validator';
+import { collectExpectations, Expectation } from '../src/core/expectations';
 
 const root = path.resolve(__dirname, '..');
 const examplesDir = path.join(root, 'examples');
@@ -22,7 +22,7 @@ export function exampleNames(): string[] {
 
 /**
  * Synthesizes one example into outdir and writes what its intents promise (plus
- * any `expectations` the example exports by hand) to <outdir>.expectations.json,
+ * those examples/<name>/expectations.ts adds by hand) to <outdir>.expectations.json,
  * beside the YAML directory so that applying the directory never picks it up.
  * The semantics harness (go/semantics, `npm run semantics`) proves them.
  */
@@ -34,8 +34,10 @@ export function synthExample(name: string, outdir: string): { files: string[]; k
   const app = new App({ outdir });
   mod.build(app);
   app.synth();
-  const byHand: Expectation[] = mod.expectations ?? [];
-  const expectations = [...collectExpectations(app), ...byHand.map(e => ({ by: `examples/${name}/main.ts`, ...e }))];
+  const byHandFile = path.join(examplesDir, name, 'expectations.ts');
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const byHand: Expectation[] = fs.existsSync(byHandFile) ? require(byHandFile).expectations : [];
+  const expectations = [...collectExpectations(app), ...byHand.map(e => ({ by: `examples/${name}/expectations.ts`, ...e }))];
   fs.writeFileSync(`${outdir}.expectations.json`, JSON.stringify({ example: name, expectations }, undefined, 2) + '\n');
   const files = fs.readdirSync(outdir).filter(f => f.endsWith('.yaml')).sort().map(f => path.join(outdir, f));
   const kinds = new Map<string, number>();

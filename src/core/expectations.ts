@@ -83,7 +83,7 @@ export function collectExpectations(root: IConstruct): PromisedExpectation[] {
  * A value the match accepts, to put in a request; undefined for a regex (no
  * sample can be derived without guessing, so no promise is made for it).
  */
-export function sampleOf(match: StringMatch): string | undefined {
+function sampleOf(match: StringMatch): string | undefined {
   switch (match.kind) {
     case StringMatchKind.EXACT: return match.value;
     case StringMatchKind.PREFIX: return `${match.value}semantics`;
@@ -101,16 +101,32 @@ export function samplePath(match: StringMatch | undefined): string | undefined {
   }
 }
 
-/** Istio's duration format as the harness reports it ('3s', '0.5s'). */
-export function seconds(s: number): string {
-  return `${s}s`;
+/** A duration as the harness reports it ('3s', '0.5s'). */
+export function durationText(d: Duration): string {
+  return `${d.toSeconds({ integral: false })}s`;
 }
 
 /** The retry policy a route promises, in the harness's terms. */
 export function retriesOutcome(r: { readonly attempts: number; readonly perTryTimeout?: Duration; readonly retryOn?: string[] }): ExpectedOutcome['retries'] {
   return {
     attempts: r.attempts,
-    ...(r.perTryTimeout ? { perTryTimeout: seconds(r.perTryTimeout.toSeconds({ integral: false })) } : {}),
+    ...(r.perTryTimeout ? { perTryTimeout: durationText(r.perTryTimeout) } : {}),
     ...(r.retryOn?.length ? { retryOn: r.retryOn.join(',') } : {}),
   };
+}
+
+/** Headers as a sentence shows them ('end-user: jason'). */
+export function headersText(headers: { readonly [name: string]: string }): string {
+  return Object.entries(headers).map(([k, v]) => `${k}: ${v}`).join(', ');
+}
+
+/** A value for each header match, or undefined when one cannot be sampled (a regex). */
+export function sampleHeaders(matches: { readonly [name: string]: StringMatch }): { [name: string]: string } | undefined {
+  const out: { [name: string]: string } = {};
+  for (const [name, match] of Object.entries(matches)) {
+    const value = sampleOf(match);
+    if (value === undefined) return undefined;
+    out[name] = value;
+  }
+  return out;
 }

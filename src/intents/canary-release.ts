@@ -6,7 +6,7 @@ import { MeshService } from './mesh-service';
 import { ServiceReference } from './service-reference';
 import { checkProps } from '../core/arguments';
 import { describe, fail, reportChildErrorsAsOwn, show } from '../core/errors';
-import { Expectation, promise, retriesOutcome, sampleOf, seconds } from '../core/expectations';
+import { durationText, Expectation, headersText, promise, retriesOutcome, sampleHeaders } from '../core/expectations';
 import { checkDns1123Label } from '../core/names';
 import { checkPercent } from '../core/percent';
 import { StringMatch } from '../core/string-match';
@@ -195,22 +195,23 @@ export class CanaryRelease extends Construct {
     const [stable, canary, w] = [this.stableSubset, this.canarySubset, this.canaryWeight];
     // A weight-0 destination is left out of the route Istio generates.
     const weights = w === 0 ? { [stable]: 100 } : w === 100 ? { [canary]: 100 } : { [stable]: 100 - w, [canary]: w };
+    const mirrored = phase === CanaryPhase.ROLLOUT && props.mirrorPercentage !== undefined;
     const base: Expectation = {
-      promise: `requests without the canary's headers are split ${100 - w}/${w} between ${stable} and ${canary}`,
+      promise: `requests without the canary's headers are split ${100 - w}/${w} between ${stable} and ${canary}`
+        + (mirrored ? `, ${props.mirrorPercentage}% mirrored to ${canary}` : ''),
       request,
       expect: {
         weights,
-        ...(props.timeout ? { timeout: seconds(props.timeout.toSeconds({ integral: false })) } : {}),
+        ...(props.timeout ? { timeout: durationText(props.timeout) } : {}),
         ...(props.retries ? { retries: retriesOutcome(props.retries) } : {}),
-        ...(phase === CanaryPhase.ROLLOUT && props.mirrorPercentage !== undefined ? { mirror: { name: canary, percent: props.mirrorPercentage } } : {}),
+        ...(mirrored ? { mirror: { name: canary, percent: props.mirrorPercentage! } } : {}),
       },
     };
     const out = [base];
     if (phase !== CanaryPhase.ROLLOUT) return out;
-    const headers = Object.entries(props.canaryHeaders ?? {}).map(([name, match]) => [name, sampleOf(match)] as const);
-    if (headers.length && headers.every(([, value]) => value !== undefined)) {
-      const sent = Object.fromEntries(headers);
-      out.push({ promise: `requests with ${show(sent)} go to ${canary}`, request: { ...request, headers: sent as { [name: string]: string } }, expect: { weights: { [canary]: 100 } } });
+    const sent = sampleHeaders(props.canaryHeaders ?? {});
+    if (sent && Object.keys(sent).length) {
+      out.push({ promise: `requests with ${headersText(sent)} go to ${canary}`, request: { ...request, headers: sent }, expect: { weights: { [canary]: 100 } } });
     }
     if (props.stickyCookie !== undefined) {
       out.push({

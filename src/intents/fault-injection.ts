@@ -3,8 +3,8 @@ import { Construct } from 'constructs';
 import { MeshService } from './mesh-service';
 import { ServiceReference } from './service-reference';
 import { checkProps } from '../core/arguments';
-import { fail, reportChildErrorsAsOwn, show } from '../core/errors';
-import { Expectation, promise, sampleOf, seconds } from '../core/expectations';
+import { fail, reportChildErrorsAsOwn } from '../core/errors';
+import { durationText, Expectation, headersText, promise, sampleHeaders } from '../core/expectations';
 import { StringMatch } from '../core/string-match';
 import { HttpFault } from '../resources/http-route';
 import { renderHttpRoute } from '../resources/rendering/routes';
@@ -78,14 +78,14 @@ export class FaultInjection extends Construct {
     const request = this.meshService._clientRequest();
     if (!request) return [];
     const percent = props.percentage ?? 100;
-    const entries = Object.entries(props.headers ?? {}).map(([name, match]) => [name, sampleOf(match)] as const);
-    if (entries.some(([, v]) => v === undefined)) return [];
-    const headers = entries.length ? Object.fromEntries(entries) as { [name: string]: string } : undefined;
-    const delay = props.delay ? { fixed: seconds(props.delay.toSeconds({ integral: false })), percent } : undefined;
+    const sampled = sampleHeaders(props.headers ?? {});
+    if (!sampled) return [];
+    const headers = Object.keys(sampled).length ? sampled : undefined;
+    const delay = props.delay ? { fixed: durationText(props.delay), percent } : undefined;
     const abort = props.abortStatus !== undefined ? { status: props.abortStatus, percent } : undefined;
     const what = [delay && `a ${delay.fixed} delay`, abort && `a ${abort.status} abort`].filter(Boolean).join(' and ');
     const out: Expectation[] = [{
-      promise: `${headers ? `requests with ${show(headers)}` : 'every request'} get${percent < 100 ? ` (${percent}%)` : ''} ${what}`,
+      promise: `${headers ? `requests with ${headersText(headers)}` : 'every request'} get${percent < 100 ? ` (${percent}%)` : ''} ${what}`,
       request: { ...request, headers },
       expect: {
         ...(delay ? { delay } : {}),
@@ -94,7 +94,7 @@ export class FaultInjection extends Construct {
       },
     }];
     if (headers) {
-      out.push({ promise: `requests without ${show(headers)} get no fault`, request, expect: { delay: null, abort: null } });
+      out.push({ promise: `requests without ${headersText(headers)} get no fault`, request, expect: { delay: null, abort: null } });
     }
     return out;
   }

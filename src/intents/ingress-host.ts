@@ -126,7 +126,8 @@ export class IngressHost extends Construct {
       ...(props.httpsRedirect ? [http({ tls: { httpsRedirect: true } })] : []),
     ];
     servers.forEach(s => this.gateway.addServer(s));
-    promise(this, () => this.promises(props, options.httpOnly ? undefined : httpsPort, !options.httpOnly && props.httpsRedirect ? httpPort : undefined, httpPort));
+    const redirectPort = !options.httpOnly && props.httpsRedirect ? httpPort : undefined;
+    promise(this, () => this.promises(props, options.httpOnly ? undefined : httpsPort, redirectPort, httpPort));
     this.node.addValidation({ validate: () => this.routes.length === 0 ? [`host ${show(host)} has no routes; call addRoute() on the handle addHost() returned.`] : [] });
   }
 

@@ -4,7 +4,7 @@ import { MeshService } from './mesh-service';
 import { ServiceReference } from './service-reference';
 import { checkProps } from '../core/arguments';
 import { fail, reportChildErrorsAsOwn } from '../core/errors';
-import { Expectation, promise, retriesOutcome, seconds } from '../core/expectations';
+import { durationText, Expectation, promise, retriesOutcome } from '../core/expectations';
 import { DestinationRule } from '../resources/destination-rule';
 import { HttpRetry } from '../resources/http-route';
 import { renderHttpRoute } from '../resources/rendering/routes';
@@ -107,15 +107,15 @@ export class ServiceResilience extends Construct {
       ...(cb.maxConnections !== undefined ? { maxConnections: cb.maxConnections } : {}),
       ...(cb.maxPendingRequests !== undefined ? { maxPendingRequests: cb.maxPendingRequests } : {}),
       consecutive5xxErrors: cb.consecutive5xxErrors ?? 5,
-      interval: seconds((cb.interval ?? Duration.seconds(10)).toSeconds({ integral: false })),
-      baseEjectionTime: seconds((cb.baseEjectionTime ?? Duration.seconds(30)).toSeconds({ integral: false })),
+      interval: durationText(cb.interval ?? Duration.seconds(10)),
+      baseEjectionTime: durationText(cb.baseEjectionTime ?? Duration.seconds(30)),
       maxEjectionPercent: cb.maxEjectionPercent ?? 100,
     } : undefined;
     return [{
       promise: 'requests to the host carry its timeout, retries and circuit breaker',
       request,
       expect: {
-        ...(props.timeout ? { timeout: seconds(props.timeout.toSeconds({ integral: false })) } : {}),
+        ...(props.timeout ? { timeout: durationText(props.timeout) } : {}),
         ...(props.retries ? { retries: retriesOutcome(props.retries) } : {}),
         ...(circuitBreaker ? { circuitBreaker } : {}),
       },

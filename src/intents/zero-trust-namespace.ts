@@ -173,29 +173,32 @@ export class ZeroTrustNamespace extends Construct {
     const out: Expectation[] = [];
     for (const { policy, options } of this.allows) {
       const to = { namespace, labels: options.to.labels };
-      const port = options.ports?.[0];
+      // The harness calls the first container port when none is named: the same one here.
+      const port = options.ports?.[0] ?? options.to._ports?.[0];
       const path = options.paths?.[0]?.replace(/\*$/, 'semantics').replace(/^\*/, '/semantics');
       const request = { to, host: 'semantics.test', port, method: options.methods?.[0], path };
       const principal = options.fromPrincipals?.[0]?.principal.match(/^cluster\.local\/ns\/([^/]+)\/sa\/(.+)$/);
       const from = principal ? { namespace: principal[1], serviceAccount: principal[2] }
         : options.fromNamespaces?.length ? { namespace: options.fromNamespaces[0] } : undefined;
+      const pods = labelText(to.labels);
+      const caller = from && ('serviceAccount' in from ? `service account ${from.namespace}/${from.serviceAccount}` : `namespace ${from.namespace}`);
       if (from) {
-        out.push({ promise: `${show(from)} may call ${show(to.labels)}`, request: { ...request, from }, expect: { connection: 'mtls', policies: { [policy.name]: 'allows' } } });
+        out.push({ promise: `${caller} may call ${pods}`, request: { ...request, from }, expect: { connection: 'mtls', policies: { [policy.name]: 'allows' } } });
         const other = ['GET', 'POST', 'PUT', 'DELETE', 'PATCH'].find(m => options.methods?.length && !options.methods.includes(m));
         if (other) {
-          out.push({ promise: `${show(from)} may not ${other} ${show(to.labels)}`, request: { ...request, from, method: other }, expect: { policies: { [policy.name]: 'no match' } } });
+          out.push({ promise: `${caller} may not ${other} ${pods}`, request: { ...request, from, method: other }, expect: { policies: { [policy.name]: 'no match' } } });
         }
       }
       const stranger = { namespace: 'semantics-stranger', serviceAccount: 'nobody' };
-      out.push({ promise: `a caller no rule names is refused by ${show(to.labels)}`, request: { ...request, from: stranger }, expect: { status: 403 } });
-      const open = this.plaintext.some(p => matchesLabels(options.to.labels, p.selector.labels) && (port === undefined ? false : p.ports.includes(port)));
+      out.push({ promise: `a caller no rule names is refused by ${pods}`, request: { ...request, from: stranger }, expect: { status: 403 } });
+      const open = this.plaintext.some(p => matchesLabels(options.to.labels, p.selector.labels) && (port === undefined || p.ports.includes(port)));
       if (!open) {
-        out.push({ promise: `plain text to ${show(to.labels)} is refused (STRICT mTLS)`, request: { ...request, from: { namespace, outsideMesh: true } }, expect: { connection: 'refused' } });
+        out.push({ promise: `plain text to ${pods} is refused (STRICT mTLS)`, request: { ...request, from: { namespace, outsideMesh: true } }, expect: { connection: 'refused' } });
       }
     }
     for (const p of this.plaintext) {
       out.push({
-        promise: `plain text to port ${p.ports[0]} of ${show(p.selector.labels)} is accepted`,
+        promise: `plain text to port ${p.ports[0]} of ${labelText(p.selector.labels)} is accepted`,
         request: { from: { namespace, outsideMesh: true }, to: { namespace, labels: p.selector.labels }, host: 'semantics.test', port: p.ports[0] },
         expect: { connection: 'plaintext' },
       });
@@ -211,6 +214,10 @@ export class ZeroTrustNamespace extends Construct {
     checkDns1123Subdomain(this, `${method}(${show(id)}) name (derived from the id)`, name);
     return name;
   }
+}
+
+function labelText(labels: { [key: string]: string }): string {
+  return `pods ${Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(',')}`;
 }
 
 /** Whether pods carrying `labels` are selected by `selector` (every selector label present with its value). */

@@ -1,0 +1,104 @@
+package semantics
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// A test that cannot fail proves nothing: deliberately broken copies of four
+// examples must each break a promise, with a diff that says what changed.
+func TestBrokenCopiesFail(t *testing.T) {
+	cases := []struct {
+		example, name string
+		edit          func(yaml string) string
+		wantInDiff    string
+	}{
+		{"fault-delay", "a delay changed", func(y string) string { return strings.Replace(y, "fixedDelay: 7s", "fixedDelay: 1s", 1) },
+			`delay: want {"fixed":"7s","percent":100}, got {"fixed":"1s","percent":100}`},
+		{"bookinfo", "a header value changed", func(y string) string { return strings.Replace(y, "exact: jason", "exact: jasn", 1) },
+			`weights: want {"v2":100}, got {"v1":100}`},
+		{"deny-path", "a deny path removed", func(y string) string { return strings.Replace(y, "              - /admin\n", "", 1) },
+			`status: want 403, got 200`},
+		{"traffic-shift", "weights changed", func(y string) string {
+			return strings.Replace(strings.Replace(y, "weight: 50", "weight: 80", 1), "weight: 50", "weight: 20", 1)
+		}, `weights: want {"v1":50,"v3":50}, got {"v1":80,"v3":20}`},
+	}
+	keys, err := NewTestIssuerKeys()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, c := range cases {
+		t.Run(c.example+"/"+c.name, func(t *testing.T) {
+			src := filepath.Join(*examplesDir, c.example)
+			ef, err := ReadExpectations(src + ".expectations.json")
+			if err != nil {
+				t.Fatal(err)
+			}
+			dir := filepath.Join(t.TempDir(), c.example)
+			if err := os.MkdirAll(dir, 0o755); err != nil {
+				t.Fatal(err)
+			}
+			files, _ := filepath.Glob(filepath.Join(src, "*.k8s.yaml"))
+			changed := false
+			for _, f := range files {
+				b, err := os.ReadFile(f)
+				if err != nil {
+					t.Fatal(err)
+				}
+				edited := c.edit(string(b))
+				changed = changed || edited != string(b)
+				if err := os.WriteFile(filepath.Join(dir, filepath.Base(f)), []byte(edited), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if !changed {
+				t.Fatalf("the edit did not apply to %s: the example changed, update this test", c.example)
+			}
+			failures := RunExpectations(t, dir, ef, keys, false)
+			if len(failures) == 0 {
+				t.Fatalf("%s: the broken copy (%s) keeps every promise", c.example, c.name)
+			}
+			all := strings.Join(failures, "\n")
+			if !strings.Contains(all, c.wantInDiff) {
+				t.Fatalf("%s: the failure does not show %q:\n%s", c.example, c.wantInDiff, all)
+			}
+			t.Logf("%s fails as it should:\n%s", c.name, all)
+		})
+	}
+}
+
+// Offline, istiod's own JWKS fetch fails and it inlines a key no token matches:
+// every token is refused (fail closed). The harness serves its test keys instead;
+// this shows what happens without that substitution.
+func TestRemoteJwksUnreachableFailsClosed(t *testing.T) {
+	ef, err := ReadExpectations(filepath.Join(*examplesDir, "jwt.expectations.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var valid *Expectation
+	for i, e := range ef.Expectations {
+		if e.Request.Token != nil && !e.Request.Token.Forged && strings.Contains(e.Promise, "valid token") && strings.Contains(e.Promise, "passes") {
+			valid = &ef.Expectations[i]
+		}
+	}
+	if valid == nil {
+		t.Fatal("the jwt example promises no valid token")
+	}
+	fx, err := LoadFixture(filepath.Join(*examplesDir, "jwt"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	keys, err := NewTestIssuerKeys()
+	if err != nil {
+		t.Fatal(err)
+	}
+	got, err := NewTracer(NewMesh(t, fx, true), keys).Send(valid.Request)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Status != 401 || got.Token != "Jwt verification fails" {
+		t.Fatalf("with istiod's failed fetch a valid token should get 401 (Jwt verification fails), got %d (%s)", got.Status, got.Token)
+	}
+}
