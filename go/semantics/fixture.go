@@ -56,7 +56,6 @@ func (w Workload) Principal() string {
 // that belongs to no Service, like a fresh workload a user deploys next to theirs.
 const ClientName = "semantics-client"
 
-
 // Fixture is everything the fake istiod needs.
 type Fixture struct {
 	IstioYAML  string          // the *.istio.io documents, re-joined
@@ -66,7 +65,7 @@ type Fixture struct {
 	ServiceIPs map[string]string   // key: "<svc>.<namespace>"
 	Services   map[string]*corev1.Service
 	PodsByIP   map[string]Workload
-	Skipped    []string            // k8s docs we could not decode
+	Skipped    []string // k8s docs we could not decode
 }
 
 // ReadDocs splits every *.k8s.yaml in dir (sorted) into YAML documents.

@@ -27,7 +27,9 @@ func header(name string, m *matcher.StringMatcher, invert bool) *route.HeaderMat
 }
 
 func TestMatchRoute(t *testing.T) {
-	prefix := func(p string) *route.RouteMatch { return &route.RouteMatch{PathSpecifier: &route.RouteMatch_Prefix{Prefix: p}} }
+	prefix := func(p string) *route.RouteMatch {
+		return &route.RouteMatch{PathSpecifier: &route.RouteMatch_Prefix{Prefix: p}}
+	}
 	cases := []struct {
 		name string
 		m    *route.RouteMatch
@@ -119,7 +121,7 @@ func TestEvalJwtAuthn(t *testing.T) {
 		t.Fatal(err)
 	}
 	provider := &jwtauthn.JwtProvider{Issuer: "https://issuer", PayloadInMetadata: "payload",
-		JwksSourceSpecifier: &jwtauthn.JwtProvider_RemoteJwks{RemoteJwks: &jwtauthn.RemoteJwks{}},
+		JwksSourceSpecifier:        &jwtauthn.JwtProvider_RemoteJwks{RemoteJwks: &jwtauthn.RemoteJwks{}},
 		NormalizePayloadInMetadata: &jwtauthn.JwtProvider_NormalizePayload{SpaceDelimitedClaims: []string{"scope"}}}
 	cfg := &jwtauthn.JwtAuthentication{Providers: map[string]*jwtauthn.JwtProvider{"p": provider},
 		Rules: []*jwtauthn.RequirementRule{{Match: &route.RouteMatch{PathSpecifier: &route.RouteMatch_Prefix{Prefix: "/"}},

@@ -45,11 +45,11 @@ func NewTracer(m *Mesh, keys *TestIssuerKeys) *Tracer {
 
 // hopState is what travels with the request from hop to hop.
 type hopState struct {
-	req      *Request
-	hops     int
-	first    bool // the first routing decision records timeouts, faults, mirror, retries
-	out      *Outcome
-	sender   *Workload // the proxy that sends the next hop (nil: outside the mesh)
+	req    *Request
+	hops   int
+	first  bool // the first routing decision records timeouts, faults, mirror, retries
+	out    *Outcome
+	sender *Workload // the proxy that sends the next hop (nil: outside the mesh)
 }
 
 // Send runs one request and returns what it does.

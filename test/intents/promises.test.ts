@@ -23,13 +23,21 @@ describe('CanaryRelease', () => {
   test('the split, the A/B header, the sticky cookie, the mirror and its route policies', () => {
     const { c, ref, v1, v2 } = reviews();
     new CanaryRelease(c, 'canary', {
-      service: ref, stable: CanaryVersion.fromWorkload(v1), canary: CanaryVersion.fromWorkload(v2), canaryWeight: 10,
-      canaryHeaders: { 'end-user': StringMatch.exact('jason') }, stickyCookie: 'beta', mirrorPercentage: 5, timeout: Duration.seconds(2),
+      service: ref,
+      stable: CanaryVersion.fromWorkload(v1),
+      canary: CanaryVersion.fromWorkload(v2),
+      canaryWeight: 10,
+      canaryHeaders: { 'end-user': StringMatch.exact('jason') },
+      stickyCookie: 'beta',
+      mirrorPercentage: 5,
+      timeout: Duration.seconds(2),
     });
     const p = byPromise(c);
     const client = { from: { namespace: 'shop' }, host: 'reviews.shop.svc.cluster.local', port: 9080 };
     expect(p['requests without the canary\'s headers are split 90/10 between v1 and v2, 5% mirrored to v2']).toEqual({
-      by: 'test/canary', promise: expect.any(String), request: client,
+      by: 'test/canary',
+      promise: expect.any(String),
+      request: client,
       expect: { weights: { v1: 90, v2: 10 }, timeout: '2s', mirror: { name: 'v2', percent: 5 } },
     });
     expect(p['requests with end-user: jason go to v2'].request.headers).toEqual({ 'end-user': 'jason' });
@@ -40,8 +48,12 @@ describe('CanaryRelease', () => {
   test('promoted: everything to the canary (the weight-0 stable destination is not in the route), no A/B promise', () => {
     const { c, ref, v1, v2 } = reviews();
     new CanaryRelease(c, 'canary', {
-      service: ref, stable: CanaryVersion.fromWorkload(v1), canary: CanaryVersion.fromWorkload(v2), canaryWeight: 10,
-      canaryHeaders: { 'end-user': StringMatch.exact('jason') }, phase: CanaryPhase.PROMOTED,
+      service: ref,
+      stable: CanaryVersion.fromWorkload(v1),
+      canary: CanaryVersion.fromWorkload(v2),
+      canaryWeight: 10,
+      canaryHeaders: { 'end-user': StringMatch.exact('jason') },
+      phase: CanaryPhase.PROMOTED,
     });
     const all = collectExpectations(c);
     expect(all.map(e => e.expect)).toEqual([{ weights: { v2: 100 } }]);
@@ -50,7 +62,10 @@ describe('CanaryRelease', () => {
   test('a regex header has no sample value: no promise is guessed for it', () => {
     const { c, ref, v1, v2 } = reviews();
     new CanaryRelease(c, 'canary', {
-      service: ref, stable: CanaryVersion.fromWorkload(v1), canary: CanaryVersion.fromWorkload(v2), canaryWeight: 10,
+      service: ref,
+      stable: CanaryVersion.fromWorkload(v1),
+      canary: CanaryVersion.fromWorkload(v2),
+      canaryWeight: 10,
       canaryHeaders: { 'end-user': StringMatch.regex('j.*') },
     });
     expect(collectExpectations(c)).toHaveLength(1);
