@@ -47,10 +47,7 @@ func TestExamples(t *testing.T) {
 	if len(files) == 0 {
 		t.Fatalf("no *.expectations.json in %s: run scripts/synth-examples.ts first", *examplesDir)
 	}
-	keys, err := NewTestIssuerKeys()
-	if err != nil {
-		t.Fatal(err)
-	}
+	keys, jwksURL := testIssuer(t)
 	var nothing []string
 	for _, f := range files {
 		name := strings.TrimSuffix(filepath.Base(f), ".expectations.json")
@@ -68,7 +65,7 @@ func TestExamples(t *testing.T) {
 			}
 			examplesRun.Add(1)
 			assertionsRun.Add(int64(len(ef.Expectations)))
-			failures := RunExpectations(t, filepath.Join(*examplesDir, name), ef, keys, false)
+			failures := RunExpectations(t, filepath.Join(*examplesDir, name), ef, keys, jwksURL)
 			assertionsFailed.Add(int64(len(failures)))
 			for _, msg := range failures {
 				t.Error(msg)
@@ -80,13 +77,28 @@ func TestExamples(t *testing.T) {
 	}
 }
 
-// RunExpectations loads an example and returns one readable message per broken promise.
-func RunExpectations(t *testing.T, dir string, ef *ExpectationFile, keys *TestIssuerKeys, fetchJwks bool) []string {
-	fx, err := LoadFixture(dir)
+// testIssuer makes the harness's issuer keys and serves them for the test's duration.
+func testIssuer(t *testing.T) (*TestIssuerKeys, string) {
+	keys, err := NewTestIssuerKeys()
 	if err != nil {
 		t.Fatal(err)
 	}
-	tr := NewTracer(NewMesh(t, fx, fetchJwks), keys)
+	url, stop, err := keys.ServeJwks()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(stop)
+	return keys, url
+}
+
+// RunExpectations loads an example (its jwksUris pointed at jwksURL) and returns one
+// readable message per broken promise.
+func RunExpectations(t *testing.T, dir string, ef *ExpectationFile, keys *TestIssuerKeys, jwksURL string) []string {
+	fx, err := LoadFixture(dir, jwksURL)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr := NewTracer(NewMesh(t, fx), keys)
 	var failures []string
 	for _, e := range ef.Expectations {
 		got, err := tr.Send(e.Request)

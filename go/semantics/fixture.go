@@ -43,6 +43,7 @@ type Workload struct {
 	// Deployment names the Deployment the pod belongs to ("" for the harness's clients).
 	Deployment string
 	Ports      []int32 // container ports
+	PortNames  map[string]int32
 	// Injected: the pod runs Istio's proxy (see isInjected).
 	Injected bool
 }
@@ -99,7 +100,9 @@ func ReadDocs(dir string) ([][]byte, error) {
 	return docs, nil
 }
 
-func LoadFixture(dir string) (*Fixture, error) {
+// LoadFixture reads an example's YAML. A non-empty jwksURL replaces every RequestAuthentication's
+// jwksUri (unreachable offline) with the harness's test issuer keys.
+func LoadFixture(dir, jwksURL string) (*Fixture, error) {
 	docs, err := ReadDocs(dir)
 	if err != nil {
 		return nil, err
@@ -131,6 +134,11 @@ func LoadFixture(dir string) (*Fixture, error) {
 			group = ""
 		}
 		if strings.HasSuffix(group, ".istio.io") {
+			if tm.Kind == "RequestAuthentication" && jwksURL != "" {
+				if d, err = withJwksURI(d, jwksURL); err != nil {
+					return nil, err
+				}
+			}
 			istioDocs = append(istioDocs, string(d))
 			continue
 		}
@@ -245,14 +253,18 @@ func LoadFixture(dir string) (*Fixture, error) {
 		pods = append(pods, p)
 		fx.KubeObjs = append(fx.KubeObjs, p)
 		var ports []int32
+		names := map[string]int32{}
 		for _, c := range p.Spec.Containers {
 			for _, cp := range c.Ports {
 				ports = append(ports, cp.ContainerPort)
+				if cp.Name != "" {
+					names[cp.Name] = cp.ContainerPort
+				}
 			}
 		}
 		w := Workload{
 			Name: p.Name, Namespace: p.Namespace, IP: ip, ServiceAccount: sa, Labels: p.Labels, Deployment: d.Name,
-			Gateway: p.Annotations["inject.istio.io/templates"] == "gateway", Ports: ports, Injected: injected,
+			Gateway: p.Annotations["inject.istio.io/templates"] == "gateway", Ports: ports, PortNames: names, Injected: injected,
 		}
 		fx.Workloads[d.Name+"."+d.Namespace] = w
 		fx.PodsByIP[ip] = w
@@ -377,8 +389,27 @@ type corev1Service = corev1.Service
 
 func targetPortOf(sp corev1.ServicePort, w Workload) int32 {
 	tp := sp.TargetPort
-	if tp.Type == intstr.Int && tp.IntVal != 0 {
+	switch {
+	case tp.Type == intstr.Int && tp.IntVal != 0:
 		return tp.IntVal
+	case tp.Type == intstr.String && w.PortNames[tp.StrVal] != 0:
+		return w.PortNames[tp.StrVal]
 	}
 	return sp.Port
+}
+
+// withJwksURI points a RequestAuthentication's rules that name a jwksUri at url.
+func withJwksURI(doc []byte, url string) ([]byte, error) {
+	var o map[string]any
+	if err := yaml.Unmarshal(doc, &o); err != nil {
+		return nil, err
+	}
+	spec, _ := o["spec"].(map[string]any)
+	rules, _ := spec["jwtRules"].([]any)
+	for _, r := range rules {
+		if rule, ok := r.(map[string]any); ok && rule["jwksUri"] != nil {
+			rule["jwksUri"] = url
+		}
+	}
+	return yaml.Marshal(o)
 }

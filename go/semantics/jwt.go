@@ -10,6 +10,8 @@ import (
 	"crypto/rsa"
 	"encoding/json"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
 	"strings"
 	"time"
 
@@ -20,8 +22,9 @@ import (
 
 const jwtFilter = "envoy.filters.http.jwt_authn"
 
-// TestIssuerKeys stands in for every remote JWKS: offline, nothing can be fetched, so the
-// harness serves this key set for every jwks_uri and signs the tokens of expectations with it.
+// TestIssuerKeys is the issuer the harness plays: offline no jwksUri can be fetched, so the
+// harness points every jwksUri at a local server publishing this key set (ServeJwks) and
+// signs the tokens of expectations with it. istiod fetches and inlines it as it would the real one.
 type TestIssuerKeys struct {
 	private *rsa.PrivateKey
 	other   *rsa.PrivateKey // signs tokens that must fail verification
@@ -68,7 +71,7 @@ type JwtResult struct {
 }
 
 // EvalJwtAuthn applies the filter config to the request, writing verified payloads to r.Metadata.
-func EvalJwtAuthn(cfg *jwtauthn.JwtAuthentication, r *Request, keys *TestIssuerKeys) (JwtResult, error) {
+func EvalJwtAuthn(cfg *jwtauthn.JwtAuthentication, r *Request) (JwtResult, error) {
 	if len(cfg.RequirementMap) > 0 || cfg.FilterStateRules != nil {
 		return JwtResult{}, fmt.Errorf("jwt_authn requirement_map/filter_state_rules are not simulated")
 	}
@@ -86,7 +89,7 @@ func EvalJwtAuthn(cfg *jwtauthn.JwtAuthentication, r *Request, keys *TestIssuerK
 		if rule.GetRequires() == nil {
 			return JwtResult{Status: 200}, nil
 		}
-		ok, reason, err := satisfies(cfg, rule.GetRequires(), r, keys)
+		ok, reason, err := satisfies(cfg, rule.GetRequires(), r)
 		if err != nil {
 			return JwtResult{}, err
 		}
@@ -98,7 +101,7 @@ func EvalJwtAuthn(cfg *jwtauthn.JwtAuthentication, r *Request, keys *TestIssuerK
 	return JwtResult{Status: 200}, nil
 }
 
-func satisfies(cfg *jwtauthn.JwtAuthentication, req *jwtauthn.JwtRequirement, r *Request, keys *TestIssuerKeys) (bool, string, error) {
+func satisfies(cfg *jwtauthn.JwtAuthentication, req *jwtauthn.JwtRequirement, r *Request) (bool, string, error) {
 	switch x := req.RequiresType.(type) {
 	case *jwtauthn.JwtRequirement_ProviderName:
 		p := cfg.Providers[x.ProviderName]
@@ -109,13 +112,13 @@ func satisfies(cfg *jwtauthn.JwtAuthentication, req *jwtauthn.JwtRequirement, r 
 		if tok == "" {
 			return false, "Jwt is missing", nil
 		}
-		return verify(p, tok, r, keys)
+		return verify(p, tok, r)
 	case *jwtauthn.JwtRequirement_AllowMissing:
 		// Missing is fine; a token that is there must still verify with its issuer's provider.
 		for _, p := range cfg.Providers {
 			if tok := extractToken(p, r); tok != "" {
 				if iss := unverifiedIssuer(tok); iss != "" && iss == p.Issuer {
-					return verify(p, tok, r, keys)
+					return verify(p, tok, r)
 				}
 			}
 		}
@@ -128,7 +131,7 @@ func satisfies(cfg *jwtauthn.JwtAuthentication, req *jwtauthn.JwtRequirement, r 
 	case *jwtauthn.JwtRequirement_RequiresAny:
 		reason := ""
 		for _, sub := range x.RequiresAny.Requirements {
-			ok, why, err := satisfies(cfg, sub, r, keys)
+			ok, why, err := satisfies(cfg, sub, r)
 			if err != nil || ok {
 				return ok, why, err
 			}
@@ -139,7 +142,7 @@ func satisfies(cfg *jwtauthn.JwtAuthentication, req *jwtauthn.JwtRequirement, r 
 		return false, reason, nil
 	case *jwtauthn.JwtRequirement_RequiresAll:
 		for _, sub := range x.RequiresAll.Requirements {
-			ok, why, err := satisfies(cfg, sub, r, keys)
+			ok, why, err := satisfies(cfg, sub, r)
 			if err != nil || !ok {
 				return ok, why, err
 			}
@@ -191,26 +194,48 @@ func unverifiedIssuer(tok string) string {
 	return c.Issuer
 }
 
-func verify(p *jwtauthn.JwtProvider, tok string, r *Request, keys *TestIssuerKeys) (bool, string, error) {
+// verify follows Envoy's authenticator: issuer, time (nbf, exp), audiences, then the
+// signature against the provider's inline keys (istiod fetches the jwksUri and inlines it).
+func verify(p *jwtauthn.JwtProvider, tok string, r *Request) (bool, string, error) {
 	t, err := josejwt.ParseSigned(tok, []jose.SignatureAlgorithm{jose.RS256, jose.ES256})
 	if err != nil {
 		return false, "Jwt is not in the form of Header.Payload.Signature", nil
 	}
-	var set jose.JSONWebKeySet
-	switch {
-	case p.GetLocalJwks() != nil:
-		if err := json.Unmarshal([]byte(p.GetLocalJwks().GetInlineString()), &set); err != nil {
-			return false, "Jwks doesn't have valid format", nil
-		}
-	case p.GetRemoteJwks() != nil:
-		set = keys.JWKS // the harness serves the test key set for every jwks_uri
-	default:
-		return false, "", fmt.Errorf("jwt provider %s has no JWKS", p.Issuer)
-	}
+	var std josejwt.Claims
 	var payload map[string]any
+	if err := t.UnsafeClaimsWithoutVerification(&std, &payload); err != nil {
+		return false, "Jwt payload is not valid JSON", nil
+	}
+	if p.Issuer != "" && std.Issuer != p.Issuer {
+		return false, "Jwt issuer is not configured", nil
+	}
+	now := time.Now()
+	if std.NotBefore != nil && now.Add(60*time.Second).Before(std.NotBefore.Time()) {
+		return false, "Jwt not yet valid", nil
+	}
+	if std.Expiry != nil && now.Add(-60*time.Second).After(std.Expiry.Time()) {
+		return false, "Jwt is expired", nil
+	}
+	if len(p.Audiences) > 0 {
+		ok := false
+		for _, a := range p.Audiences {
+			ok = ok || std.Audience.Contains(a)
+		}
+		if !ok {
+			return false, "Audiences in Jwt are not allowed", nil
+		}
+	}
+	if p.GetRemoteJwks() != nil {
+		return false, "", fmt.Errorf("provider %s fetches its JWKS from Envoy (remote_jwks), which is not simulated", p.Issuer)
+	}
+	var set jose.JSONWebKeySet
+	if err := json.Unmarshal([]byte(p.GetLocalJwks().GetInlineString()), &set); err != nil {
+		return false, "Jwks doesn't have valid format", nil
+	}
 	verified := false
 	for _, k := range set.Keys {
-		if err := t.Claims(k.Key, &payload); err == nil {
+		var checked map[string]any
+		if t.Claims(k.Key, &checked) == nil {
 			verified = true
 			break
 		}
@@ -218,24 +243,9 @@ func verify(p *jwtauthn.JwtProvider, tok string, r *Request, keys *TestIssuerKey
 	if !verified {
 		return false, "Jwt verification fails", nil
 	}
-	var std josejwt.Claims
-	_ = t.Claims(set.Keys[0].Key, &std)
-	if iss, _ := payload["iss"].(string); p.Issuer != "" && iss != p.Issuer {
-		return false, "Jwt issuer is not configured", nil
-	}
-	if err := std.ValidateWithLeeway(josejwt.Expected{Time: time.Now()}, 60*time.Second); err != nil {
-		return false, "Jwt is expired", nil
-	}
-	if len(p.Audiences) > 0 {
-		ok := false
-		for _, a := range p.Audiences {
-			if std.Audience.Contains(a) {
-				ok = true
-			}
-		}
-		if !ok {
-			return false, "Audiences in Jwt are not allowed", nil
-		}
+	if !p.Forward {
+		// Envoy strips a verified token unless the provider forwards it (Istio: forwardOriginalToken).
+		delete(r.Headers, "authorization")
 	}
 	if p.PayloadInMetadata != "" {
 		for _, c := range p.GetNormalizePayloadInMetadata().GetSpaceDelimitedClaims() {
@@ -256,4 +266,18 @@ func verify(p *jwtauthn.JwtProvider, tok string, r *Request, keys *TestIssuerKey
 		r.Metadata[jwtFilter][p.PayloadInMetadata] = payload
 	}
 	return true, "", nil
+}
+
+// ServeJwks publishes the key set on a local HTTP server; istiod fetches it for every jwksUri
+// the fixture points there. Stop it with the returned function.
+func (k *TestIssuerKeys) ServeJwks() (url string, stop func(), err error) {
+	body, err := json.Marshal(k.JWKS)
+	if err != nil {
+		return "", nil, err
+	}
+	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write(body)
+	}))
+	return srv.URL + "/jwks.json", srv.Close, nil
 }

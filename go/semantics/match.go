@@ -17,6 +17,7 @@ import (
 // Request is one HTTP request as a filter chain sees it.
 type Request struct {
 	Method    string
+	Scheme    string // "http" or "https" as the proxy received it
 	Path      string // with query
 	Authority string
 	Headers   map[string]string // lower-case names
@@ -37,7 +38,7 @@ func (r *Request) Header(name string) (string, bool) {
 	case ":authority", "host":
 		return r.Authority, true
 	case ":scheme":
-		return "http", true
+		return orDefault(r.Scheme, "http"), true
 	}
 	v, ok := r.Headers[strings.ToLower(name)]
 	return v, ok
@@ -95,42 +96,44 @@ func matchHeader(h *route.HeaderMatcher, r *Request) (bool, error) {
 	if !present && h.TreatMissingHeaderAsEmpty {
 		v, present = "", true
 	}
+	presentType, isPresentType := h.HeaderMatchSpecifier.(*route.HeaderMatcher_PresentMatch)
+	if !present {
+		// Envoy's HeaderUtility::matchHeaders: a missing header matches only a present_match
+		// asking for absence (or, inverted, one asking for presence).
+		if !isPresentType {
+			return false, nil
+		}
+		if h.InvertMatch {
+			return presentType.PresentMatch, nil
+		}
+		return !presentType.PresentMatch, nil
+	}
 	var ok bool
 	var err error
 	switch s := h.HeaderMatchSpecifier.(type) {
 	case *route.HeaderMatcher_PresentMatch:
-		ok = present == s.PresentMatch
+		ok = s.PresentMatch
 	case *route.HeaderMatcher_StringMatch:
-		ok = present
-		if present {
-			ok, err = matchString(s.StringMatch, v)
-		}
+		ok, err = matchString(s.StringMatch, v)
 	case *route.HeaderMatcher_ExactMatch:
-		ok = present && v == s.ExactMatch
+		ok = v == s.ExactMatch
 	case *route.HeaderMatcher_PrefixMatch:
-		ok = present && strings.HasPrefix(v, s.PrefixMatch)
+		ok = strings.HasPrefix(v, s.PrefixMatch)
 	case *route.HeaderMatcher_SuffixMatch:
-		ok = present && strings.HasSuffix(v, s.SuffixMatch)
+		ok = strings.HasSuffix(v, s.SuffixMatch)
 	case *route.HeaderMatcher_ContainsMatch:
-		ok = present && strings.Contains(v, s.ContainsMatch)
+		ok = strings.Contains(v, s.ContainsMatch)
 	case *route.HeaderMatcher_SafeRegexMatch:
-		ok = present
-		if present {
-			ok, err = fullMatch(s.SafeRegexMatch.GetRegex(), v)
-		}
+		ok, err = fullMatch(s.SafeRegexMatch.GetRegex(), v)
 	case nil:
-		ok = present
+		ok = true
 	default:
 		return false, fmt.Errorf("unsupported header matcher %T", s)
 	}
 	if err != nil {
 		return false, err
 	}
-	// A missing header never matches, inverted or not (Envoy's documented invert_match rule).
-	if h.InvertMatch && present {
-		return !ok, nil
-	}
-	return ok, nil
+	return ok != h.InvertMatch, nil
 }
 
 // MatchRoute evaluates a route's whole match: path, headers and query parameters.
@@ -190,8 +193,14 @@ func MatchRoute(m *route.RouteMatch, r *Request) (bool, error) {
 			}
 		}
 	}
-	if m.RuntimeFraction != nil {
+	switch {
+	case m.RuntimeFraction != nil:
 		return false, fmt.Errorf("runtime_fraction route matches are not simulated")
+	case len(m.DynamicMetadata) > 0:
+		// Istio's routes on JWT claims (@request.auth.claims): picked after jwt_authn re-clears the route cache.
+		return false, fmt.Errorf("routes on dynamic metadata (JWT claims) are not simulated")
+	case len(m.Cookies) > 0, len(m.FilterState) > 0, m.TlsContext != nil, m.Grpc != nil:
+		return false, fmt.Errorf("route matches on cookies, filter state, TLS context or gRPC are not simulated")
 	}
 	return true, nil
 }

@@ -1,9 +1,11 @@
 package semantics
 
 import (
+	"encoding/json"
 	"testing"
 	"time"
 
+	corev3 "github.com/envoyproxy/go-control-plane/envoy/config/core/v3"
 	rbac "github.com/envoyproxy/go-control-plane/envoy/config/rbac/v3"
 	route "github.com/envoyproxy/go-control-plane/envoy/config/route/v3"
 	jwtauthn "github.com/envoyproxy/go-control-plane/envoy/extensions/filters/http/jwt_authn/v3"
@@ -24,6 +26,22 @@ func regex(s string) *matcher.StringMatcher {
 
 func header(name string, m *matcher.StringMatcher, invert bool) *route.HeaderMatcher {
 	return &route.HeaderMatcher{Name: name, HeaderMatchSpecifier: &route.HeaderMatcher_StringMatch{StringMatch: m}, InvertMatch: invert}
+}
+
+func TestMissingHeaderFollowsEnvoy(t *testing.T) {
+	present := func(want, invert bool) *route.HeaderMatcher {
+		return &route.HeaderMatcher{Name: "x", HeaderMatchSpecifier: &route.HeaderMatcher_PresentMatch{PresentMatch: want}, InvertMatch: invert}
+	}
+	r := &Request{Path: "/"}
+	// Istio's withoutHeaders renders present_match: true, inverted: it must match a request without the header.
+	for _, c := range []struct {
+		m    *route.HeaderMatcher
+		want bool
+	}{{present(true, false), false}, {present(true, true), true}, {present(false, false), true}, {present(false, true), false}} {
+		if got, _ := matchHeader(c.m, r); got != c.want {
+			t.Errorf("missing header, present_match=%v invert=%v: got %v, want %v", c.m.GetPresentMatch(), c.m.InvertMatch, got, c.want)
+		}
+	}
 }
 
 func TestMatchRoute(t *testing.T) {
@@ -120,8 +138,10 @@ func TestEvalJwtAuthn(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	jwks, _ := json.Marshal(keys.JWKS)
 	provider := &jwtauthn.JwtProvider{Issuer: "https://issuer", PayloadInMetadata: "payload",
-		JwksSourceSpecifier:        &jwtauthn.JwtProvider_RemoteJwks{RemoteJwks: &jwtauthn.RemoteJwks{}},
+		JwksSourceSpecifier: &jwtauthn.JwtProvider_LocalJwks{LocalJwks: &corev3.DataSource{
+			Specifier: &corev3.DataSource_InlineString{InlineString: string(jwks)}}},
 		NormalizePayloadInMetadata: &jwtauthn.JwtProvider_NormalizePayload{SpaceDelimitedClaims: []string{"scope"}}}
 	cfg := &jwtauthn.JwtAuthentication{Providers: map[string]*jwtauthn.JwtProvider{"p": provider},
 		Rules: []*jwtauthn.RequirementRule{{Match: &route.RouteMatch{PathSpecifier: &route.RouteMatch_Prefix{Prefix: "/"}},
@@ -148,13 +168,14 @@ func TestEvalJwtAuthn(t *testing.T) {
 		{"unknown issuer", sign(map[string]any{"iss": "https://other", "sub": "u"}, false), 401},
 		{"expired", sign(map[string]any{"iss": "https://issuer", "sub": "u", "exp": time.Now().Add(-time.Hour).Unix()}, false), 401},
 		{"not a JWT", "abc", 401},
+		{"not yet valid", sign(map[string]any{"iss": "https://issuer", "sub": "u", "nbf": time.Now().Add(time.Hour).Unix()}, false), 401},
 	}
 	for _, c := range cases {
 		r := &Request{Path: "/", Headers: map[string]string{}}
 		if c.token != "" {
 			r.Headers["authorization"] = "Bearer " + c.token
 		}
-		got, err := EvalJwtAuthn(cfg, r, keys)
+		got, err := EvalJwtAuthn(cfg, r)
 		if err != nil || got.Status != c.status {
 			t.Errorf("%s: status %d (%s, %v), want %d", c.name, got.Status, got.Reason, err, c.status)
 		}
@@ -163,18 +184,27 @@ func TestEvalJwtAuthn(t *testing.T) {
 			if s, ok := payload["scope"].([]any); !ok || len(s) != 2 {
 				t.Errorf("space-delimited scope not normalized to a list: %v", payload["scope"])
 			}
+			if _, kept := r.Headers["authorization"]; kept {
+				t.Errorf("a verified token is stripped unless the provider forwards it")
+			}
 		}
 	}
 }
 
 func TestHelpers(t *testing.T) {
-	if got := percentOf(&typev3.FractionalPercent{Numerator: 1500, Denominator: typev3.FractionalPercent_TEN_THOUSAND}); got != 15 {
-		t.Errorf("percentOf: %v", got)
+	if got := percentOr(&typev3.FractionalPercent{Numerator: 1500, Denominator: typev3.FractionalPercent_TEN_THOUSAND}, 0); got != 15 {
+		t.Errorf("percentOr: %v", got)
+	}
+	if got := percentOr(nil, 0); got != 0 {
+		t.Errorf("an unset fault percentage is 0 in Envoy, got %v", got)
+	}
+	if got := redirectLocation(&route.RedirectAction{HostRedirect: "b.example.com"}, &Request{Scheme: "https", Authority: "a.example.com:8443", Path: "/x"}, nil); got != "https://b.example.com:8443/x" {
+		t.Errorf("redirectLocation keeps scheme and port: %s", got)
 	}
 	if _, port, subset, host := parseCluster("outbound|9080|v2|reviews.a.svc.cluster.local"); port != 9080 || subset != "v2" || host != "reviews.a.svc.cluster.local" {
 		t.Errorf("parseCluster: %d %s %s", port, subset, host)
 	}
-	if got := redirectLocation(&route.RedirectAction{SchemeRewriteSpecifier: &route.RedirectAction_HttpsRedirect{HttpsRedirect: true}}, &Request{Authority: "a.example.com:80", Path: "/x?y"}); got != "https://a.example.com/x?y" {
+	if got := redirectLocation(&route.RedirectAction{SchemeRewriteSpecifier: &route.RedirectAction_HttpsRedirect{HttpsRedirect: true}}, &Request{Authority: "a.example.com:80", Path: "/x?y"}, nil); got != "https://a.example.com/x?y" {
 		t.Errorf("redirectLocation: %s", got)
 	}
 	if got := policyName("ns[bookinfo]-policy[productpage-jwt]-rule[0]"); got != "productpage-jwt" {

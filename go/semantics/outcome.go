@@ -17,6 +17,9 @@ type Outcome struct {
 	ResponseHeaders map[string]map[string]string `json:"responseHeaders,omitempty"`
 	// Connection at the destination's proxy: "mtls", "plaintext" or "refused".
 	Connection string `json:"connection,omitempty"`
+	// Delivered: the request arrived at a destination workload (its proxy accepted the
+	// connection), whatever its policies then decide.
+	Delivered bool `json:"delivered"`
 	// Token is jwt_authn's view at the destination: "valid", "missing" or the failure.
 	Token string `json:"token,omitempty"`
 	// Policies: each AuthorizationPolicy at the destination on its own: "allows", "denies"

@@ -1,11 +1,9 @@
 package semantics
 
 import (
-	"istio.io/istio/pilot/pkg/features"
 	"istio.io/istio/pilot/pkg/model"
 	"istio.io/istio/pilot/pkg/simulation"
 	"istio.io/istio/pilot/test/xds"
-	"istio.io/istio/pkg/jwt"
 	"istio.io/istio/pkg/test"
 )
 
@@ -19,13 +17,9 @@ type Mesh struct {
 	sims    map[string]*simulation.Simulation
 }
 
-// NewMesh loads the fixture into Istio's FakeDiscoveryServer. Remote JWKS are left to
-// Envoy (no fetch by istiod at push time) unless fetchJwks is set: offline, istiod's own
-// fetch fails and it inlines a key no token matches (the fail-closed case).
-func NewMesh(t test.Failer, fx *Fixture, fetchJwks bool) *Mesh {
-	if !fetchJwks {
-		test.SetForTest(t, &features.JwksFetchMode, jwt.Envoy)
-	}
+// NewMesh loads the fixture into Istio's FakeDiscoveryServer. istiod fetches each jwksUri
+// and inlines the keys (its default); a jwksUri it cannot reach gets a key no token matches.
+func NewMesh(t test.Failer, fx *Fixture) *Mesh {
 	s := xds.NewFakeDiscoveryServer(t, xds.FakeOptions{
 		ConfigString:      fx.IstioYAML,
 		KubernetesObjects: fx.KubeObjs,

@@ -10,6 +10,7 @@ package semantics
 import (
 	"fmt"
 	"net/http"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -21,8 +22,10 @@ import (
 	fault "github.com/envoyproxy/go-control-plane/envoy/extensions/filters/http/fault/v3"
 	jwtauthn "github.com/envoyproxy/go-control-plane/envoy/extensions/filters/http/jwt_authn/v3"
 	rbachttp "github.com/envoyproxy/go-control-plane/envoy/extensions/filters/http/rbac/v3"
+	rbactcp "github.com/envoyproxy/go-control-plane/envoy/extensions/filters/network/rbac/v3"
 	hcm "github.com/envoyproxy/go-control-plane/envoy/extensions/filters/network/http_connection_manager/v3"
 	tlsv3 "github.com/envoyproxy/go-control-plane/envoy/extensions/transport_sockets/tls/v3"
+	httpopts "github.com/envoyproxy/go-control-plane/envoy/extensions/upstreams/http/v3"
 	typev3 "github.com/envoyproxy/go-control-plane/envoy/type/v3"
 	"google.golang.org/protobuf/types/known/durationpb"
 
@@ -36,27 +39,40 @@ const maxHops = 5
 type Tracer struct {
 	Mesh *Mesh
 	Keys *TestIssuerKeys
-	eds  map[string]map[string][]string // workload key -> cluster -> "ip:port"
+	eds  map[string]map[string][]endpoint // workload key -> cluster -> endpoints
+}
+
+// endpoint is one EDS endpoint with the metadata auto mTLS reads.
+type endpoint struct {
+	ip        string
+	port      int
+	istioMtls bool // tlsMode: istio (the pod has a proxy and its PeerAuthentication is not DISABLE)
 }
 
 func NewTracer(m *Mesh, keys *TestIssuerKeys) *Tracer {
-	return &Tracer{Mesh: m, Keys: keys, eds: map[string]map[string][]string{}}
+	return &Tracer{Mesh: m, Keys: keys, eds: map[string]map[string][]endpoint{}}
 }
 
-// hopState is what travels with the request from hop to hop.
+// hopState is what the whole request shares: the outcome and the hop count.
 type hopState struct {
-	req    *Request
-	hops   int
-	first  bool // the first routing decision records timeouts, faults, mirror, retries
-	out    *Outcome
-	sender *Workload // the proxy that sends the next hop (nil: outside the mesh)
+	hops int
+	out  *Outcome
+}
+
+// routeFacts are what a routing hop's route applies to the request.
+type routeFacts struct {
+	timeout string
+	retries *Retries
+	mirror  *Mirror
+	delay   *Delay
+	abort   *Abort
 }
 
 // Send runs one request and returns what it does.
 func (tr *Tracer) Send(spec RequestSpec) (Outcome, error) {
 	fx := tr.Mesh.Fixture
-	req := &Request{Method: orDefault(spec.Method, "GET"), Path: orDefault(spec.Path, "/"), Authority: spec.Host,
-		Headers: map[string]string{}}
+	req := &Request{Method: orDefault(spec.Method, "GET"), Scheme: orDefault(spec.Scheme, "http"), Path: orDefault(spec.Path, "/"),
+		Authority: spec.Host, Headers: map[string]string{}}
 	for k, v := range spec.Headers {
 		req.Headers[strings.ToLower(k)] = v
 	}
@@ -68,7 +84,7 @@ func (tr *Tracer) Send(spec RequestSpec) (Outcome, error) {
 		req.Headers["authorization"] = "Bearer " + tok
 	}
 	out := &Outcome{}
-	st := &hopState{req: req, first: true, out: out}
+	st := &hopState{out: out}
 	switch {
 	case spec.Via != nil:
 		svc := fx.Services[spec.Via.Service+"."+spec.Via.Namespace]
@@ -85,9 +101,7 @@ func (tr *Tracer) Send(spec RequestSpec) (Outcome, error) {
 		if spec.Scheme == "https" {
 			call.TLS, call.Sni = simulation.TLS, spec.Host
 		}
-		st.req.PeerPrincipal = ""
-		status, reason := tr.proxyHop(gw, call, st)
-		out.Status, out.Reason = status, reason
+		out.Status, out.Reason = tr.proxyHop(gw, call, req, st)
 	case spec.To != nil:
 		var target *Workload
 		for _, k := range sortedKeys(fx.Workloads) {
@@ -108,15 +122,13 @@ func (tr *Tracer) Send(spec RequestSpec) (Outcome, error) {
 		if err != nil {
 			return Outcome{}, err
 		}
-		st.sender = client
-		req.Port = port
-		out.Status, out.Reason = tr.deliver(*target, port, st)
+		out.Status, out.Reason = tr.deliver(*target, port, req, client.Injected, client.Principal(), st)
 	default:
 		client, err := tr.client(spec.From, true)
 		if err != nil {
 			return Outcome{}, err
 		}
-		if client == nil || !client.Injected {
+		if !client.Injected {
 			// No proxy on the caller: it connects to a Service endpoint as kube-proxy would.
 			svc := tr.serviceByHost(spec.Host)
 			if svc == nil {
@@ -126,9 +138,7 @@ func (tr *Tracer) Send(spec RequestSpec) (Outcome, error) {
 			if err != nil {
 				return Outcome{}, err
 			}
-			req.Port = port
-			st.sender = client
-			out.Status, out.Reason = tr.deliver(w, port, st)
+			out.Status, out.Reason = tr.deliver(w, port, req, false, "", st)
 			break
 		}
 		addr := "240.240.0.1" // a host without a Service IP (ServiceEntry, external): any address, the Host header decides
@@ -138,7 +148,7 @@ func (tr *Tracer) Send(spec RequestSpec) (Outcome, error) {
 		req.Port = spec.Port
 		call := simulation.Call{Address: addr, Port: spec.Port, Protocol: simulation.HTTP, HostHeader: spec.Host,
 			Path: req.Path, Headers: headersOf(req), CallMode: simulation.CallModeOutbound}
-		out.Status, out.Reason = tr.proxyHop(*client, call, st)
+		out.Status, out.Reason = tr.proxyHop(*client, call, req, st)
 	}
 	summarize(out)
 	return *out, nil
@@ -167,8 +177,19 @@ func (tr *Tracer) client(c *Client, needProxy bool) (*Workload, error) {
 	return &w, nil
 }
 
+// atHop is the request as one proxy sees it: its own copy, with no metadata from other proxies.
+func atHop(r *Request) *Request {
+	c := *r
+	c.Headers = map[string]string{}
+	for k, v := range r.Headers {
+		c.Headers[k] = v
+	}
+	c.Metadata = nil
+	return &c
+}
+
 // proxyHop runs a request through a proxy that routes it (a client sidecar or a gateway).
-func (tr *Tracer) proxyHop(w Workload, call simulation.Call, st *hopState) (int, string) {
+func (tr *Tracer) proxyHop(w Workload, call simulation.Call, in *Request, st *hopState) (int, string) {
 	st.hops++
 	if st.hops > maxHops {
 		return 0, "too many hops"
@@ -176,12 +197,14 @@ func (tr *Tracer) proxyHop(w Workload, call simulation.Call, st *hopState) (int,
 	if w.Gateway {
 		st.out.Via = append(st.out.Via, w.Namespace+"/"+w.Deployment)
 	}
+	req := atHop(in)
 	sim := tr.Mesh.Simulation(w)
 	res := sim.Run(call)
 	switch res.Error {
 	case nil:
 	case simulation.ErrTLSRedirect:
-		st.out.Redirect = "https://" + hostOnly(st.req.Authority) + st.req.Path
+		// Envoy's require_tls: a 301 to the same host and path over https.
+		st.out.Redirect = "https://" + hostOnly(req.Authority) + req.Path
 		return 301, "TLS required"
 	case simulation.ErrNoVirtualHost, simulation.ErrNoRoute:
 		return 404, "no route (" + res.Error.Error() + ")"
@@ -191,15 +214,18 @@ func (tr *Tracer) proxyHop(w Workload, call simulation.Call, st *hopState) (int,
 	fc := filterChain(sim, res)
 	h := xdstest.ExtractHTTPConnectionManager(nil, fc)
 	if h == nil {
+		if status, reason := networkRbac(fc, req); status != 200 {
+			return status, reason
+		}
 		if res.ClusterMatched == "" {
 			return 0, "no cluster for a TCP connection"
 		}
-		return tr.forward(w, []weighted{{cluster: res.ClusterMatched, weight: 100}}, nil, st)
+		return tr.forward(w, []weighted{{cluster: res.ClusterMatched, weight: 100}}, req, routeFacts{}, st)
 	}
 	vh := virtualHost(sim, h, res)
 	var r *route.Route
 	for _, cand := range vh.GetRoutes() {
-		ok, err := MatchRoute(cand.Match, st.req)
+		ok, err := MatchRoute(cand.Match, req)
 		if err != nil {
 			return 0, err.Error()
 		}
@@ -211,27 +237,33 @@ func (tr *Tracer) proxyHop(w Workload, call simulation.Call, st *hopState) (int,
 	if r == nil {
 		return 404, "no route matched in " + vh.GetName()
 	}
-	if status, reason := tr.httpFilters(h, st.req, nil); status != 200 {
+	if status, reason := tr.httpFilters(h, req, nil); status != 200 {
 		return status, reason
 	}
-	return tr.routeAction(w, r, st)
+	return tr.routeAction(w, vh, r, req, st)
 }
 
 // deliver is the last hop: the destination pod's inbound listener (or, without a proxy, the app).
-func (tr *Tracer) deliver(w Workload, port int, st *hopState) (int, string) {
+func (tr *Tracer) deliver(w Workload, port int, in *Request, mtls bool, principal string, st *hopState) (int, string) {
 	st.hops++
+	record := st.out.Connection == "" // the first destination reached speaks for the request
 	if !w.Injected {
+		if mtls {
+			return 503, "upstream connect error: Istio mTLS to " + w.Deployment + ", which has no proxy"
+		}
+		if record {
+			st.out.Connection, st.out.Delivered = "plaintext", true
+		}
 		return 200, "answered by " + w.Deployment + " (no proxy)"
 	}
-	mtls := st.sender != nil && st.sender.Injected
+	req := atHop(in)
+	req.Port = port
+	req.PeerPrincipal = ""
 	if mtls {
-		st.req.PeerPrincipal = st.sender.Principal()
-	} else {
-		st.req.PeerPrincipal = ""
+		req.PeerPrincipal = principal
 	}
-	call := simulation.Call{Address: w.IP, Port: port, Protocol: simulation.HTTP, HostHeader: st.req.Authority,
-		Path: st.req.Path, Headers: headersOf(st.req), CallMode: simulation.CallModeInbound}
-	record := st.out.Connection == "" // the first destination reached speaks for the request
+	call := simulation.Call{Address: w.IP, Port: port, Protocol: simulation.HTTP, HostHeader: req.Authority,
+		Path: req.Path, Headers: headersOf(req), CallMode: simulation.CallModeInbound}
 	if mtls {
 		call.TLS = simulation.MTLS
 	}
@@ -244,23 +276,45 @@ func (tr *Tracer) deliver(w Workload, port int, st *hopState) (int, string) {
 		return 0, fmt.Sprintf("refused by %s's proxy: %v", w.Deployment, res.Error)
 	}
 	if record {
-		st.out.Connection = map[bool]string{true: "mtls", false: "plaintext"}[mtls]
+		st.out.Connection, st.out.Delivered = map[bool]string{true: "mtls", false: "plaintext"}[mtls], true
 	}
 	fc := filterChain(sim, res)
 	h := xdstest.ExtractHTTPConnectionManager(nil, fc)
 	if h == nil {
+		if status, reason := networkRbac(fc, req); status != 200 {
+			return status, reason
+		}
 		return 200, "answered by " + w.Deployment + " (TCP)"
 	}
-	req := *st.req
-	req.Port = port
 	var rec *Outcome
 	if record {
 		rec = st.out
 	}
-	if status, reason := tr.httpFilters(h, &req, rec); status != 200 {
+	if status, reason := tr.httpFilters(h, req, rec); status != 200 {
 		return status, reason
 	}
 	return 200, "answered by " + w.Deployment
+}
+
+// networkRbac applies a TCP filter chain's RBAC filters (a denied connection is closed).
+func networkRbac(fc *listener.FilterChain, r *Request) (int, string) {
+	for _, f := range fc.GetFilters() {
+		if f.GetTypedConfig().GetTypeUrl() != "type.googleapis.com/envoy.extensions.filters.network.rbac.v3.RBAC" {
+			continue
+		}
+		cfg := &rbactcp.RBAC{}
+		if err := f.GetTypedConfig().UnmarshalTo(cfg); err != nil {
+			return 0, err.Error()
+		}
+		d, err := EvalRbac(cfg.Rules, r)
+		if err != nil {
+			return 0, err.Error()
+		}
+		if !d.Allowed {
+			return 0, "connection closed by RBAC " + strings.Join(d.Policies, ", ")
+		}
+	}
+	return 200, ""
 }
 
 // httpFilters runs the HCM's authentication and authorization filters in their order.
@@ -277,7 +331,7 @@ func (tr *Tracer) httpFilters(h *hcm.HttpConnectionManager, r *Request, record *
 			if err := f.GetTypedConfig().UnmarshalTo(cfg); err != nil {
 				return 0, err.Error()
 			}
-			res, err := EvalJwtAuthn(cfg, r, tr.Keys)
+			res, err := EvalJwtAuthn(cfg, r)
 			if err != nil {
 				return 0, err.Error()
 			}
@@ -337,7 +391,11 @@ func (tr *Tracer) recordPolicies(h *hcm.HttpConnectionManager, r *Request, recor
 			if record.Policies[policy] == "" {
 				record.Policies[policy] = "no match"
 			}
-			if ok, err := matchPolicy(p, r); err == nil && ok {
+			ok, err := matchPolicy(p, r)
+			switch {
+			case err != nil:
+				record.Policies[policy] = "not simulated: " + err.Error()
+			case ok:
 				record.Policies[policy] = verdict
 			}
 		}
@@ -354,16 +412,17 @@ func policyName(rbacName string) string {
 }
 
 type weighted struct {
-	cluster string
-	weight  uint32
-	headers map[string]string
+	cluster         string
+	weight          uint32
+	responseHeaders map[string]string
+	requestHeaders  map[string]string
 }
 
 // routeAction applies a matched route: redirect, direct response, or forwarding with its policies.
-func (tr *Tracer) routeAction(w Workload, r *route.Route, st *hopState) (int, string) {
+func (tr *Tracer) routeAction(w Workload, vh *route.VirtualHost, r *route.Route, req *Request, st *hopState) (int, string) {
 	switch a := r.Action.(type) {
 	case *route.Route_Redirect:
-		st.out.Redirect = redirectLocation(a.Redirect, st.req)
+		st.out.Redirect = redirectLocation(a.Redirect, req, r.Match)
 		return redirectStatus(a.Redirect.ResponseCode), "redirect"
 	case *route.Route_DirectResponse:
 		return int(a.DirectResponse.Status), "direct response"
@@ -373,79 +432,129 @@ func (tr *Tracer) routeAction(w Workload, r *route.Route, st *hopState) (int, st
 		if wc := ra.GetWeightedClusters(); wc != nil {
 			for _, c := range wc.Clusters {
 				if c.Weight.GetValue() > 0 {
-					dests = append(dests, weighted{cluster: c.Name, weight: c.Weight.GetValue(), headers: headerValues(c.ResponseHeadersToAdd)})
+					dests = append(dests, weighted{cluster: c.Name, weight: c.Weight.GetValue(),
+						responseHeaders: headerValues(c.ResponseHeadersToAdd), requestHeaders: headerValues(c.RequestHeadersToAdd)})
 				}
 			}
 		} else {
 			dests = []weighted{{cluster: ra.GetCluster(), weight: 100}}
 		}
-		routeHeaders := headerValues(r.ResponseHeadersToAdd)
 		for i := range dests {
-			for k, v := range routeHeaders {
-				if dests[i].headers == nil {
-					dests[i].headers = map[string]string{}
-				}
-				dests[i].headers[k] = v
-			}
+			dests[i].responseHeaders = merged(headerValues(vh.ResponseHeadersToAdd), headerValues(r.ResponseHeadersToAdd), dests[i].responseHeaders)
+			dests[i].requestHeaders = merged(headerValues(vh.RequestHeadersToAdd), headerValues(r.RequestHeadersToAdd), dests[i].requestHeaders)
 		}
-		if st.first {
-			st.first = false
-			st.out.Timeout = durationString(ra.Timeout)
-			if rp := ra.RetryPolicy; rp != nil {
-				st.out.Retries = &Retries{Attempts: rp.GetNumRetries().GetValue(), PerTryTimeout: durationString(rp.PerTryTimeout), RetryOn: rp.RetryOn}
-			}
-			if m := ra.RequestMirrorPolicies; len(m) > 0 {
-				st.out.Mirror = &Mirror{Name: clusterLabel(m[0].Cluster), Percent: percentOf(m[0].GetRuntimeFraction().GetDefaultValue())}
-			}
-			if status, reason, done := tr.fault(r, st); done {
-				return status, reason
-			}
+		facts := routeFacts{timeout: durationString(ra.Timeout)}
+		if rp := ra.RetryPolicy; rp != nil {
+			facts.retries = &Retries{Attempts: rp.GetNumRetries().GetValue(), PerTryTimeout: durationString(rp.PerTryTimeout), RetryOn: rp.RetryOn}
 		}
-		return tr.forward(w, dests, r, st)
+		if m := ra.RequestMirrorPolicies; len(m) > 0 {
+			// No runtime_fraction: every request is mirrored.
+			facts.mirror = &Mirror{Name: clusterLabel(m[0].Cluster), Percent: percentOr(m[0].GetRuntimeFraction().GetDefaultValue(), 100)}
+		}
+		if err := faultOf(r, &facts); err != nil {
+			return 0, err.Error()
+		}
+		if facts.abort != nil && facts.abort.Percent >= 100 {
+			// Every request ends here: this hop is the one that answers.
+			st.out.record(facts)
+			return facts.abort.Status, "fault abort"
+		}
+		fwd, err := rewritten(req, r)
+		if err != nil {
+			return 0, err.Error()
+		}
+		return tr.forward(w, dests, fwd, facts, st)
 	}
 	return 0, fmt.Sprintf("unsupported route action %T", r.Action)
 }
 
-// fault records the route's fault filter config; an abort of every request ends it here.
-func (tr *Tracer) fault(r *route.Route, st *hopState) (int, string, bool) {
-	any := r.TypedPerFilterConfig["envoy.filters.http.fault"]
-	if any == nil {
-		return 0, "", false
+// rewritten applies the route's path and authority rewrites, as the upstream request carries them.
+func rewritten(in *Request, r *route.Route) (*Request, error) {
+	req := atHop(in)
+	req.Metadata = in.Metadata
+	ra := r.GetRoute()
+	path, query, hasQuery := strings.Cut(req.Path, "?")
+	switch {
+	case ra.GetPrefixRewrite() != "":
+		matched := r.GetMatch().GetPrefix()
+		if matched == "" {
+			matched = r.GetMatch().GetPath()
+		}
+		if matched == "" {
+			matched = r.GetMatch().GetPathSeparatedPrefix()
+		}
+		path = ra.GetPrefixRewrite() + strings.TrimPrefix(path, matched)
+	case ra.GetRegexRewrite() != nil:
+		re, err := regexp.Compile(ra.GetRegexRewrite().GetPattern().GetRegex())
+		if err != nil {
+			return nil, err
+		}
+		// RE2 substitution syntax (\1) as Envoy documents it, in Go's ${1} form.
+		path = re.ReplaceAllString(path, regexp.MustCompile(`\\(\d)`).ReplaceAllString(ra.GetRegexRewrite().GetSubstitution(), "$${$1}"))
+	}
+	if hasQuery {
+		path += "?" + query
+	}
+	req.Path = path
+	if h := ra.GetHostRewriteLiteral(); h != "" {
+		req.Authority = h
+	}
+	return req, nil
+}
+
+// faultOf reads the route's fault filter config. An unset percentage is 0 in Envoy.
+func faultOf(r *route.Route, facts *routeFacts) error {
+	cfg := r.TypedPerFilterConfig["envoy.filters.http.fault"]
+	if cfg == nil {
+		return nil
 	}
 	f := &fault.HTTPFault{}
-	if err := any.UnmarshalTo(f); err != nil {
-		return 0, err.Error(), true
+	if err := cfg.UnmarshalTo(f); err != nil {
+		return err
 	}
 	if d := f.Delay; d != nil {
-		st.out.Delay = &Delay{Fixed: durationString(d.GetFixedDelay()), Percent: percentOf(d.Percentage)}
-		if d.GetFaultDelaySecifier() != nil && d.GetHeaderDelay() != nil {
-			return 0, "header-controlled delays are not simulated", true
+		if d.GetHeaderDelay() != nil {
+			return fmt.Errorf("header-controlled delays are not simulated")
 		}
+		facts.delay = &Delay{Fixed: durationString(d.GetFixedDelay()), Percent: percentOr(d.Percentage, 0)}
 	}
 	if ab := f.Abort; ab != nil {
 		if _, ok := ab.ErrorType.(*fault.FaultAbort_HttpStatus); !ok {
-			return 0, "only HTTP-status aborts are simulated", true
+			return fmt.Errorf("only HTTP-status aborts are simulated")
 		}
-		st.out.Abort = &Abort{Status: int(ab.GetHttpStatus()), Percent: percentOf(ab.Percentage)}
-		if st.out.Abort.Percent >= 100 {
-			return st.out.Abort.Status, "fault abort", true
-		}
+		facts.abort = &Abort{Status: int(ab.GetHttpStatus()), Percent: percentOr(ab.Percentage, 0)}
 	}
-	return 0, "", false
+	return nil
+}
+
+// record sets the route facts of the hop that answers for the request.
+func (out *Outcome) record(f routeFacts) {
+	out.Timeout, out.Retries, out.Mirror, out.Delay, out.Abort = f.timeout, f.retries, f.mirror, f.delay, f.abort
 }
 
 // forward follows every routed cluster to its endpoints and the next proxy.
-func (tr *Tracer) forward(w Workload, dests []weighted, r *route.Route, st *hopState) (int, string) {
+func (tr *Tracer) forward(w Workload, dests []weighted, req *Request, facts routeFacts, st *hopState) (int, string) {
 	var statuses []Destination
-	for _, d := range dests {
-		status, reason, workload := tr.followCluster(w, d.cluster, st)
+	cb := (*CircuitBreaker)(nil)
+	for i, d := range dests {
+		sent := atHop(req)
+		sent.Metadata = nil
+		for k, v := range d.requestHeaders {
+			sent.Headers[strings.ToLower(k)] = v
+		}
+		status, reason, workload, c := tr.followCluster(w, d.cluster, sent, st)
+		if i == 0 && c != nil {
+			cb = circuitBreakerOf(c)
+		}
 		statuses = append(statuses, Destination{Name: clusterLabel(d.cluster), Weight: d.weight, Status: status, Workload: workload,
-			ResponseHeaders: d.headers, Reason: reason})
+			ResponseHeaders: d.responseHeaders, Reason: reason})
 	}
-	// The hop nearest the answer records its destinations (an egress gateway's, not the
-	// sidecar's route to that gateway); outer hops return after it.
+	// The routing hop nearest the answer speaks for the request (an egress gateway's route,
+	// not the sidecar's route to that gateway); outer hops return after it.
 	if st.out.Destinations == nil {
 		st.out.Destinations = statuses
+		st.out.record(facts)
+		st.out.CircuitBreaker = cb
 		_, _, _, st.out.Host = parseCluster(dests[0].cluster)
 		for _, d := range statuses {
 			if len(d.ResponseHeaders) > 0 {
@@ -456,8 +565,13 @@ func (tr *Tracer) forward(w Workload, dests []weighted, r *route.Route, st *hopS
 			}
 		}
 	}
-	status, reason := statuses[0].Status, statuses[0].Reason
-	for _, d := range statuses[1:] {
+	return agree(statuses)
+}
+
+// agree is the status every destination gives, or -1 when they differ.
+func agree(ds []Destination) (int, string) {
+	status, reason := ds[0].Status, ds[0].Reason
+	for _, d := range ds[1:] {
 		if d.Status != status {
 			return -1, "destinations answer differently (see destinations)"
 		}
@@ -465,22 +579,20 @@ func (tr *Tracer) forward(w Workload, dests []weighted, r *route.Route, st *hopS
 	return status, reason
 }
 
-// followCluster resolves a cluster the way Envoy would connect to it.
-func (tr *Tracer) followCluster(w Workload, name string, st *hopState) (int, string, string) {
+// followCluster resolves a cluster the way Envoy would connect to it, and follows each distinct
+// workload behind it. It returns the cluster (nil for the special ones).
+func (tr *Tracer) followCluster(w Workload, name string, req *Request, st *hopState) (int, string, string, *cluster.Cluster) {
 	switch name {
 	case "BlackHoleCluster":
-		return 502, "BlackHoleCluster (REGISTRY_ONLY or no route)", ""
+		return 502, "BlackHoleCluster (REGISTRY_ONLY or no route)", "", nil
 	case "PassthroughCluster":
-		st.out.Upstream = &Upstream{Host: hostOnly(st.req.Authority), Port: st.req.Port, TLS: "passthrough-or-plain"}
-		return 200, "left the mesh through PassthroughCluster", ""
+		st.out.Upstream = &Upstream{Host: hostOnly(req.Authority), Port: req.Port, TLS: "passthrough-or-plain"}
+		return 200, "left the mesh through PassthroughCluster", "", nil
 	}
 	sim := tr.Mesh.Simulation(w)
 	c := xdstest.ExtractCluster(name, sim.Clusters)
 	if c == nil {
-		return 503, "cluster " + name + " not found (NC)", ""
-	}
-	if st.out.CircuitBreaker == nil {
-		st.out.CircuitBreaker = circuitBreakerOf(c)
+		return 503, "cluster " + name + " not found (NC)", "", nil
 	}
 	if c.GetType() != cluster.Cluster_EDS {
 		// Outside the mesh (ServiceEntry with DNS resolution): the external host answers.
@@ -493,59 +605,97 @@ func (tr *Tracer) followCluster(w Workload, name string, st *hopState) (int, str
 				}
 			}
 		}
-		up := &Upstream{Host: host, Port: port}
-		if sni, ok := originatedTLS(c); ok {
-			up.TLS, up.Sni = "originated", sni
-		}
-		st.out.Upstream = up
-		return 200, "answered by " + host + " outside the mesh", ""
+		st.out.Upstream = upstreamOf(c, host, port)
+		return 200, "answered by " + host + " outside the mesh", "", c
 	}
 	eps := tr.endpoints(w)[name]
 	if len(eps) == 0 {
-		return 503, "no healthy upstream: " + name + " has no endpoints", ""
+		return 503, "no healthy upstream: " + name + " has no endpoints", "", c
 	}
-	ip, portStr, _ := strings.Cut(eps[0], ":")
-	port, _ := strconv.Atoi(portStr)
-	next, ok := tr.Mesh.Fixture.PodsByIP[ip]
-	if !ok {
-		// A WorkloadEntry or a ServiceEntry endpoint: outside the example's pods.
-		_, _, _, host := parseCluster(name)
-		up := &Upstream{Host: host, Port: port}
-		if sni, ok := originatedTLS(c); ok {
-			up.TLS, up.Sni = "originated", sni
+	var results []Destination
+	seen := map[string]bool{}
+	for _, ep := range eps {
+		next, ok := tr.Mesh.Fixture.PodsByIP[ep.ip]
+		if !ok {
+			// A WorkloadEntry or a ServiceEntry endpoint: outside the example's pods.
+			_, _, _, host := parseCluster(name)
+			st.out.Upstream = upstreamOf(c, host, ep.port)
+			results = append(results, Destination{Status: 200, Reason: "answered by endpoint " + ep.ip, Workload: ep.ip})
+			continue
 		}
-		st.out.Upstream = up
-		return 200, "answered by endpoint " + eps[0], ""
-	}
-	sender := w
-	st.sender = &sender
-	if next.Gateway {
-		mtls := w.Injected && next.Injected && usesIstioMtls(c)
-		call := simulation.Call{Port: port, Protocol: simulation.HTTP, HostHeader: st.req.Authority, Path: st.req.Path,
-			Headers: headersOf(st.req), CallMode: simulation.CallModeGateway}
-		if mtls {
-			call.TLS, call.Sni = simulation.MTLS, upstreamSni(c)
-			st.req.PeerPrincipal = w.Principal()
+		if seen[next.Deployment] {
+			continue
 		}
-		status, reason := tr.proxyHop(next, call, st)
-		return status, reason, next.Deployment
+		seen[next.Deployment] = true
+		status, reason := tr.toWorkload(w, c, ep, next, req, st)
+		results = append(results, Destination{Status: status, Reason: reason, Workload: next.Deployment})
 	}
-	if !usesIstioMtls(c) {
-		// The sender talks plaintext (e.g. a DestinationRule with tls DISABLE).
-		s := w
-		s.Injected = false
-		st.sender = &s
+	var names []string
+	for _, r := range results {
+		names = append(names, r.Workload)
 	}
-	status, reason := tr.deliver(next, port, st)
-	return status, reason, next.Deployment
+	status, reason := agree(results)
+	if status == -1 {
+		reason = "the pods behind " + name + " answer differently: " + describeAll(results)
+	}
+	return status, reason, strings.Join(names, ","), c
 }
 
-func (tr *Tracer) endpoints(w Workload) map[string][]string {
+// toWorkload sends the request to one endpoint's pod: a gateway routes it on, a sidecar delivers it.
+func (tr *Tracer) toWorkload(w Workload, c *cluster.Cluster, ep endpoint, next Workload, req *Request, st *hopState) (int, string) {
+	// Istio mTLS when the cluster demands it (a DestinationRule's ISTIO_MUTUAL), or by auto mTLS
+	// when the endpoint is labelled tlsMode: istio.
+	explicit := istioMtlsSocket(c.GetTransportSocket())
+	auto := ep.istioMtls && hasAutoMtls(c)
+	mtls := w.Injected && (explicit || auto)
+	req.Port = ep.port
+	if next.Gateway {
+		call := simulation.Call{Port: ep.port, Protocol: simulation.HTTP, HostHeader: req.Authority, Path: req.Path,
+			Headers: headersOf(req), CallMode: simulation.CallModeGateway}
+		req.PeerPrincipal = ""
+		if mtls {
+			call.TLS, call.Sni = simulation.MTLS, upstreamSni(c)
+			req.PeerPrincipal = w.Principal()
+		}
+		return tr.proxyHop(next, call, req, st)
+	}
+	return tr.deliver(next, ep.port, req, mtls, w.Principal(), st)
+}
+
+func describeAll(ds []Destination) string {
+	var parts []string
+	for _, d := range ds {
+		parts = append(parts, fmt.Sprintf("%s %d (%s)", d.Workload, d.Status, d.Reason))
+	}
+	return strings.Join(parts, "; ")
+}
+
+func upstreamOf(c *cluster.Cluster, host string, port int) *Upstream {
+	up := &Upstream{Host: host, Port: port}
+	if sni, ok := originatedTLS(c); ok {
+		up.TLS, up.Sni = "originated", sni
+	}
+	return up
+}
+
+func (tr *Tracer) endpoints(w Workload) map[string][]endpoint {
 	key := w.Name + "." + w.Namespace
 	if e, ok := tr.eds[key]; ok {
 		return e
 	}
-	e := xdstest.ExtractLoadAssignments(tr.Mesh.Server.Endpoints(tr.Mesh.Proxy(w)))
+	e := map[string][]endpoint{}
+	for _, cla := range tr.Mesh.Server.Endpoints(tr.Mesh.Proxy(w)) {
+		for _, lle := range cla.GetEndpoints() {
+			for _, lb := range lle.GetLbEndpoints() {
+				sa := lb.GetEndpoint().GetAddress().GetSocketAddress()
+				if sa == nil {
+					continue
+				}
+				tlsMode := lb.GetMetadata().GetFilterMetadata()["envoy.transport_socket_match"].GetFields()["tlsMode"].GetStringValue()
+				e[cla.ClusterName] = append(e[cla.ClusterName], endpoint{ip: sa.GetAddress(), port: int(sa.GetPortValue()), istioMtls: tlsMode == "istio"})
+			}
+		}
+	}
 	tr.eds[key] = e
 	return e
 }
@@ -641,20 +791,28 @@ func clusterLabel(name string) string {
 	return host
 }
 
-func usesIstioMtls(c *cluster.Cluster) bool {
+// hasAutoMtls: the cluster switches to Istio mTLS for endpoints labelled tlsMode: istio.
+func hasAutoMtls(c *cluster.Cluster) bool {
 	for _, m := range c.TransportSocketMatches {
-		if m.Name == "tlsMode-istio" {
+		if m.Name == "tlsMode-istio" && istioMtlsSocket(m.GetTransportSocket()) {
 			return true
 		}
 	}
-	if ts := c.GetTransportSocket(); ts != nil {
-		ctx := &tlsv3.UpstreamTlsContext{}
-		if ts.GetTypedConfig().UnmarshalTo(ctx) == nil {
-			for _, s := range ctx.GetCommonTlsContext().GetTlsCertificateSdsSecretConfigs() {
-				if s.Name == "default" {
-					return true
-				}
-			}
+	return false
+}
+
+// istioMtlsSocket: a TLS transport socket presenting the workload's Istio certificate (SDS "default").
+func istioMtlsSocket(ts *core.TransportSocket) bool {
+	if ts == nil {
+		return false
+	}
+	ctx := &tlsv3.UpstreamTlsContext{}
+	if ts.GetTypedConfig().UnmarshalTo(ctx) != nil {
+		return false
+	}
+	for _, s := range ctx.GetCommonTlsContext().GetTlsCertificateSdsSecretConfigs() {
+		if s.Name == "default" {
+			return true
 		}
 	}
 	return false
@@ -678,7 +836,7 @@ func upstreamSni(c *cluster.Cluster) string {
 // originatedTLS: the cluster opens TLS itself (DestinationRule tls SIMPLE/MUTUAL), not Istio mTLS.
 func originatedTLS(c *cluster.Cluster) (string, bool) {
 	ts := c.GetTransportSocket()
-	if ts == nil || usesIstioMtls(c) {
+	if ts == nil || istioMtlsSocket(ts) {
 		return "", false
 	}
 	ctx := &tlsv3.UpstreamTlsContext{}
@@ -699,6 +857,12 @@ func circuitBreakerOf(c *cluster.Cluster) *CircuitBreaker {
 			cb.MaxPendingRequests = v
 		}
 	}
+	if o := c.TypedExtensionProtocolOptions["envoy.extensions.upstreams.http.v3.HttpProtocolOptions"]; o != nil {
+		opts := &httpopts.HttpProtocolOptions{}
+		if o.UnmarshalTo(opts) == nil {
+			cb.MaxRequestsPerConnection = opts.GetCommonHttpProtocolOptions().GetMaxRequestsPerConnection().GetValue()
+		}
+	}
 	if od := c.OutlierDetection; od != nil {
 		cb.Consecutive5xxErrors = od.GetConsecutive_5Xx().GetValue()
 		cb.Interval = durationString(od.Interval)
@@ -711,9 +875,10 @@ func circuitBreakerOf(c *cluster.Cluster) *CircuitBreaker {
 	return cb
 }
 
-func percentOf(p *typev3.FractionalPercent) float64 {
+// percentOr reads a FractionalPercent; unset is def (Envoy: 0 for faults, 100 for mirrors).
+func percentOr(p *typev3.FractionalPercent, def float64) float64 {
 	if p == nil {
-		return 100
+		return def
 	}
 	n := float64(p.Numerator)
 	switch p.Denominator {
@@ -746,21 +911,31 @@ func redirectStatus(c route.RedirectAction_RedirectResponseCode) int {
 	return 301
 }
 
-func redirectLocation(a *route.RedirectAction, r *Request) string {
-	scheme := "http"
-	if a.GetHttpsRedirect() || a.GetSchemeRedirect() == "https" {
+// redirectLocation follows Envoy's RedirectAction: scheme (https_redirect or scheme_redirect,
+// else the request's), host and port (the request's unless redirected; a standard port is
+// dropped when the scheme changes), and path with its query unless path_redirect replaces it.
+func redirectLocation(a *route.RedirectAction, r *Request, match *route.RouteMatch) string {
+	scheme := orDefault(r.Scheme, "http")
+	if a.GetHttpsRedirect() {
 		scheme = "https"
+	} else if s := a.GetSchemeRedirect(); s != "" {
+		scheme = s
 	}
-	host := hostOnly(r.Authority)
+	host, port, hasPort := strings.Cut(r.Authority, ":")
 	if a.HostRedirect != "" {
 		host = a.HostRedirect
 	}
-	if a.PortRedirect != 0 {
+	switch {
+	case a.PortRedirect != 0:
 		host += ":" + strconv.Itoa(int(a.PortRedirect))
+	case hasPort && !(scheme != orDefault(r.Scheme, "http") && (port == "80" || port == "443")):
+		host += ":" + port
 	}
 	path := r.Path
 	if p := a.GetPathRedirect(); p != "" {
 		path = p
+	} else if p := a.GetPrefixRewrite(); p != "" && match != nil {
+		path = p + strings.TrimPrefix(path, match.GetPrefix()+match.GetPath())
 	}
 	return scheme + "://" + host + path
 }
@@ -772,6 +947,19 @@ func headerValues(opts []*core.HeaderValueOption) map[string]string {
 	out := map[string]string{}
 	for _, o := range opts {
 		out[o.GetHeader().GetKey()] = o.GetHeader().GetValue()
+	}
+	return out
+}
+
+func merged(ms ...map[string]string) map[string]string {
+	var out map[string]string
+	for _, m := range ms {
+		for k, v := range m {
+			if out == nil {
+				out = map[string]string{}
+			}
+			out[k] = v
+		}
 	}
 	return out
 }

@@ -44,6 +44,8 @@ export interface ExpectedOutcome {
   readonly host?: string;
   readonly responseHeaders?: { readonly [destination: string]: { readonly [header: string]: string } };
   readonly connection?: 'mtls' | 'plaintext' | 'refused';
+  /** The request arrived at a destination workload (its proxy accepted it), whatever its policies decide. */
+  readonly delivered?: boolean;
   readonly token?: string;
   /** Each AuthorizationPolicy at the destination on its own: 'allows' | 'denies' | 'no match'. */
   readonly policies?: { readonly [policy: string]: 'allows' | 'denies' | 'no match' };

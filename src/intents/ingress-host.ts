@@ -151,9 +151,9 @@ export class IngressHost extends Construct {
       if (path === undefined) continue;
       const scheme = httpsPort !== undefined ? 'https' : 'http';
       out.push({
-        promise: `${scheme}://${host}${path} reaches ${route.model.host}`,
+        promise: `${scheme}://${host}${path} is routed to ${route.model.host} and arrives at its pods`,
         request: { via, scheme, host, port: httpsPort ?? httpPort, path },
-        expect: { host: route.model.host },
+        expect: { host: route.model.host, delivered: true },
       });
     }
     return out;

@@ -106,6 +106,7 @@ export class ServiceResilience extends Construct {
     const circuitBreaker = cb ? {
       ...(cb.maxConnections !== undefined ? { maxConnections: cb.maxConnections } : {}),
       ...(cb.maxPendingRequests !== undefined ? { maxPendingRequests: cb.maxPendingRequests } : {}),
+      ...(cb.maxRequestsPerConnection !== undefined ? { maxRequestsPerConnection: cb.maxRequestsPerConnection } : {}),
       consecutive5xxErrors: cb.consecutive5xxErrors ?? 5,
       interval: durationText(cb.interval ?? Duration.seconds(10)),
       baseEjectionTime: durationText(cb.baseEjectionTime ?? Duration.seconds(30)),

@@ -183,10 +183,14 @@ export class ZeroTrustNamespace extends Construct {
       const pods = labelText(to.labels);
       const caller = from && ('serviceAccount' in from ? `service account ${from.namespace}/${from.serviceAccount}` : `namespace ${from.namespace}`);
       if (from) {
-        out.push({ promise: `${caller} may call ${pods}`, request: { ...request, from }, expect: { connection: 'mtls', policies: { [policy.name]: 'allows' } } });
+        out.push({
+          promise: `${caller} is allowed by ${policy.name} to call ${pods} (other policies may still refuse it)`,
+          request: { ...request, from },
+          expect: { delivered: true, connection: 'mtls', policies: { [policy.name]: 'allows' } },
+        });
         const other = ['GET', 'POST', 'PUT', 'DELETE', 'PATCH'].find(m => options.methods?.length && !options.methods.includes(m));
         if (other) {
-          out.push({ promise: `${caller} may not ${other} ${pods}`, request: { ...request, from, method: other }, expect: { policies: { [policy.name]: 'no match' } } });
+          out.push({ promise: `${caller} is not allowed by ${policy.name} to ${other} ${pods}`, request: { ...request, from, method: other }, expect: { policies: { [policy.name]: 'no match' } } });
         }
       }
       const stranger = { namespace: 'semantics-stranger', serviceAccount: 'nobody' };
@@ -198,7 +202,7 @@ export class ZeroTrustNamespace extends Construct {
     }
     for (const p of this.plaintext) {
       out.push({
-        promise: `plain text to port ${p.ports[0]} of ${labelText(p.selector.labels)} is accepted`,
+        promise: `plain text to port ${p.ports[0]} of ${labelText(p.selector.labels)} passes the mTLS check`,
         request: { from: { namespace, outsideMesh: true }, to: { namespace, labels: p.selector.labels }, host: 'semantics.test', port: p.ports[0] },
         expect: { connection: 'plaintext' },
       });

@@ -104,16 +104,16 @@ describe('JwtProtectedService', () => {
     const p = byPromise(c);
     expect(Object.keys(p)).toEqual([
       'a forged token of https://auth.example.com is refused',
-      'a valid token of https://auth.example.com with the required claims passes',
+      'a valid token of https://auth.example.com with the required claims is accepted and not refused by jwt',
       'a valid token without the claim role is refused',
       'a request without a token is refused',
-      '/health* needs no token',
+      '/health* is not refused by jwt for lack of a token',
     ]);
-    expect(p['a valid token of https://auth.example.com with the required claims passes'].request.token).toEqual({
+    expect(p['a valid token of https://auth.example.com with the required claims is accepted and not refused by jwt'].request.token).toEqual({
       claims: { iss: 'https://auth.example.com', sub: 'semantics-user', role: 'admin' },
     });
     expect(p['a request without a token is refused'].expect).toEqual({ status: 403, token: 'missing', policies: { jwt: 'denies' } });
-    expect(p['/health* needs no token'].request.path).toBe('/healthsemantics');
+    expect(p['/health* is not refused by jwt for lack of a token'].request.path).toBe('/healthsemantics');
   });
 
   test('inline keys cannot sign the harness\'s tokens, and without enforcement only forgeries are refused', () => {
@@ -131,12 +131,12 @@ test('ZeroTrustNamespace: listed callers allowed, other methods and strangers no
   zt.permitPlaintext('probes', { selector: api, ports: [8080] });
   const p = byPromise(c);
   expect(Object.keys(p)).toEqual([
-    'service account shop/web may call pods app=api',
-    'service account shop/web may not POST pods app=api',
+    'service account shop/web is allowed by web-to-api to call pods app=api (other policies may still refuse it)',
+    'service account shop/web is not allowed by web-to-api to POST pods app=api',
     'a caller no rule names is refused by pods app=api',
-    'plain text to port 8080 of pods app=api is accepted',
+    'plain text to port 8080 of pods app=api passes the mTLS check',
   ]);
-  expect(p['service account shop/web may call pods app=api'].expect).toEqual({ connection: 'mtls', policies: { 'web-to-api': 'allows' } });
+  expect(p['service account shop/web is allowed by web-to-api to call pods app=api (other policies may still refuse it)'].expect).toEqual({ delivered: true, connection: 'mtls', policies: { 'web-to-api': 'allows' } });
 });
 
 test('MeshIngress: redirect and routes for a gateway of the app; nothing for pods outside it', () => {
@@ -145,7 +145,7 @@ test('MeshIngress: redirect and routes for a gateway of the app; nothing for pod
   new MeshIngress(c, 'in', { gateway }).addHost('shop.example.com', { credentialName: 'cert' }).addRoute({ path: StringMatch.prefix('/reviews'), service: ref });
   expect(collectExpectations(c).map(e => [e.promise, e.request.port, e.expect])).toEqual([
     ['http://shop.example.com/ is redirected to https', 80, { status: 301, redirect: 'https://shop.example.com/semantics' }],
-    ['https://shop.example.com/reviews/1 reaches reviews.shop.svc.cluster.local', 443, { host: 'reviews.shop.svc.cluster.local' }],
+    ['https://shop.example.com/reviews/1 is routed to reviews.shop.svc.cluster.local and arrives at its pods', 443, { host: 'reviews.shop.svc.cluster.local', delivered: true }],
   ]);
 
   const outside = reviews();
