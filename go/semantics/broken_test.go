@@ -86,7 +86,7 @@ func TestRemoteJwksUnreachableFailsClosed(t *testing.T) {
 	if valid == nil {
 		t.Fatal("the jwt example promises no valid token")
 	}
-	fx, err := LoadFixture(filepath.Join(*examplesDir, "jwt"), "")
+	fx, err := LoadFixture(filepath.Join(*examplesDir, "jwt"), "", nil)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -94,7 +94,7 @@ func testIssuer(t *testing.T) (*TestIssuerKeys, string) {
 // RunExpectations loads an example (its jwksUris pointed at jwksURL) and returns one
 // readable message per broken promise.
 func RunExpectations(t *testing.T, dir string, ef *ExpectationFile, keys *TestIssuerKeys, jwksURL string) []string {
-	fx, err := LoadFixture(dir, jwksURL)
+	fx, err := LoadFixture(dir, jwksURL, ef.ExternalGateways())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -47,9 +47,23 @@ type Client struct {
 	OutsideMesh    bool   `json:"outsideMesh,omitempty"`
 }
 
+// ServiceRef names a gateway: its Service, or the labels of gateway pods the example does
+// not deploy (the harness then adds them).
 type ServiceRef struct {
-	Namespace string `json:"namespace"`
-	Service   string `json:"service"`
+	Namespace string            `json:"namespace"`
+	Service   string            `json:"service,omitempty"`
+	Labels    map[string]string `json:"labels,omitempty"`
+}
+
+// ExternalGateways lists the gateways the expectations reach by labels.
+func (f *ExpectationFile) ExternalGateways() []WorkloadRef {
+	var out []WorkloadRef
+	for _, e := range f.Expectations {
+		if v := e.Request.Via; v != nil && v.Service == "" {
+			out = append(out, WorkloadRef{Namespace: v.Namespace, Labels: v.Labels})
+		}
+	}
+	return out
 }
 
 // WorkloadRef: pods in a namespace carrying these labels.

@@ -101,11 +101,20 @@ func ReadDocs(dir string) ([][]byte, error) {
 }
 
 // LoadFixture reads an example's YAML. A non-empty jwksURL replaces every RequestAuthentication's
-// jwksUri (unreachable offline) with the harness's test issuer keys.
-func LoadFixture(dir, jwksURL string) (*Fixture, error) {
+// jwksUri (unreachable offline) with the harness's test issuer keys. Gateways are gateway pods the
+// example selects but does not deploy (Istio's own ingress gateway): the harness adds each, as
+// Istio's gateway chart would (Service ports 80 and 443 on 8080 and 8443).
+func LoadFixture(dir, jwksURL string, gateways []WorkloadRef) (*Fixture, error) {
 	docs, err := ReadDocs(dir)
 	if err != nil {
 		return nil, err
+	}
+	for i, g := range gateways {
+		extra, err := gatewayDocs(fmt.Sprintf("semantics-gateway-%d", i), g)
+		if err != nil {
+			return nil, err
+		}
+		docs = append(docs, extra...)
 	}
 	fx := &Fixture{Workloads: map[string]Workload{}, ServiceIPs: map[string]string{}, Services: map[string]*corev1.Service{},
 		PodsByIP: map[string]Workload{}}
@@ -412,4 +421,45 @@ func withJwksURI(doc []byte, url string) ([]byte, error) {
 		}
 	}
 	return yaml.Marshal(o)
+}
+
+// gatewayDocs is a gateway Deployment and its Service, as Istio's gateway Helm chart installs them.
+func gatewayDocs(name string, g WorkloadRef) ([][]byte, error) {
+	labels := map[string]any{}
+	for k, v := range g.Labels {
+		labels[k] = v
+	}
+	podLabels := map[string]any{"sidecar.istio.io/inject": "true"}
+	for k, v := range labels {
+		podLabels[k] = v
+	}
+	deployment := map[string]any{
+		"apiVersion": "apps/v1", "kind": "Deployment",
+		"metadata": map[string]any{"name": name, "namespace": g.Namespace},
+		"spec": map[string]any{
+			"selector": map[string]any{"matchLabels": labels},
+			"template": map[string]any{
+				"metadata": map[string]any{"labels": podLabels, "annotations": map[string]any{"inject.istio.io/templates": "gateway"}},
+				"spec": map[string]any{"serviceAccountName": name, "containers": []any{map[string]any{"name": "istio-proxy", "image": "auto",
+					"ports": []any{map[string]any{"containerPort": 8080}, map[string]any{"containerPort": 8443}}}}},
+			},
+		},
+	}
+	service := map[string]any{
+		"apiVersion": "v1", "kind": "Service",
+		"metadata": map[string]any{"name": name, "namespace": g.Namespace},
+		"spec": map[string]any{"selector": labels, "ports": []any{
+			map[string]any{"name": "http2", "port": 80, "targetPort": 8080},
+			map[string]any{"name": "https", "port": 443, "targetPort": 8443},
+		}},
+	}
+	var out [][]byte
+	for _, o := range []any{deployment, service} {
+		b, err := yaml.Marshal(o)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, b)
+	}
+	return out, nil
 }

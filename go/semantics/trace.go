@@ -88,8 +88,11 @@ func (tr *Tracer) Send(spec RequestSpec) (Outcome, error) {
 	switch {
 	case spec.Via != nil:
 		svc := fx.Services[spec.Via.Service+"."+spec.Via.Namespace]
+		if spec.Via.Service == "" {
+			svc = tr.serviceSelecting(spec.Via.Namespace, spec.Via.Labels)
+		}
 		if svc == nil {
-			return Outcome{}, fmt.Errorf("no Service %s/%s for the gateway", spec.Via.Namespace, spec.Via.Service)
+			return Outcome{}, fmt.Errorf("no Service %s/%s%v for the gateway", spec.Via.Namespace, spec.Via.Service, spec.Via.Labels)
 		}
 		gw, port, err := tr.backend(svc, spec.Port)
 		if err != nil {
@@ -718,6 +721,17 @@ func (tr *Tracer) backend(svc *corev1Service, port int) (Workload, int, error) {
 		return Workload{}, 0, fmt.Errorf("Service %s/%s has no port %d", svc.Namespace, svc.Name, port)
 	}
 	return Workload{}, 0, fmt.Errorf("no pod behind Service %s/%s", svc.Namespace, svc.Name)
+}
+
+// serviceSelecting is a Service whose selector is exactly these labels.
+func (tr *Tracer) serviceSelecting(namespace string, labels map[string]string) *corev1Service {
+	for _, k := range sortedKeys(tr.Mesh.Fixture.Services) {
+		s := tr.Mesh.Fixture.Services[k]
+		if s.Namespace == namespace && len(s.Spec.Selector) == len(labels) && hasLabels(s.Spec.Selector, labels) {
+			return s
+		}
+	}
+	return nil
 }
 
 func (tr *Tracer) serviceByHost(host string) *corev1Service {

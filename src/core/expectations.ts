@@ -20,8 +20,8 @@ export interface Expectation {
 export interface ExpectedRequest {
   /** The caller; its service account is its mTLS identity. */
   readonly from?: { readonly namespace: string; readonly serviceAccount?: string; readonly outsideMesh?: boolean };
-  /** An ingress gateway's Service the request enters through. */
-  readonly via?: { readonly namespace: string; readonly service: string };
+  /** The ingress gateway the request enters through: its Service, or the labels of gateway pods the app does not deploy. */
+  readonly via?: { readonly namespace: string; readonly service?: string; readonly labels?: { readonly [key: string]: string } };
   /** Pods (by labels) whose own port is called directly, e.g. for authorization promises. */
   readonly to?: { readonly namespace: string; readonly labels: { readonly [key: string]: string } };
   readonly scheme?: 'http' | 'https';

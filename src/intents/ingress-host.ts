@@ -5,7 +5,7 @@ import { strip, underMatch } from './route-composition';
 import { ServiceReference } from './service-reference';
 import { checkArguments } from '../core/arguments';
 import { describe, fail, show } from '../core/errors';
-import { Expectation, promise, samplePath } from '../core/expectations';
+import { ExpectedRequest, Expectation, promise, samplePath } from '../core/expectations';
 import { checkDns1123Subdomain, hostSlug } from '../core/names';
 import { checkPort } from '../core/percent';
 import { StringMatch, StringMatchKind } from '../core/string-match';
@@ -133,14 +133,21 @@ export class IngressHost extends Construct {
 
   /**
    * Sent from outside to the gateway's Service: plain HTTP is redirected to
-   * HTTPS (with the redirect), and each route's path reaches its service.
-   * Only for gateways of this app (other pods are not in the synthesized YAML).
+   * HTTPS (with the redirect), and each route's path reaches its service. A
+   * gateway outside the app is played by the harness as Istio's gateway chart
+   * installs it (ports 80 and 443), so only those ports are promised for it.
    */
   private promises(props: IngressHostProps, httpsPort: number | undefined, redirectPort: number | undefined, httpPort: number): Expectation[] {
     const workload = props.workload;
     const service = workload.serviceHost?.split('.');
-    if (!workload.managedByApp || !service || service.length < 2) return [];
-    const via = { namespace: service[1], service: service[0] };
+    let via: ExpectedRequest['via'];
+    if (workload.managedByApp && service && service.length >= 2) {
+      via = { namespace: service[1], service: service[0] };
+    } else if (!workload.managedByApp && workload.namespace && [httpsPort, redirectPort, httpPort].every(p => p === undefined || p === 80 || p === 443)) {
+      via = { namespace: workload.namespace, labels: workload.podLabels };
+    } else {
+      return [];
+    }
     const host = this.host === '*' ? 'any-host.example.com' : this.host.replace(/^\*\./, 'semantics.');
     const out: Expectation[] = [];
     if (redirectPort !== undefined) {

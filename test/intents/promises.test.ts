@@ -139,7 +139,7 @@ test('ZeroTrustNamespace: listed callers allowed, other methods and strangers no
   expect(p['service account shop/web is allowed by web-to-api to call pods app=api (other policies may still refuse it)'].expect).toEqual({ delivered: true, connection: 'mtls', policies: { 'web-to-api': 'allows' } });
 });
 
-test('MeshIngress: redirect and routes for a gateway of the app; nothing for pods outside it', () => {
+test('MeshIngress: redirect and routes for a gateway of the app, or one outside it (by its pods\' labels)', () => {
   const { c, ref } = reviews();
   const gateway = new IngressGateway(c, 'gw', { namespace: 'istio-ingress' });
   new MeshIngress(c, 'in', { gateway }).addHost('shop.example.com', { credentialName: 'cert' }).addRoute({ path: StringMatch.prefix('/reviews'), service: ref });
@@ -151,7 +151,10 @@ test('MeshIngress: redirect and routes for a gateway of the app; nothing for pod
   const outside = reviews();
   new MeshIngress(outside.c, 'in', { gateway: ExternalGatewayWorkload.fromSelector({ istio: 'ingressgateway' }, 'istio-ingress') })
     .addHost('shop.example.com', { credentialName: 'cert' }).addRoute({ service: outside.ref });
-  expect(collectExpectations(outside.c)).toEqual([]);
+  expect(collectExpectations(outside.c).map(e => e.request.via)).toEqual([
+    { namespace: 'istio-ingress', labels: { istio: 'ingressgateway' } },
+    { namespace: 'istio-ingress', labels: { istio: 'ingressgateway' } },
+  ]);
 });
 
 test('MeshEgress: TLS originated at the sidecar or through the gateway; REGISTRY_ONLY refuses strangers', () => {
