@@ -143,7 +143,7 @@ export class IngressHost extends Construct {
     let via: ExpectedRequest['via'];
     if (workload.managedByApp && service && service.length >= 2) {
       via = { namespace: service[1], service: service[0] };
-    } else if (!workload.managedByApp && workload.namespace && [httpsPort, redirectPort, httpPort].every(p => p === undefined || p === 80 || p === 443)) {
+    } else if (!workload.managedByApp && workload.namespace && [httpsPort, redirectPort, httpPort].every(p => p === undefined || [80, 443].includes(p))) {
       via = { namespace: workload.namespace, labels: workload.podLabels };
     } else {
       return [];
