@@ -143,7 +143,7 @@ export class IngressHost extends Construct {
     let via: ExpectedRequest['via'];
     if (workload.managedByApp && service && service.length >= 2) {
       via = { namespace: service[1], service: service[0] };
-    } else if (!workload.managedByApp && workload.namespace && [httpsPort, redirectPort, httpPort].every(p => p === undefined || [80, 443].includes(p))) {
+    } else if (!workload.managedByApp && workload.namespace && standardPorts(httpsPort, redirectPort, httpPort)) {
       via = { namespace: workload.namespace, labels: workload.podLabels };
     } else {
       return [];
@@ -258,4 +258,9 @@ export class IngressHost extends Construct {
 function slug(host: string): string {
   if (host === '*') return 'any-host';
   return hostSlug(host.replace(/^\*\./, 'wildcard.'));
+}
+
+/** Whether every port given is 80 or 443 (the ports of Istio's gateway chart). */
+function standardPorts(...ports: Array<number | undefined>): boolean {
+  return ports.every(p => p === undefined || p === 80 || p === 443);
 }
