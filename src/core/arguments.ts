@@ -100,6 +100,7 @@ function showType(ref: TypeRef): string {
   if (ref.collection) return `${ref.collection.kind === 'array' ? 'an array' : 'a map'} of ${plural(showType(ref.collection.elementtype))}`;
   if (ref.union) return ref.union.types.map(showType).join(' or ');
   const fqn = ref.fqn!;
+  if (fqn === 'constructs.IConstruct') return 'a construct (a cdk8s-plus resource of any version, an imported Kube* object or an ApiObject)';
   const [pkg] = fqn.split('.');
   const name = fqn.slice(pkg.length + 1);
   const info = typeInfo(fqn);
@@ -176,7 +177,7 @@ function mismatch(value: unknown, ref: TypeRef, where: string): [string, string]
   return undefined;
 }
 
-/** A hint when the value is a class of the same name from another package (cdk8s-plus-33 for -28, say). */
+/** A hint when the value is a class of the same name from another package or copy (another cdk8s's Duration, say). */
 function sameNameElsewhere(value: any, cls: any): string {
   for (let p = Object.getPrototypeOf(value); p && p !== Object.prototype; p = Object.getPrototypeOf(p)) {
     if (p.constructor?.name === cls.name) return ` of another package or copy than the one this library was installed with: pass a ${cls.name} from that package`;

@@ -1,7 +1,7 @@
-import * as kplus from 'cdk8s-plus-28';
 import { IConstruct } from 'constructs';
 import { checkArguments } from './arguments';
 import { fail } from './errors';
+import { kubeObjectOf, podTemplateOf, WORKLOAD_KINDS } from './kube-objects';
 import { checkLabels } from './names';
 
 /** Labels that tell versions of one workload apart. */
@@ -10,8 +10,7 @@ const VERSION_LABELS = ['version', 'app.kubernetes.io/version'];
 /**
  * Which pods an Istio resource applies to, by their labels.
  *
- * Prefer `fromWorkload` so labels are derived from the cdk8s-plus workload
- * rather than retyped.
+ * Prefer `fromWorkload` so labels are derived from the workload rather than retyped.
  *
  * @example
  * declare const reviewsV1: kplus.Deployment;
@@ -26,20 +25,22 @@ export class WorkloadSelector {
   }
 
   /**
-   * Selects the pods of a cdk8s-plus workload (Deployment, StatefulSet, …) by the
+   * Selects the pods of a workload (a Deployment, StatefulSet, … of any
+   * cdk8s-plus version, or an imported/plain ApiObject of those kinds) by the
    * labels that identify the workload across versions: `identityLabels` when
    * given; else its selector labels without version labels (`version`,
    * `app.kubernetes.io/version`) and cdk8s' per-object hash label; else (a
    * selector of only those) its pod labels without them. So a policy keeps
    * applying when v2 rolls out, and selects no more than the workload's own labels say.
    */
-  public static fromWorkload(workload: kplus.Workload, identityLabels?: string[]): WorkloadSelector {
+  public static fromWorkload(workload: IConstruct, identityLabels?: string[]): WorkloadSelector {
     checkArguments(undefined, 'WorkloadSelector', 'fromWorkload', arguments);
-    const pods: { [key: string]: string } = workload.podMetadata.toJson().labels ?? {};
+    const template = podTemplateOf(kubeObjectOf(workload, WORKLOAD_KINDS, 'WorkloadSelector.fromWorkload()'));
+    const pods = template.labels;
     const where = `WorkloadSelector.fromWorkload(): the pods of '${workload.node.path}'`;
     if (identityLabels?.length === 0) throw new Error('WorkloadSelector.fromWorkload(): identityLabels is empty; name at least one label, or omit it.');
     const lasting = (k: string) => !VERSION_LABELS.includes(k) && !k.startsWith('cdk8s.io/');
-    const stable = Object.keys(workload.matchLabels).filter(lasting);
+    const stable = Object.keys(template.matchLabels).filter(lasting);
     // A selector of only cdk8s' hash (cdk8s-plus' default): the pod labels that outlast a version instead.
     const keys = identityLabels ?? (stable.length ? stable : Object.keys(pods).filter(lasting));
     if (keys.length === 0) {
@@ -48,8 +49,7 @@ export class WorkloadSelector {
     }
     const missing = keys.filter(k => pods[k] === undefined);
     if (missing.length) throw new Error(`${where} do not carry ${missing.join(', ')} (labels: ${JSON.stringify(pods)}); name labels the pods carry.`);
-    const ports = workload.containers.flatMap(c => c.ports.map(p => p.number));
-    return new WorkloadSelector(Object.fromEntries(keys.map(k => [k, pods[k]])), ports);
+    return new WorkloadSelector(Object.fromEntries(keys.map(k => [k, pods[k]])), template.containerPorts);
   }
 
   private constructor(

@@ -1,8 +1,10 @@
-import * as kplus from 'cdk8s-plus-28';
+import { ApiObject, ApiObjectMetadataDefinition, JsonPatch } from 'cdk8s';
+import { IConstruct } from 'constructs';
 import { ControlPlaneModel } from './control-plane-model';
 import { NamespaceEnrolmentOptions, WorkloadEnrolmentOptions } from './proxy-enrolment';
 import { renderResources } from './rendering/container-resources';
 import { fail, show } from '../core/errors';
+import { kubeObjectOf, podTemplateOf, WORKLOAD_KINDS } from '../core/kube-objects';
 import { checkPort } from '../core/percent';
 
 // The labels that decide how a namespace joins the mesh; a namespace carries at most one.
@@ -20,28 +22,31 @@ function enrolmentLabel(cp: ControlPlaneModel, options: NamespaceEnrolmentOption
 }
 
 /** @internal */
-export function enrolNamespace(cp: ControlPlaneModel, namespace: kplus.Namespace, options: NamespaceEnrolmentOptions): void {
+export function enrolNamespace(cp: ControlPlaneModel, namespace: IConstruct, options: NamespaceEnrolmentOptions): void {
   const [key, value] = enrolmentLabel(cp, options, false);
+  const ns = kubeObjectOf(namespace, ['Namespace'], 'IstioControlPlane.enrolNamespace()');
   for (const existing of ENROLMENT_LABELS) {
-    const current = namespace.metadata.getLabel(existing);
+    const current = ns.metadata.getLabel(existing);
     if (current !== undefined) {
-      fail(cp, `namespace ${show(namespace.name)} already has label ${existing}=${current}; adding ${key}=${value} would give it two injection labels, `
+      fail(cp, `namespace ${show(ns.name)} already has label ${existing}=${current}; adding ${key}=${value} would give it two injection labels, `
         + 'and Istio would silently pick one. Enrol each namespace once (remove the other label or enrolment).');
     }
   }
-  namespace.metadata.addLabel(key, value);
+  ns.metadata.addLabel(key, value);
 }
 
 /** @internal */
-export function enrolWorkload(cp: ControlPlaneModel, workload: kplus.Workload, options: WorkloadEnrolmentOptions): void {
+export function enrolWorkload(cp: ControlPlaneModel, workload: IConstruct, options: WorkloadEnrolmentOptions): void {
   const [key, value] = enrolmentLabel(cp, options, true);
+  const obj = kubeObjectOf(workload, WORKLOAD_KINDS, 'IstioControlPlane.enrolWorkload()');
   const proxy = options.proxy;
   if (cp.ambient && proxy) {
-    fail(cp, `proxy settings for workload ${show(workload.name)} only apply to sidecars, but this control plane is AMBIENT (no sidecar to configure); remove proxy.`);
+    fail(cp, `proxy settings for workload ${show(obj.name)} only apply to sidecars, but this control plane is AMBIENT (no sidecar to configure); remove proxy.`);
   }
-  const pod = workload.podMetadata;
+  const pod = podMetadataOf(workload, obj);
+  const labels = podTemplateOf(obj).labels;
   for (const existing of [...ENROLMENT_LABELS, 'sidecar.istio.io/inject']) {
-    if (pod.getLabel(existing) !== undefined) fail(cp, `workload ${show(workload.name)} is already enrolled (pod label ${existing}=${pod.getLabel(existing)}); enrol it once.`);
+    if (labels[existing] !== undefined) fail(cp, `workload ${show(obj.name)} is already enrolled (pod label ${existing}=${labels[existing]}); enrol it once.`);
   }
   pod.addLabel(key, value);
   if (!proxy) return;
@@ -57,4 +62,27 @@ export function enrolWorkload(cp: ControlPlaneModel, workload: kplus.Workload, o
   const ports = (prop: string, list: number[] | undefined) => list?.map((p, i) => checkPort(cp, `proxy.${prop}[${i}]`, p)).join(',');
   annotate('traffic.sidecar.istio.io/excludeInboundPorts', ports('excludeInboundPorts', proxy.excludeInboundPorts));
   annotate('traffic.sidecar.istio.io/excludeOutboundPorts', ports('excludeOutboundPorts', proxy.excludeOutboundPorts));
+}
+
+/**
+ * Where pod labels and annotations are added: a cdk8s-plus workload's podMetadata (any
+ * version: it is cdk8s' own metadata class), else JSON patches on the object's pod template.
+ */
+function podMetadataOf(workload: IConstruct, obj: ApiObject): { addLabel(k: string, v: string): void; addAnnotation(k: string, v: string): void } {
+  const podMetadata = (workload as { podMetadata?: unknown }).podMetadata;
+  if (podMetadata instanceof ApiObjectMetadataDefinition) return podMetadata;
+  const template = obj.kind === 'CronJob' ? '/spec/jobTemplate/spec/template/metadata' : '/spec/template/metadata';
+  const escape = (k: string) => k.replace(/~/g, '~0').replace(/\//g, '~1');
+  const json = obj.toJson();
+  let annotations = (obj.kind === 'CronJob' ? json.spec?.jobTemplate?.spec : json.spec)?.template?.metadata?.annotations !== undefined;
+  return {
+    addLabel: (k, v) => obj.addJsonPatch(JsonPatch.add(`${template}/labels/${escape(k)}`, v)),
+    addAnnotation: (k, v) => {
+      if (!annotations) {
+        obj.addJsonPatch(JsonPatch.add(`${template}/annotations`, {}));
+        annotations = true;
+      }
+      obj.addJsonPatch(JsonPatch.add(`${template}/annotations/${escape(k)}`, v));
+    },
+  };
 }

@@ -1,5 +1,4 @@
 import { ApiObject, Chart } from 'cdk8s';
-import * as kplus from 'cdk8s-plus-28';
 import { Construct, IConstruct } from 'constructs';
 import { emitArgoCdApplications } from './argo-cd-applications';
 import { ContainerResources } from './container-resources';
@@ -184,22 +183,26 @@ export class IstioControlPlane extends Construct {
    * (default revision), `istio.io/rev=<revision or tag>`, or
    * `istio.io/dataplane-mode=ambient`.
    */
-  public enrolNamespace(namespace: kplus.Namespace, options: NamespaceEnrolmentOptions = {}): void {
+  public enrolNamespace(namespace: IConstruct, options: NamespaceEnrolmentOptions = {}): void {
     checkArguments(this, 'IstioControlPlane', 'enrolNamespace', arguments);
     enrolNamespace(this, namespace, options);
   }
 
-  /** Emits a Namespace called `name` and enrols it. */
-  public enrolNamespaceNamed(name: string, options: NamespaceEnrolmentOptions = {}): kplus.Namespace {
+  /** Emits a Namespace called `name` and enrols it; returns the Namespace object. */
+  public enrolNamespaceNamed(name: string, options: NamespaceEnrolmentOptions = {}): ApiObject {
     checkArguments(this, 'IstioControlPlane', 'enrolNamespaceNamed', arguments);
     checkDns1123Label(this, 'name', name);
-    const ns = new kplus.Namespace(this, `Namespace-${name}`, { metadata: { name } });
+    const ns = new ApiObject(this, `Namespace-${name}`, { apiVersion: 'v1', kind: 'Namespace', metadata: { name } });
     this.enrolNamespace(ns, options);
     return ns;
   }
 
-  /** Enrols one workload (pod labels), optionally with per-pod proxy settings (sidecar mode). */
-  public enrolWorkload(workload: kplus.Workload, options: WorkloadEnrolmentOptions = {}): void {
+  /**
+   * Enrols one workload (pod labels), optionally with per-pod proxy settings (sidecar
+   * mode). The workload is a Deployment, StatefulSet, … of any cdk8s-plus version or an
+   * ApiObject of those kinds whose pod template already has labels (a selector needs them).
+   */
+  public enrolWorkload(workload: IConstruct, options: WorkloadEnrolmentOptions = {}): void {
     checkArguments(this, 'IstioControlPlane', 'enrolWorkload', arguments);
     enrolWorkload(this, workload, options);
   }

@@ -1,5 +1,4 @@
 import { ApiObject, Duration } from 'cdk8s';
-import * as kplus from 'cdk8s-plus-28';
 import { Construct } from 'constructs';
 import { CanaryVersion } from './canary-version';
 import { MeshService } from './mesh-service';
@@ -7,6 +6,7 @@ import { ServiceReference } from './service-reference';
 import { checkProps } from '../core/arguments';
 import { describe, fail, reportChildErrorsAsOwn, show } from '../core/errors';
 import { durationText, Expectation, headersText, promise, retriesOutcome, sampleHeaders } from '../core/expectations';
+import { serviceSpecOf } from '../core/kube-objects';
 import { checkDns1123Label } from '../core/names';
 import { checkPercent } from '../core/percent';
 import { StringMatch } from '../core/string-match';
@@ -135,7 +135,7 @@ export class CanaryRelease extends Construct {
     this.meshService._setSplit(this, routes.map(route => ({ route, owner: this })));
     promise(this, () => this.promises(props, props.phase ?? CanaryPhase.ROLLOUT));
     this.node.defaultChild = this.meshService.virtualService;
-    const service = props.service.service;
+    const service = props.service._resolve(this).service;
     // Once the app is complete (the Service's selector may be set later), once per synth.
     if (service) addSynthCheck(this, () => coverageErrors(this, service, { stable: props.stable, canary: props.canary }));
   }
@@ -269,7 +269,7 @@ export class CanaryRelease extends Construct {
  * each (a Service from `v1.exposeViaService()` selects v1's pods only, and the
  * canary's share of traffic would find no endpoint).
  */
-function coverageErrors(release: CanaryRelease, service: kplus.Service, versions: { [which: string]: CanaryVersion }): string[] {
+function coverageErrors(release: CanaryRelease, service: ApiObject, versions: { [which: string]: CanaryVersion }): string[] {
   const selector = serviceSelector(service);
   const errors: string[] = [];
   for (const [which, version] of Object.entries(versions)) {
@@ -297,12 +297,12 @@ function distinguishing(a: { [key: string]: string }, b: { [key: string]: string
   return [Object.fromEntries(keys.map(k => [k, a[k]])), Object.fromEntries(keys.map(k => [k, b[k]]))];
 }
 
-/** The labels a cdk8s-plus Service selects, as it renders them. */
-function serviceSelector(service: kplus.Service): { [key: string]: string } {
-  return ApiObject.of(service).toJson().spec?.selector ?? {};
+/** The labels a Service selects, as it renders them. */
+function serviceSelector(service: ApiObject): { [key: string]: string } {
+  return serviceSpecOf(service).selector;
 }
 
 /** Describes a Service for messages. */
-function serviceName(service: kplus.Service): string {
+function serviceName(service: ApiObject): string {
   return `Service ${show(service.name)}`;
 }

@@ -1,6 +1,6 @@
-import * as kplus from 'cdk8s-plus-28';
 import { IConstruct } from 'constructs';
 import { checkArguments } from '../core/arguments';
+import { kubeObjectOf, podTemplateOf, WORKLOAD_KINDS } from '../core/kube-objects';
 import { checkLabels } from '../core/names';
 
 /**
@@ -13,9 +13,13 @@ import { checkLabels } from '../core/names';
  * const fromLabels = CanaryVersion.fromLabels({ track: 'canary' }, 'canary');
  */
 export class CanaryVersion {
-  /** The pods of a cdk8s-plus workload (Deployment, StatefulSet, …); `name` is the subset name. */
-  public static fromWorkload(workload: kplus.Workload, name?: string): CanaryVersion {
+  /**
+   * The pods of a workload (a Deployment, StatefulSet, … of any cdk8s-plus
+   * version, or an imported/plain ApiObject of those kinds); `name` is the subset name.
+   */
+  public static fromWorkload(workload: IConstruct, name?: string): CanaryVersion {
     checkArguments(undefined, 'CanaryVersion', 'fromWorkload', arguments);
+    kubeObjectOf(workload, WORKLOAD_KINDS, 'CanaryVersion.fromWorkload()');
     return new CanaryVersion(workload, undefined, name);
   }
 
@@ -27,7 +31,7 @@ export class CanaryVersion {
 
   private constructor(
     /** The workload, when the version was given as one. */
-    public readonly workload: kplus.Workload | undefined,
+    public readonly workload: IConstruct | undefined,
     private readonly _labels: { [key: string]: string } | undefined,
     /** The subset name, when chosen (else the `version` label, else 'stable' / 'canary'). */
     public readonly name: string | undefined) {}
@@ -37,7 +41,7 @@ export class CanaryVersion {
    * `cdk8s.io/metadata.addr` label (it identifies one object, not a version). @internal
    */
   public _podLabels(scope: IConstruct, prop: string): { [key: string]: string } {
-    const all: { [key: string]: string } = this.workload?.podMetadata.toJson().labels ?? this._labels ?? {};
+    const all = this._allPodLabels();
     const labels = Object.fromEntries(Object.entries(all).filter(([k]) => !k.startsWith('cdk8s.io/')));
     checkLabels(scope, prop, labels);
     return labels;
@@ -45,6 +49,6 @@ export class CanaryVersion {
 
   /** Every pod label, as the pods carry them (for the Service-coverage check). @internal */
   public _allPodLabels(): { [key: string]: string } {
-    return this.workload?.podMetadata.toJson().labels ?? this._labels ?? {};
+    return this.workload ? podTemplateOf(kubeObjectOf(this.workload, WORKLOAD_KINDS, 'CanaryVersion')).labels : { ...this._labels };
   }
 }

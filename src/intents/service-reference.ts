@@ -1,13 +1,13 @@
-import { Chart } from 'cdk8s';
-import * as kplus from 'cdk8s-plus-28';
+import { ApiObject, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { checkArguments } from '../core/arguments';
 import { fail, show } from '../core/errors';
+import { kubeObjectOf, namespaceOf, serviceSpecOf } from '../core/kube-objects';
 import { checkHost } from '../core/names';
 import { checkPort } from '../core/percent';
 
 /**
- * The service an intent acts on: a cdk8s-plus Service of this app, or a host
+ * The service an intent acts on: a Service of this app, or a host
  * (FQDN) defined elsewhere. Intents address it by its FQDN, so Istio never
  * resolves a short name in the wrong namespace.
  *
@@ -18,11 +18,13 @@ import { checkPort } from '../core/percent';
  */
 export class ServiceReference {
   /**
-   * A cdk8s-plus Service of this app. `port` names the port routes target; it is
-   * required when the Service has several ports (IST0112).
+   * A Service of this app: a cdk8s-plus Service of any version, or an
+   * imported/plain ApiObject of kind Service. `port` names the port routes
+   * target; it is required when the Service has several ports (IST0112).
    */
-  public static fromService(service: kplus.Service, port?: number): ServiceReference {
+  public static fromService(service: IConstruct, port?: number): ServiceReference {
     checkArguments(undefined, 'ServiceReference', 'fromService', arguments);
+    kubeObjectOf(service, ['Service'], 'ServiceReference.fromService()');
     return new ServiceReference(service, undefined, port);
   }
 
@@ -33,8 +35,8 @@ export class ServiceReference {
   }
 
   private constructor(
-    /** The cdk8s-plus Service, when the reference was made from one. */
-    public readonly service: kplus.Service | undefined,
+    /** The Service, when the reference was made from one. */
+    public readonly service: IConstruct | undefined,
     private readonly _host: string | undefined,
     /** The port routes target, when one is named. */
     public readonly port: number | undefined) {}
@@ -42,9 +44,9 @@ export class ServiceReference {
   /** The resolved FQDN, namespace and port; errors name `scope`. @internal */
   public _resolve(scope: IConstruct): ResolvedService {
     if (this.service) {
-      const service = this.service;
-      const namespace = service.metadata.namespace ?? Chart.of(service).namespace ?? 'default';
-      const ports = service.ports.map(p => p.port);
+      const service = kubeObjectOf(this.service, ['Service'], 'ServiceReference');
+      const namespace = namespaceOf(service);
+      const ports = serviceSpecOf(service).ports;
       checkPort(scope, 'port', this.port);
       if (this.port !== undefined && ports.length > 0 && !ports.includes(this.port)) {
         fail(scope, `port ${this.port} is not a port of Service '${service.name}' (ports: ${ports.join(', ')}).`);
@@ -75,7 +77,8 @@ export interface ResolvedService {
   /** The Service's namespace; undefined for a host outside the cluster's service domain. */
   readonly namespace?: string;
   readonly port?: number;
-  readonly service?: kplus.Service;
+  /** The Service object, when the reference was made from one. */
+  readonly service?: ApiObject;
 }
 
 /** Whether `name` is the namespace of a chart of the app (a `name.ns` host is then a partial Service name). */

@@ -1,9 +1,9 @@
 import { Chart } from 'cdk8s';
-import * as kplus from 'cdk8s-plus-28';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { checkArguments, checkProps } from '../core/arguments';
 import { fail, reportChildErrorsAsOwn, show } from '../core/errors';
 import { Expectation, promise } from '../core/expectations';
+import { kubeObjectOf, namespaceOf } from '../core/kube-objects';
 import { checkDns1123Label, checkDns1123Subdomain, isDns1123Label, isDns1123Subdomain, nameFromId } from '../core/names';
 import { WorkloadSelector } from '../core/workload-selector';
 import { AuthorizationPolicy } from '../resources/authorization-policy';
@@ -19,10 +19,11 @@ import { MtlsMode, PeerAuthentication } from '../resources/peer-authentication';
  * const fromAccount = MeshPrincipal.fromServiceAccount(reviewsAccount);
  */
 export class MeshPrincipal {
-  /** The identity of a cdk8s-plus ServiceAccount. */
-  public static fromServiceAccount(serviceAccount: kplus.ServiceAccount, trustDomain = 'cluster.local'): MeshPrincipal {
+  /** The identity of a ServiceAccount of this app (cdk8s-plus of any version, or an imported/plain ApiObject). */
+  public static fromServiceAccount(serviceAccount: IConstruct, trustDomain = 'cluster.local'): MeshPrincipal {
     checkArguments(undefined, 'MeshPrincipal', 'fromServiceAccount', arguments);
-    return new MeshPrincipal(`${trustDomain}/ns/${serviceAccount.metadata.namespace ?? 'default'}/sa/${serviceAccount.name}`);
+    const account = kubeObjectOf(serviceAccount, ['ServiceAccount'], 'MeshPrincipal.fromServiceAccount()');
+    return new MeshPrincipal(`${trustDomain}/ns/${namespaceOf(account)}/sa/${account.name}`);
   }
 
   /**

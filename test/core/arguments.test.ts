@@ -2,6 +2,7 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { Chart, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
+import { Construct } from 'constructs';
 import * as lib from '../../src';
 import {
   AuthorizationPolicy, CanaryRelease, DestinationRule, Gateway, IngressGateway, IstioControlPlane, MeshEgress, MeshIngress, StringMatch,
@@ -28,7 +29,9 @@ describe('argument shapes from JavaScript: clear errors, never a TypeError from 
   test('a Service where a workload belongs, a Service where a ServiceReference belongs', () => {
     const c = chart();
     const { service } = workloads(c);
-    expect(() => lib.CanaryVersion.fromWorkload(service as any)).toThrow(/^CanaryVersion.fromWorkload\(\): workload must be a Workload \(cdk8s-plus-28\), got a Service\./);
+    expect(() => lib.CanaryVersion.fromWorkload(service)).toThrow(/^CanaryVersion.fromWorkload\(\): 'shop\/svc' is a Service, not a Deployment or StatefulSet or DaemonSet or ReplicaSet or Job or CronJob\.$/);
+    expect(() => lib.CanaryVersion.fromWorkload({} as any)).toThrow(/^CanaryVersion.fromWorkload\(\): workload must be a construct/);
+    expect(() => lib.ServiceReference.fromService(new Construct(c, 'bare'))).toThrow(/^ServiceReference.fromService\(\): 'shop\/bare' is not a Kubernetes object; pass a cdk8s-plus resource \(any version\)/);
     expect(() => new CanaryRelease(c, 'canary', { service: service as any, stable: lib.CanaryVersion.fromLabels({ v: '1' }), canary: lib.CanaryVersion.fromLabels({ v: '2' }) }))
       .toThrow(/^CanaryRelease 'shop\/canary': props.service must be a ServiceReference \(ServiceReference.fromHost\/fromService\), got a Service/);
   });

@@ -2,7 +2,7 @@ import * as path from 'path';
 import * as ts from 'typescript';
 
 /** Type-checks `files` strictly against the real API; returns `file: message` per error in them. */
-export function typeErrors(files: string[]): string[] {
+export function typeErrors(files: string[], types: string[] = []): string[] {
   const program = ts.createProgram(files, {
     strict: true,
     noEmit: true,
@@ -11,7 +11,7 @@ export function typeErrors(files: string[]): string[] {
     moduleResolution: ts.ModuleResolutionKind.Node10,
     esModuleInterop: true,
     skipLibCheck: true,
-    types: [],
+    types,
   });
   return ts.getPreEmitDiagnostics(program).filter(d => d.file && files.includes(path.resolve(d.file.fileName)))
     .map(d => `${path.basename(d.file!.fileName)}:${d.file!.getLineAndCharacterOfPosition(d.start!).line + 1} ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`);
