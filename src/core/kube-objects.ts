@@ -1,4 +1,4 @@
-import { ApiObject, Chart } from 'cdk8s';
+import { ApiObject, ApiObjectMetadataDefinition, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
 
 /**
@@ -53,4 +53,14 @@ export function podTemplateOf(obj: ApiObject): PodTemplate {
 export function serviceSpecOf(obj: ApiObject): { ports: number[]; selector: { [key: string]: string } } {
   const spec = obj.toJson().spec ?? {};
   return { ports: (spec.ports ?? []).map((p: any) => p.port), selector: { ...spec.selector } };
+}
+
+/**
+ * A workload's pod labels. cdk8s-plus workloads (any version) keep them in cdk8s' own
+ * metadata class, read without rendering the whole object (which costs ~8× more).
+ */
+export function podLabelsOf(workload: IConstruct, obj: ApiObject): { [key: string]: string } {
+  const podMetadata = (workload as { podMetadata?: unknown }).podMetadata;
+  if (podMetadata instanceof ApiObjectMetadataDefinition) return { ...podMetadata.toJson().labels };
+  return podTemplateOf(obj).labels;
 }
