@@ -28,6 +28,8 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   // use cdk8s-plus-28; test/compat builds an example against cdk8s-plus-33 too.
   devDeps: ['ajv@^8', 'yaml@^2', 'cdk8s-cli@^2', '@kubernetes-models/argo-cd@^4', '@kubernetes-models/flux-cd@^4',
     'cdk8s-plus-28@^2.5.6', 'cdk8s-plus-33@^2.5.57'],
+  // Python: `pip install cdk8s-istio`, `import cdk8s_istio` (test/python builds the wheel and runs examples with it).
+  publishToPypi: { distName: 'cdk8s-istio', module: 'cdk8s_istio' },
   // No GitHub workflows: CI for this project is .ci/run.
   github: false,
   release: false,
@@ -102,6 +104,10 @@ project.addTask('bench', {
 project.addTask('conformance', {
   description: 'Validate every example with istioctl 1.30.3 (validate + analyze --use-kube=false)',
   exec: 'bash scripts/conformance.sh',
+});
+project.addTask('test:python', {
+  description: 'Build the Python wheel, install it in a virtualenv with cdk8s from PyPI, run examples/python and the README\'s Python snippets, and compare YAML with the TypeScript examples',
+  exec: 'bash scripts/python-examples.sh',
 });
 project.addTask('semantics', {
   description: 'Prove every example\'s promises on the Envoy config istiod generates for it (go/semantics; needs Go)',
