@@ -64,6 +64,7 @@ for (const dir of ['examples', 'scripts']) {
   });
   typecheck.exec(`tsc --noEmit -p ${dir}/tsconfig.json`);
   project.eslint?.addLintPattern(dir);
+  project.eslint?.allowDevDeps(`${dir}/**`);
   project.addPackageIgnore(`/${dir}`);
 }
 project.postCompileTask.spawn(typecheck);
