@@ -68,6 +68,11 @@ for (const dir of ['examples', 'scripts']) {
   project.addPackageIgnore(`/${dir}`);
 }
 project.postCompileTask.spawn(typecheck);
+// Every @example, compiled and translated to Python by jsii-rosetta (.jsii.tabl.json, which
+// jsii-pacmak reads when it writes the Python docstrings); test/docs checks each translated.
+project.postCompileTask.exec('node scripts/rosetta-fixture.js && jsii-rosetta extract --compile', { name: 'rosetta' });
+project.gitignore.exclude('/rosetta/', '/.jsii.tabl.json');
+project.addPackageIgnore('/rosetta');
 project.addPackageIgnore('/.ci');
 
 // Istio's own validation runs at synth in a Go program (go/cmd/istio-validator).

@@ -24,6 +24,12 @@ validator="$(node -p "require('./lib/analysis/istio-validator').findValidatorBin
 export CDK8S_ISTIO_VALIDATOR="$validator"
 
 failed=0
+# The docstrings show the @examples in Python (jsii-rosetta's translations), not TypeScript.
+if unzip -p "$wheel" 'cdk8s_istio/__init__.py' | grep -q 'declare const'; then
+  echo "FAIL the wheel's docstrings hold untranslated TypeScript examples (is .jsii.tabl.json built?)"; failed=1
+else
+  echo "ok   the wheel's docstrings show every @example in Python"
+fi
 for pair in canary_rollout:canary-rollout jwt:jwt; do
   py="${pair%%:*}"; ts="${pair##*:}"
   npx ts-node --project scripts/tsconfig.json scripts/synth-examples.ts "$ts" > /dev/null

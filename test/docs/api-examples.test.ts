@@ -34,6 +34,16 @@ test('every @example type-checks', () => {
   expect(errors).toEqual([]);
 });
 
+test('every @example is translated to Python by jsii-rosetta (the Python docstrings show Python)', () => {
+  const tablet = path.join(root, '.jsii.tabl.json');
+  if (!fs.existsSync(tablet)) throw new Error('no .jsii.tabl.json: run `npx projen compile` (its post-compile step extracts the examples)');
+  const snippets = Object.values<any>(JSON.parse(fs.readFileSync(tablet, 'utf8')).snippets);
+  const ofExamples = snippets.filter(s => s.location?.field?.field === 'example');
+  expect(ofExamples.length).toBe(examples().length);
+  const untranslated = ofExamples.filter(s => !s.didCompile || !s.translations.python?.source).map(s => s.location.api.fqn);
+  expect(untranslated).toEqual([]);
+});
+
 describe('API docs a newcomer can follow', () => {
   const assembly = JSON.parse(fs.readFileSync(path.join(root, '.jsii'), 'utf8'));
   const types = Object.values<any>(assembly.types);

@@ -11,7 +11,7 @@ const workdir = path.join(__dirname, '.snippets');
 
 function snippets(): string[] {
   const readme = fs.readFileSync(path.join(root, 'README.md'), 'utf-8');
-  return [...readme.matchAll(/^```ts\n([\s\S]*?)^```/gm)].map(m => m[1]);
+  return [...readme.matchAll(/^```ts(?: nofixture)?\n([\s\S]*?)^```/gm)].map(m => m[1]);
 }
 
 function program(body: string): string {
