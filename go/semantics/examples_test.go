@@ -98,6 +98,9 @@ func RunExpectations(t *testing.T, dir string, ef *ExpectationFile, keys *TestIs
 	if err != nil {
 		t.Fatal(err)
 	}
+	for _, s := range fx.Skipped {
+		t.Logf("not loaded into istiod: %s", s)
+	}
 	tr := NewTracer(NewMesh(t, fx), keys)
 	var failures []string
 	for _, e := range ef.Expectations {

@@ -59,14 +59,13 @@ const ClientName = "semantics-client"
 
 // Fixture is everything the fake istiod needs.
 type Fixture struct {
-	IstioYAML  string          // the *.istio.io documents, re-joined
-	Configs    []config.Config // parsed by crd.ParseInputs (with validation)
-	KubeObjs   []runtime.Object
-	Workloads  map[string]Workload // key: "<deployment>.<namespace>"; clients: "semantics-client.<namespace>"
-	ServiceIPs map[string]string   // key: "<svc>.<namespace>"
-	Services   map[string]*corev1.Service
-	PodsByIP   map[string]Workload
-	Skipped    []string // k8s docs we could not decode
+	IstioYAML string          // the *.istio.io documents, re-joined
+	Configs   []config.Config // parsed by crd.ParseInputs (with validation)
+	KubeObjs  []runtime.Object
+	Workloads map[string]Workload // key: "<deployment>.<namespace>"; clients: "semantics-client.<namespace>"
+	Services  map[string]*corev1.Service
+	PodsByIP  map[string]Workload
+	Skipped   []string // documents istiod would not see (kinds outside Kubernetes' and Istio's APIs)
 }
 
 // ReadDocs splits every *.k8s.yaml in dir (sorted) into YAML documents.
@@ -116,7 +115,7 @@ func LoadFixture(dir, jwksURL string, gateways []WorkloadRef) (*Fixture, error) 
 		}
 		docs = append(docs, extra...)
 	}
-	fx := &Fixture{Workloads: map[string]Workload{}, ServiceIPs: map[string]string{}, Services: map[string]*corev1.Service{},
+	fx := &Fixture{Workloads: map[string]Workload{}, Services: map[string]*corev1.Service{},
 		PodsByIP: map[string]Workload{}}
 	var istioDocs []string
 	decode := kubelib.IstioCodec.UniversalDeserializer().Decode
@@ -220,7 +219,6 @@ func LoadFixture(dir, jwksURL string, gateways []WorkloadRef) (*Fixture, error) 
 		if s.Spec.Type == corev1.ServiceTypeLoadBalancer {
 			s.Status.LoadBalancer.Ingress = []corev1.LoadBalancerIngress{{IP: fmt.Sprintf("192.0.2.%d", 10+i)}}
 		}
-		fx.ServiceIPs[s.Name+"."+s.Namespace] = s.Spec.ClusterIP
 		fx.Services[s.Name+"."+s.Namespace] = s
 		fx.KubeObjs = append(fx.KubeObjs, s)
 	}
