@@ -37,30 +37,65 @@ export interface PodTemplate {
   readonly containerPorts: number[];
 }
 
-/** The pod template of a workload object (a CronJob's through its job template). */
-export function podTemplateOf(obj: ApiObject): PodTemplate {
-  const json = obj.toJson();
+/**
+ * The pod template of a workload. A cdk8s-plus workload (any version) is read through its own
+ * getters (pod metadata, selector, containers): it may not render yet (no container added so far),
+ * and rendering costs ~8× more. Any other object is read from its JSON (a CronJob's through its
+ * job template).
+ */
+export function podTemplateOf(workload: IConstruct, obj: ApiObject): PodTemplate {
+  const plus = workload as { podMetadata?: unknown; matchLabels?: unknown; containers?: unknown };
+  if (plus.podMetadata instanceof ApiObjectMetadataDefinition && isStringMap(plus.matchLabels) && Array.isArray(plus.containers)) {
+    return {
+      labels: { ...plus.podMetadata.toJson().labels },
+      matchLabels: { ...plus.matchLabels },
+      containerPorts: plus.containers.flatMap((c: any) => (Array.isArray(c?.ports) ? c.ports : []).map((p: any) => p?.number)).filter(isNumber),
+    };
+  }
+  const json = renderOf(obj);
   const spec = obj.kind === 'CronJob' ? json.spec?.jobTemplate?.spec : json.spec;
   const containers: any[] = spec?.template?.spec?.containers ?? [];
   return {
     labels: { ...spec?.template?.metadata?.labels },
     matchLabels: { ...spec?.selector?.matchLabels },
-    containerPorts: containers.flatMap(c => (c.ports ?? []).map((p: any) => p.containerPort)).filter((p: unknown) => typeof p === 'number'),
+    containerPorts: containers.flatMap(c => (c.ports ?? []).map((p: any) => p.containerPort)).filter(isNumber),
   };
 }
 
-/** A Service object's ports and selector, as it renders so far. */
-export function serviceSpecOf(obj: ApiObject): { ports: number[]; selector: { [key: string]: string } } {
-  const spec = obj.toJson().spec ?? {};
-  return { ports: (spec.ports ?? []).map((p: any) => p.port), selector: { ...spec.selector } };
+/** A workload's pod labels (see podTemplateOf). */
+export function podLabelsOf(workload: IConstruct, obj: ApiObject): { [key: string]: string } {
+  return podTemplateOf(workload, obj).labels;
 }
 
 /**
- * A workload's pod labels. cdk8s-plus workloads (any version) keep them in cdk8s' own
- * metadata class, read without rendering the whole object (which costs ~8× more).
+ * A Service's ports and selector. A cdk8s-plus Service (any version) gives its ports through its
+ * getter (it may get them later, with bind(), and does not render before); other objects, and
+ * the selector, come from the JSON (render: the selector a synth check reads once the app is complete).
  */
-export function podLabelsOf(workload: IConstruct, obj: ApiObject): { [key: string]: string } {
-  const podMetadata = (workload as { podMetadata?: unknown }).podMetadata;
-  if (podMetadata instanceof ApiObjectMetadataDefinition) return { ...podMetadata.toJson().labels };
-  return podTemplateOf(obj).labels;
+export function servicePortsOf(service: IConstruct, obj: ApiObject): number[] {
+  const plus = (service as { ports?: unknown }).ports;
+  if (Array.isArray(plus) && plus.every(p => isNumber(p?.port))) return plus.map(p => p.port);
+  return (renderOf(obj).spec?.ports ?? []).map((p: any) => p.port).filter(isNumber);
+}
+
+/** The labels a Service selects, as it renders (call once the app is complete). */
+export function serviceSelectorOf(obj: ApiObject): { [key: string]: string } {
+  return { ...renderOf(obj).spec?.selector };
+}
+
+/** The object's JSON; a render that fails names the object instead of failing somewhere inside cdk8s. */
+function renderOf(obj: ApiObject): any {
+  try {
+    return obj.toJson();
+  } catch (e) {
+    throw new Error(`'${obj.node.path}' cannot be read yet: ${(e as Error).message.split('\n')[0]}`);
+  }
+}
+
+function isNumber(v: unknown): v is number {
+  return typeof v === 'number';
+}
+
+function isStringMap(v: unknown): v is { [key: string]: string } {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
 }

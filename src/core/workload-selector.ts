@@ -35,7 +35,7 @@ export class WorkloadSelector {
    */
   public static fromWorkload(workload: IConstruct, identityLabels?: string[]): WorkloadSelector {
     checkArguments(undefined, 'WorkloadSelector', 'fromWorkload', arguments);
-    const template = podTemplateOf(kubeObjectOf(workload, WORKLOAD_KINDS, 'WorkloadSelector.fromWorkload()'));
+    const template = podTemplateOf(workload, kubeObjectOf(workload, WORKLOAD_KINDS, 'WorkloadSelector.fromWorkload()'));
     const pods = template.labels;
     const where = `WorkloadSelector.fromWorkload(): the pods of '${workload.node.path}'`;
     if (identityLabels?.length === 0) throw new Error('WorkloadSelector.fromWorkload(): identityLabels is empty; name at least one label, or omit it.');

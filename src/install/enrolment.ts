@@ -43,7 +43,7 @@ export function enrolWorkload(cp: ControlPlaneModel, workload: IConstruct, optio
   if (cp.ambient && proxy) {
     fail(cp, `proxy settings for workload ${show(obj.name)} only apply to sidecars, but this control plane is AMBIENT (no sidecar to configure); remove proxy.`);
   }
-  const pod = podMetadataOf(workload, obj);
+  const pod = podMetadataOf(cp, workload, obj);
   const labels = podLabelsOf(workload, obj);
   for (const existing of [...ENROLMENT_LABELS, 'sidecar.istio.io/inject']) {
     if (labels[existing] !== undefined) fail(cp, `workload ${show(obj.name)} is already enrolled (pod label ${existing}=${labels[existing]}); enrol it once.`);
@@ -66,23 +66,33 @@ export function enrolWorkload(cp: ControlPlaneModel, workload: IConstruct, optio
 
 /**
  * Where pod labels and annotations are added: a cdk8s-plus workload's podMetadata (any
- * version: it is cdk8s' own metadata class), else JSON patches on the object's pod template.
+ * version: it is cdk8s' own metadata class), else JSON patches on the object's pod template,
+ * creating its metadata, labels and annotations objects where the object has none.
  */
-function podMetadataOf(workload: IConstruct, obj: ApiObject): { addLabel(k: string, v: string): void; addAnnotation(k: string, v: string): void } {
+function podMetadataOf(cp: ControlPlaneModel, workload: IConstruct, obj: ApiObject): { addLabel(k: string, v: string): void; addAnnotation(k: string, v: string): void } {
   const podMetadata = (workload as { podMetadata?: unknown }).podMetadata;
   if (podMetadata instanceof ApiObjectMetadataDefinition) return podMetadata;
-  const template = obj.kind === 'CronJob' ? '/spec/jobTemplate/spec/template/metadata' : '/spec/template/metadata';
-  const escape = (k: string) => k.replace(/~/g, '~0').replace(/\//g, '~1');
+  const cronJob = obj.kind === 'CronJob';
   const json = obj.toJson();
-  let annotations = (obj.kind === 'CronJob' ? json.spec?.jobTemplate?.spec : json.spec)?.template?.metadata?.annotations !== undefined;
+  const template = (cronJob ? json.spec?.jobTemplate?.spec : json.spec)?.template;
+  if (typeof template !== 'object' || template === null) {
+    fail(cp, `workload '${obj.node.path}' has no pod template (${cronJob ? 'spec.jobTemplate.spec.template' : 'spec.template'}), so there is no pod to enrol.`);
+  }
+  const path = cronJob ? '/spec/jobTemplate/spec/template/metadata' : '/spec/template/metadata';
+  const escape = (k: string) => k.replace(/~/g, '~0').replace(/\//g, '~1');
+  const present = new Set(Object.keys(template.metadata ?? {}));
+  const ensure = (field: string) => {
+    if (!present.has('.')) {
+      if (template.metadata === undefined) obj.addJsonPatch(JsonPatch.add(path, {}));
+      present.add('.');
+    }
+    if (!present.has(field)) {
+      obj.addJsonPatch(JsonPatch.add(`${path}/${field}`, {}));
+      present.add(field);
+    }
+  };
   return {
-    addLabel: (k, v) => obj.addJsonPatch(JsonPatch.add(`${template}/labels/${escape(k)}`, v)),
-    addAnnotation: (k, v) => {
-      if (!annotations) {
-        obj.addJsonPatch(JsonPatch.add(`${template}/annotations`, {}));
-        annotations = true;
-      }
-      obj.addJsonPatch(JsonPatch.add(`${template}/annotations/${escape(k)}`, v));
-    },
+    addLabel: (k, v) => { ensure('labels'); obj.addJsonPatch(JsonPatch.add(`${path}/labels/${escape(k)}`, v)); },
+    addAnnotation: (k, v) => { ensure('annotations'); obj.addJsonPatch(JsonPatch.add(`${path}/annotations/${escape(k)}`, v)); },
   };
 }

@@ -6,7 +6,7 @@ import { ServiceReference } from './service-reference';
 import { checkProps } from '../core/arguments';
 import { describe, fail, reportChildErrorsAsOwn, show } from '../core/errors';
 import { durationText, Expectation, headersText, promise, retriesOutcome, sampleHeaders } from '../core/expectations';
-import { serviceSpecOf } from '../core/kube-objects';
+import { serviceSelectorOf } from '../core/kube-objects';
 import { checkDns1123Label } from '../core/names';
 import { checkPercent } from '../core/percent';
 import { StringMatch } from '../core/string-match';
@@ -270,7 +270,7 @@ export class CanaryRelease extends Construct {
  * canary's share of traffic would find no endpoint).
  */
 function coverageErrors(release: CanaryRelease, service: ApiObject, versions: { [which: string]: CanaryVersion }): string[] {
-  const selector = serviceSelector(service);
+  const selector = serviceSelectorOf(service);
   const errors: string[] = [];
   for (const [which, version] of Object.entries(versions)) {
     if (!version.workload) continue; // labels alone do not say what else the pods carry
@@ -295,11 +295,6 @@ function distinguishing(a: { [key: string]: string }, b: { [key: string]: string
   }
   const keys = [...new Set([...Object.keys(a), ...Object.keys(b)])].filter(k => a[k] !== b[k] && a[k] !== undefined && b[k] !== undefined);
   return [Object.fromEntries(keys.map(k => [k, a[k]])), Object.fromEntries(keys.map(k => [k, b[k]]))];
-}
-
-/** The labels a Service selects, as it renders them. */
-function serviceSelector(service: ApiObject): { [key: string]: string } {
-  return serviceSpecOf(service).selector;
 }
 
 /** Describes a Service for messages. */

@@ -5,7 +5,6 @@ import { ResolvedService, ServiceReference } from './service-reference';
 import { checkArguments, checkProps } from '../core/arguments';
 import { describe, fail, show } from '../core/errors';
 import { ExpectedRequest } from '../core/expectations';
-import { serviceSpecOf } from '../core/kube-objects';
 import { hostSlug } from '../core/names';
 import { DestinationRule } from '../resources/destination-rule';
 import { HttpRetry, HttpRoute } from '../resources/http-route';
@@ -92,7 +91,7 @@ export class MeshService extends Construct {
     others.set(resolved.host, this);
     this.host = resolved.host;
     this.namespace = resolved.namespace ?? Chart.of(this).namespace;
-    this.servicePorts = resolved.service ? serviceSpecOf(resolved.service).ports : [];
+    this.servicePorts = resolved.ports ?? [];
     this.usePort(this, resolved);
     if (props.destinationRule) this.adoptDestinationRule(props.destinationRule);
   }

@@ -2,7 +2,7 @@ import { ApiObject, Chart } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { checkArguments } from '../core/arguments';
 import { fail, show } from '../core/errors';
-import { kubeObjectOf, namespaceOf, serviceSpecOf } from '../core/kube-objects';
+import { kubeObjectOf, namespaceOf, servicePortsOf } from '../core/kube-objects';
 import { checkHost } from '../core/names';
 import { checkPort } from '../core/percent';
 
@@ -46,7 +46,7 @@ export class ServiceReference {
     if (this.service) {
       const service = kubeObjectOf(this.service, ['Service'], 'ServiceReference');
       const namespace = namespaceOf(service);
-      const ports = serviceSpecOf(service).ports;
+      const ports = servicePortsOf(this.service, service);
       checkPort(scope, 'port', this.port);
       if (this.port !== undefined && ports.length > 0 && !ports.includes(this.port)) {
         fail(scope, `port ${this.port} is not a port of Service '${service.name}' (ports: ${ports.join(', ')}).`);
@@ -54,7 +54,7 @@ export class ServiceReference {
       if (this.port === undefined && ports.length > 1) {
         fail(scope, `Service '${service.name}' has several ports (${ports.join(', ')}); name one with ServiceReference.fromService(service, port) (IST0112).`);
       }
-      return { host: `${service.name}.${namespace}.svc.cluster.local`, namespace, port: this.port, service };
+      return { host: `${service.name}.${namespace}.svc.cluster.local`, namespace, port: this.port, service, ports };
     }
     checkPort(scope, 'port', this.port);
     const given = checkHost(scope, 'host', this._host!, { allowWildcard: false });
@@ -79,6 +79,8 @@ export interface ResolvedService {
   readonly port?: number;
   /** The Service object, when the reference was made from one. */
   readonly service?: ApiObject;
+  /** The Service's ports, when the reference was made from one. */
+  readonly ports?: number[];
 }
 
 /** Whether `name` is the namespace of a chart of the app (a `name.ns` host is then a partial Service name). */

@@ -51,3 +51,46 @@ test('enrolling a plain ApiObject workload patches its pod template (annotations
   istio.enrolNamespace(ns);
   expect(ApiObject.of(ns).metadata.getLabel('istio-injection')).toBe('enabled');
 });
+
+test('cdk8s-plus objects are read before they are complete: a Deployment before its containers, a Service before bind()', () => {
+  const app = Testing.app();
+  const chart = new Chart(app, 'shop', { namespace: 'shop' });
+  const d = new kplus.Deployment(chart, 'd', { podMetadata: { labels: { app: 'a' } } });
+  expect(WorkloadSelector.fromWorkload(d).labels).toEqual({ app: 'a' });
+  d.addContainer({ image: 'a', ports: [{ number: 8080 }] });
+  expect(WorkloadSelector.fromWorkload(d)._ports).toEqual([8080]);
+  const svc = new kplus.Service(chart, 'svc', { metadata: { name: 'a' }, selector: d });
+  const ref = ServiceReference.fromService(svc);
+  expect(ref._resolve(chart)).toMatchObject({ host: 'a.shop.svc.cluster.local', ports: [] });
+  svc.bind(8080);
+  expect(ref._resolve(chart).ports).toEqual([8080]);
+});
+
+test('a plain object that cannot render yet is named, not reported from inside cdk8s', () => {
+  const chart = new Chart(Testing.app(), 'shop', { namespace: 'shop' });
+  const broken = new ApiObject(chart, 'broken', { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'broken' } });
+  broken.addJsonPatch({ toJson: () => { throw new Error('bad patch'); } } as any);
+  expect(() => WorkloadSelector.fromWorkload(broken)).toThrow(/^'shop\/broken' cannot be read yet: Failed serializing construct at path 'shop\/broken'/);
+});
+
+test('enrolling plain objects creates the pod template metadata they lack, and refuses one without a pod template', () => {
+  const app = Testing.app();
+  const istio = new IstioControlPlane(new Chart(app, 'platform'), 'istio');
+  const chart = new Chart(app, 'shop', { namespace: 'shop' });
+  const bare = new ApiObject(chart, 'bare', { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'bare' },
+    spec: { selector: { matchLabels: {} }, template: { spec: { containers: [{ name: 'c', image: 'c' }] } } } } as any);
+  istio.enrolWorkload(bare, { proxy: { holdApplicationUntilProxyStarts: true } });
+  expect(bare.toJson().spec.template.metadata).toEqual({
+    labels: { 'sidecar.istio.io/inject': 'true' }, annotations: { 'proxy.istio.io/config': '{"holdApplicationUntilProxyStarts":true}' },
+  });
+  const job = new ApiObject(chart, 'job', { apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'job' },
+    spec: { template: { metadata: {}, spec: { containers: [{ name: 'c', image: 'c' }] } } } } as any);
+  istio.enrolWorkload(job);
+  expect(job.toJson().spec.template.metadata.labels).toEqual({ 'sidecar.istio.io/inject': 'true' });
+  const cron = new ApiObject(chart, 'cron', { apiVersion: 'batch/v1', kind: 'CronJob', metadata: { name: 'cron' },
+    spec: { schedule: '* * * * *', jobTemplate: { spec: { template: { spec: { containers: [{ name: 'c', image: 'c' }] } } } } } } as any);
+  istio.enrolWorkload(cron);
+  expect(cron.toJson().spec.jobTemplate.spec.template.metadata.labels).toEqual({ 'sidecar.istio.io/inject': 'true' });
+  const hollow = new ApiObject(chart, 'hollow', { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'hollow' } });
+  expect(() => istio.enrolWorkload(hollow)).toThrow(/workload 'shop\/hollow' has no pod template \(spec.template\), so there is no pod to enrol/);
+});
