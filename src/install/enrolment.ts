@@ -69,7 +69,12 @@ export function enrolWorkload(cp: ControlPlaneModel, workload: IConstruct, optio
  * version: it is cdk8s' own metadata class), else JSON patches on the object's pod template,
  * creating its metadata, labels and annotations objects where the object has none.
  */
-function podMetadataOf(cp: ControlPlaneModel, workload: IConstruct, obj: ApiObject): { addLabel(k: string, v: string): void; addAnnotation(k: string, v: string): void } {
+interface PodMetadataWriter {
+  addLabel(key: string, value: string): void;
+  addAnnotation(key: string, value: string): void;
+}
+
+function podMetadataOf(cp: ControlPlaneModel, workload: IConstruct, obj: ApiObject): PodMetadataWriter {
   const podMetadata = (workload as { podMetadata?: unknown }).podMetadata;
   if (podMetadata instanceof ApiObjectMetadataDefinition) return podMetadata;
   const cronJob = obj.kind === 'CronJob';

@@ -77,18 +77,30 @@ test('enrolling plain objects creates the pod template metadata they lack, and r
   const app = Testing.app();
   const istio = new IstioControlPlane(new Chart(app, 'platform'), 'istio');
   const chart = new Chart(app, 'shop', { namespace: 'shop' });
-  const bare = new ApiObject(chart, 'bare', { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'bare' },
-    spec: { selector: { matchLabels: {} }, template: { spec: { containers: [{ name: 'c', image: 'c' }] } } } } as any);
+  const bare = new ApiObject(chart, 'bare', {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: 'bare' },
+    spec: { selector: { matchLabels: {} }, template: { spec: { containers: [{ name: 'c', image: 'c' }] } } },
+  } as any);
   istio.enrolWorkload(bare, { proxy: { holdApplicationUntilProxyStarts: true } });
   expect(bare.toJson().spec.template.metadata).toEqual({
     labels: { 'sidecar.istio.io/inject': 'true' }, annotations: { 'proxy.istio.io/config': '{"holdApplicationUntilProxyStarts":true}' },
   });
-  const job = new ApiObject(chart, 'job', { apiVersion: 'batch/v1', kind: 'Job', metadata: { name: 'job' },
-    spec: { template: { metadata: {}, spec: { containers: [{ name: 'c', image: 'c' }] } } } } as any);
+  const job = new ApiObject(chart, 'job', {
+    apiVersion: 'batch/v1',
+    kind: 'Job',
+    metadata: { name: 'job' },
+    spec: { template: { metadata: {}, spec: { containers: [{ name: 'c', image: 'c' }] } } },
+  } as any);
   istio.enrolWorkload(job);
   expect(job.toJson().spec.template.metadata.labels).toEqual({ 'sidecar.istio.io/inject': 'true' });
-  const cron = new ApiObject(chart, 'cron', { apiVersion: 'batch/v1', kind: 'CronJob', metadata: { name: 'cron' },
-    spec: { schedule: '* * * * *', jobTemplate: { spec: { template: { spec: { containers: [{ name: 'c', image: 'c' }] } } } } } } as any);
+  const cron = new ApiObject(chart, 'cron', {
+    apiVersion: 'batch/v1',
+    kind: 'CronJob',
+    metadata: { name: 'cron' },
+    spec: { schedule: '* * * * *', jobTemplate: { spec: { template: { spec: { containers: [{ name: 'c', image: 'c' }] } } } } },
+  } as any);
   istio.enrolWorkload(cron);
   expect(cron.toJson().spec.jobTemplate.spec.template.metadata.labels).toEqual({ 'sidecar.istio.io/inject': 'true' });
   const hollow = new ApiObject(chart, 'hollow', { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'hollow' } });
