@@ -13,9 +13,11 @@ npx projen package:python > /dev/null
 wheel="$(ls dist/python/*.whl)"
 [ -x "$VENV/bin/python" ] || python3 -m venv "$VENV"
 version() { node -p "require('$1/package.json').version"; }
-"$VENV/bin/pip" install -q --disable-pip-version-check \
-  "cdk8s==$(version cdk8s)" "cdk8s-plus-28==$(version cdk8s-plus-28)" "constructs==$(version constructs)"
+"$VENV/bin/pip" install -q --disable-pip-version-check "cdk8s==$(version cdk8s)" "cdk8s-plus-28==$(version cdk8s-plus-28)" \
+  "cdk8s-plus-33==$(version cdk8s-plus-33)" "constructs==$(version constructs)"
 "$VENV/bin/pip" install -q --disable-pip-version-check --force-reinstall --no-deps "$wheel"
+# The wheel's own requirements (cdk8s, constructs, jsii, ...) are met by what is installed.
+"$VENV/bin/pip" check > /dev/null
 
 # Istio's validation runs in Python too: a wheel cannot carry the npm platform package with the
 # validator binary, so the Python process is pointed at the one the build made.
@@ -43,6 +45,23 @@ for pair in canary_rollout:canary-rollout jwt:jwt; do
     echo "FAIL $py.py differs from examples/$ts:"; sed 's/^/    /' "$out.diff" | head -40; failed=1
   fi
 done
+# With cdk8s-plus-33 (what `cdk8s init` ships) the canary example gives the same Istio configuration.
+plus33="$(mktemp -d)"
+cp examples/python/*.py "$plus33/"
+sed -i 's/cdk8s_plus_28/cdk8s_plus_33/' "$plus33"/*.py
+out="$(mktemp -d)"
+(cd "$plus33" && "$VENV/bin/python" canary_rollout.py "$out")
+istio_docs() { node -e "
+  const { parseAllDocuments, stringify } = require('yaml'); const fs = require('fs'); const path = require('path');
+  const dir = process.argv[1];
+  const docs = fs.readdirSync(dir).sort().flatMap(f => parseAllDocuments(fs.readFileSync(path.join(dir, f), 'utf8')).map(d => d.toJS()));
+  process.stdout.write(docs.filter(d => d && /istio\.io/.test(d.apiVersion)).map(d => stringify(d)).join('---\n'));" "$1"; }
+if [ "$(istio_docs "$out")" = "$(istio_docs "$root/dist/examples/canary-rollout")" ] && [ -n "$(istio_docs "$out")" ]; then
+  echo "ok   canary_rollout.py with cdk8s-plus-33: the same Istio configuration as examples/canary-rollout"
+else
+  echo "FAIL canary_rollout.py with cdk8s-plus-33 gives other Istio configuration"; failed=1
+fi
+
 # Every ```python block of the README is a complete program: each must run and synthesize.
 snippets="$(mktemp -d)"
 "$VENV/bin/python" - "$root/README.md" "$snippets" <<'PY'
