@@ -36,6 +36,7 @@ export * from './intents/mesh-service';
 export * from './intents/canary-version';
 export * from './intents/ingress-host';
 export * from './intents/canary-release';
+export * from './intents/canary-alerts';
 export * from './intents/jwt-protected-service';
 export * from './intents/mesh-ingress';
 export * from './intents/mesh-egress';

@@ -1,5 +1,5 @@
 import { App, Chart, Duration } from 'cdk8s';
-import { CanaryRelease, CanaryVersion, ServiceReference } from '../../src';
+import { CanaryAlerts, CanaryRelease, CanaryVersion, ServiceReference } from '../../src';
 import { addBookinfo } from '../bookinfo-app';
 
 /**
@@ -9,7 +9,7 @@ import { addBookinfo } from '../bookinfo-app';
 export function build(app: App): void {
   const chart = new Chart(app, 'bookinfo', { namespace: 'bookinfo' });
   const bookinfo = addBookinfo(chart, 'bookinfo');
-  new CanaryRelease(chart, 'reviews', {
+  const release = new CanaryRelease(chart, 'reviews', {
     service: ServiceReference.fromService(bookinfo.services.reviews),
     stable: CanaryVersion.fromWorkload(bookinfo.deployments['reviews-v1']),
     canary: CanaryVersion.fromWorkload(bookinfo.deployments['reviews-v3']),
@@ -21,6 +21,8 @@ export function build(app: App): void {
     retries: { attempts: 2, perTryTimeout: Duration.seconds(2) },
     trafficPolicy: { outlierDetection: { consecutive5xxErrors: 5, interval: Duration.seconds(10), baseEjectionTime: Duration.seconds(30) } },
   });
+  // Alerts while v3 rolls out: its success rate or p99 latency falling behind v1's.
+  new CanaryAlerts(chart, 'reviews-alerts', { release, maxSuccessRateDrop: 2, maxLatencyRatio: 1.3 });
 }
 
 if (require.main === module) {

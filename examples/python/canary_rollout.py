@@ -10,7 +10,7 @@ from bookinfo_app import add_bookinfo
 def build(app: App) -> None:
     chart = Chart(app, "bookinfo", namespace="bookinfo")
     services, deployments = add_bookinfo(chart, "bookinfo")
-    istio.CanaryRelease(
+    release = istio.CanaryRelease(
         chart, "reviews",
         service=istio.ServiceReference.from_service(services["reviews"]),
         stable=istio.CanaryVersion.from_workload(deployments["reviews-v1"]),
@@ -24,6 +24,7 @@ def build(app: App) -> None:
         traffic_policy=istio.TrafficPolicy(outlier_detection=istio.OutlierDetection(
             consecutive5xx_errors=5, interval=Duration.seconds(10), base_ejection_time=Duration.seconds(30))),
     )
+    istio.CanaryAlerts(chart, "reviews-alerts", release=release, max_success_rate_drop=2, max_latency_ratio=1.3)
 
 
 if __name__ == "__main__":

@@ -101,6 +101,12 @@ export class CanaryRelease extends Construct {
   public readonly canarySubset: string;
   /** The canary weight in force (0–100) after phase and steps are applied. */
   public readonly canaryWeight: number;
+  /** Where the release stands. */
+  public readonly phase: CanaryPhase;
+  /** The stable version. */
+  public readonly stable: CanaryVersion;
+  /** The canary version. */
+  public readonly canary: CanaryVersion;
 
   constructor(scope: Construct, id: string, props: CanaryReleaseProps) {
     super(scope, id);
@@ -108,6 +114,9 @@ export class CanaryRelease extends Construct {
     reportChildErrorsAsOwn(this);
     this.meshService = MeshService.of(this, props.service);
     this.host = this.meshService.host;
+    this.phase = props.phase ?? CanaryPhase.ROLLOUT;
+    this.stable = props.stable;
+    this.canary = props.canary;
     const stableLabels = props.stable._podLabels(this, 'stable.labels');
     const canaryLabels = props.canary._podLabels(this, 'canary.labels');
     const [stableSel, canarySel] = distinguishing(stableLabels, canaryLabels);

@@ -2,7 +2,7 @@ import { execFileSync } from 'child_process';
 import * as path from 'path';
 
 /**
- * Validates Argo CD / Flux objects against their published schemas
+ * Validates Argo CD / Flux / Prometheus-operator objects against their published schemas
  * (@kubernetes-models, ESM-only, so through a child process). Returns one
  * message per invalid object.
  */
