@@ -3,8 +3,8 @@ import { Construct } from 'constructs';
 import { CanaryPhase, CanaryRelease } from './canary-release';
 import { CanaryVersion } from './canary-version';
 import { checkProps } from '../core/arguments';
-import { fail, reportChildErrorsAsOwn, show } from '../core/errors';
 import { istioDuration } from '../core/duration';
+import { fail, reportChildErrorsAsOwn, show } from '../core/errors';
 import { kubeObjectOf, WORKLOAD_KINDS } from '../core/kube-objects';
 import { checkLabels, nameFromId } from '../core/names';
 

@@ -1,5 +1,5 @@
-import { ApiObject, Duration } from 'cdk8s';
 import { parser } from '@prometheus-io/lezer-promql';
+import { ApiObject, Duration } from 'cdk8s';
 import { parse } from 'yaml';
 import { AlertRuleFormat, CanaryAlerts, CanaryPhase, CanaryRelease, CanaryVersion, ServiceReference } from '../../src';
 import { gitOpsSchemaErrors } from '../support/gitops-schemas';
@@ -17,7 +17,11 @@ function release(props: any = {}) {
   const c = chart('shop');
   const { service, deployments: [v1, v2] } = versioned(c, 'reviews', ['v1', 'v2']);
   const r = new CanaryRelease(c, 'reviews-canary', {
-    service: ServiceReference.fromService(service), stable: CanaryVersion.fromWorkload(v1), canary: CanaryVersion.fromWorkload(v2), canaryWeight: 10, ...props,
+    service: ServiceReference.fromService(service),
+    stable: CanaryVersion.fromWorkload(v1),
+    canary: CanaryVersion.fromWorkload(v2),
+    canaryWeight: 10,
+    ...props,
   });
   return { c, r };
 }
