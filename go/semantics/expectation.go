@@ -38,6 +38,8 @@ type RequestSpec struct {
 	Path    string            `json:"path,omitempty"`
 	Headers map[string]string `json:"headers,omitempty"`
 	Token   *Token            `json:"token,omitempty"`
+	// TLS: the client speaks TLS itself (SNI = Host), an opaque stream to the proxies.
+	TLS bool `json:"tls,omitempty"`
 }
 
 // Client is a caller: a sidecar in a namespace with a service account, or a pod outside the mesh.

@@ -253,8 +253,10 @@ func LoadFixture(dir, jwksURL string, gateways []WorkloadRef) (*Fixture, error) 
 		p.Spec.NodeName = "node-1"
 		p.Spec.ServiceAccountName = sa
 		injected := isInjected(p.Labels, p.Annotations, nsObjs[d.Namespace], nsLabels[d.Namespace])
-		if injected {
-			// What the injector adds; istiod reads it for auto mTLS.
+		gateway := p.Annotations["inject.istio.io/templates"] == "gateway"
+		if injected && !gateway {
+			// What the sidecar injection template adds (the gateway template does not); istiod reads it
+			// for auto mTLS, so sidecars reach gateways without Istio mTLS unless a DestinationRule asks.
 			p.Labels = withLabel(p.Labels, "security.istio.io/tlsMode", "istio")
 		}
 		pods = append(pods, p)
@@ -271,7 +273,7 @@ func LoadFixture(dir, jwksURL string, gateways []WorkloadRef) (*Fixture, error) 
 		}
 		w := Workload{
 			Name: p.Name, Namespace: p.Namespace, IP: ip, ServiceAccount: sa, Labels: p.Labels, Deployment: d.Name,
-			Gateway: p.Annotations["inject.istio.io/templates"] == "gateway", Ports: ports, PortNames: names, Injected: injected,
+			Gateway: gateway, Ports: ports, PortNames: names, Injected: injected,
 		}
 		fx.Workloads[d.Name+"."+d.Namespace] = w
 		fx.PodsByIP[ip] = w

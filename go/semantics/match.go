@@ -26,6 +26,8 @@ type Request struct {
 	PeerPrincipal string
 	// Metadata is the dynamic metadata filters have written, by filter name.
 	Metadata map[string]map[string]any
+	// Opaque: the client's own TLS, which proxies pass through by SNI without reading HTTP.
+	Opaque bool
 }
 
 // Header returns a request header as Envoy sees it, pseudo-headers included.

@@ -151,6 +151,11 @@ func (tr *Tracer) Send(spec RequestSpec) (Outcome, error) {
 		req.Port = spec.Port
 		call := simulation.Call{Address: addr, Port: spec.Port, Protocol: simulation.HTTP, HostHeader: spec.Host,
 			Path: req.Path, Headers: headersOf(req), CallMode: simulation.CallModeOutbound}
+		if spec.TLS {
+			req.Opaque = true
+			call = simulation.Call{Address: addr, Port: spec.Port, Protocol: simulation.TCP, TLS: simulation.TLS, Sni: hostOnly(spec.Host),
+				CallMode: simulation.CallModeOutbound}
+		}
 		out.Status, out.Reason = tr.proxyHop(*client, call, req, st)
 	}
 	summarize(out)
@@ -608,7 +613,7 @@ func (tr *Tracer) followCluster(w Workload, name string, req *Request, st *hopSt
 				}
 			}
 		}
-		st.out.Upstream = upstreamOf(c, host, port)
+		st.out.Upstream = upstreamOf(c, host, port, req)
 		return 200, "answered by " + host + " outside the mesh", "", c
 	}
 	eps := tr.endpoints(w)[name]
@@ -622,7 +627,7 @@ func (tr *Tracer) followCluster(w Workload, name string, req *Request, st *hopSt
 		if !ok {
 			// A WorkloadEntry or a ServiceEntry endpoint: outside the example's pods.
 			_, _, _, host := parseCluster(name)
-			st.out.Upstream = upstreamOf(c, host, ep.port)
+			st.out.Upstream = upstreamOf(c, host, ep.port, req)
 			results = append(results, Destination{Status: 200, Reason: "answered by endpoint " + ep.ip, Workload: ep.ip})
 			continue
 		}
@@ -655,6 +660,10 @@ func (tr *Tracer) toWorkload(w Workload, c *cluster.Cluster, ep endpoint, next W
 	if next.Gateway {
 		call := simulation.Call{Port: ep.port, Protocol: simulation.HTTP, HostHeader: req.Authority, Path: req.Path,
 			Headers: headersOf(req), CallMode: simulation.CallModeGateway}
+		if req.Opaque {
+			// The client's TLS, passed on: the gateway sees its SNI (unless Istio mTLS wraps it, below).
+			call = simulation.Call{Port: ep.port, Protocol: simulation.TCP, TLS: simulation.TLS, Sni: hostOnly(req.Authority), CallMode: simulation.CallModeGateway}
+		}
 		req.PeerPrincipal = ""
 		if mtls {
 			call.TLS, call.Sni = simulation.MTLS, upstreamSni(c)
@@ -673,10 +682,13 @@ func describeAll(ds []Destination) string {
 	return strings.Join(parts, "; ")
 }
 
-func upstreamOf(c *cluster.Cluster, host string, port int) *Upstream {
+func upstreamOf(c *cluster.Cluster, host string, port int, req *Request) *Upstream {
 	up := &Upstream{Host: host, Port: port}
 	if sni, ok := originatedTLS(c); ok {
 		up.TLS, up.Sni = "originated", sni
+	} else if req.Opaque {
+		// The client's own TLS reaches the host untouched.
+		up.TLS, up.Sni = "passthrough", hostOnly(req.Authority)
 	}
 	return up
 }

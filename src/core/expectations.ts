@@ -30,6 +30,8 @@ export interface ExpectedRequest {
   readonly method?: string;
   readonly path?: string;
   readonly headers?: { readonly [name: string]: string };
+  /** The client speaks TLS itself (SNI = host): an opaque stream the proxies route by SNI. */
+  readonly tls?: boolean;
   /** A JWT the harness signs with its test issuer key (`forged`: with a key no JWKS holds). */
   readonly token?: { readonly claims: { readonly [claim: string]: unknown }; readonly forged?: boolean };
 }

@@ -72,6 +72,7 @@ export class MeshEgress extends Construct {
   private readonly routes: VirtualService[] = [];
   private readonly hosts = new Set<string>();
   private readonly originated: Array<{ host: string; port: number }> = [];
+  private readonly passedThrough: Array<{ host: string; port: number }> = [];
   private readonly registryOnly: boolean;
 
   constructor(scope: Construct, id: string, props: MeshEgressProps = {}) {
@@ -97,8 +98,9 @@ export class MeshEgress extends Construct {
   /**
    * From a sidecar in this namespace: plain HTTP to a TLS-originating host leaves
    * the mesh as TLS with the host's SNI (through the egress gateway when there is
-   * one); with registryOnly, an unregistered host is refused. TLS passed through
-   * untouched is TCP, which the harness does not follow.
+   * one); the client's own TLS reaches a passthrough host untouched, routed by SNI
+   * (through the egress gateway when there is one); with registryOnly, an
+   * unregistered host is refused.
    */
   private promises(): Expectation[] {
     const namespace = Chart.of(this).namespace ?? 'default';
@@ -109,6 +111,13 @@ export class MeshEgress extends Construct {
       request: { from: { namespace }, host, port: 80 },
       expect: { upstream: { host, port, tls: 'originated', sni: host }, ...(via ? { via } : {}) },
     }));
+    for (const { host, port } of this.passedThrough) {
+      out.push({
+        promise: `TLS to ${host}:${port} leaves the mesh untouched${egw ? ' through the egress gateway' : ''}`,
+        request: { from: { namespace }, host, port, tls: true },
+        expect: { upstream: { host, port, tls: 'passthrough', sni: host }, ...(via ? { via } : {}) },
+      });
+    }
     if (this.registryOnly) {
       out.push({ promise: 'a host not registered is refused (REGISTRY_ONLY)', request: { from: { namespace }, host: 'unregistered.example.com', port: 80 }, expect: { status: 502 } });
     }
@@ -157,6 +166,7 @@ export class MeshEgress extends Construct {
       hosts: [host],
       ports: [{ number: port, protocol: PortProtocol.TLS, name: 'tls' }],
     });
+    this.passedThrough.push({ host, port });
     if (this.egressGateway) {
       this.routeThroughGateway(host, port, slug);
     } else {

@@ -157,12 +157,16 @@ test('MeshIngress: redirect and routes for a gateway of the app, or one outside 
   ]);
 });
 
-test('MeshEgress: TLS originated at the sidecar or through the gateway; REGISTRY_ONLY refuses strangers', () => {
+test('MeshEgress: TLS originated or passed through, via the gateway; REGISTRY_ONLY refuses strangers', () => {
   const c = chart('apps');
   const egressGateway = new EgressGateway(c, 'egw', { namespace: 'istio-egress' });
-  new MeshEgress(c, 'out', { egressGateway, registryOnly: true }).addExternalHost({ host: 'api.example.com', originateTls: true });
-  expect(collectExpectations(c).map(e => e.expect)).toEqual([
-    { upstream: { host: 'api.example.com', port: 443, tls: 'originated', sni: 'api.example.com' }, via: [`istio-egress/${egressGateway.name}`] },
-    { status: 502 },
+  const egress = new MeshEgress(c, 'out', { egressGateway, registryOnly: true });
+  egress.addExternalHost({ host: 'api.example.com', originateTls: true });
+  egress.addExternalHost({ host: 'tls.example.com' });
+  const via = [`istio-egress/${egressGateway.name}`];
+  expect(collectExpectations(c).map(e => [e.request.tls, e.expect])).toEqual([
+    [undefined, { upstream: { host: 'api.example.com', port: 443, tls: 'originated', sni: 'api.example.com' }, via }],
+    [true, { upstream: { host: 'tls.example.com', port: 443, tls: 'passthrough', sni: 'tls.example.com' }, via }],
+    [undefined, { status: 502 }],
   ]);
 });
