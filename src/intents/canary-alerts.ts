@@ -61,6 +61,12 @@ export interface CanaryAlertsProps {
    * @default AlertRuleFormat.PROMETHEUS_RULE
    */
   readonly format?: AlertRuleFormat;
+  /**
+   * Also emit a Grafana dashboard of the two versions side by side (request rate, success rate,
+   * p99 latency), as a ConfigMap labelled `grafana_dashboard: "1"` for Grafana's dashboard sidecar.
+   * @default false
+   */
+  readonly grafanaDashboard?: boolean;
 }
 
 /**
@@ -89,6 +95,8 @@ export class CanaryAlerts extends Construct {
   public readonly rules?: ApiObject;
   /** The PromQL of each alert, by alert name (empty once the release is promoted or rolled back). */
   public readonly expressions: { [alert: string]: string };
+  /** The dashboard ConfigMap, when `grafanaDashboard` is set and the release rolls out. */
+  public readonly dashboard?: ApiObject;
 
   constructor(scope: Construct, id: string, props: CanaryAlertsProps) {
     super(scope, id);
@@ -145,7 +153,39 @@ export class CanaryAlerts extends Construct {
       ? new ApiObject(this, 'PrometheusRule', { apiVersion: 'monitoring.coreos.com/v1', kind: 'PrometheusRule', metadata, spec: { groups } } as any)
       : new ApiObject(this, 'ConfigMap', { apiVersion: 'v1', kind: 'ConfigMap', metadata, data: { [`${name}-canary.rules.yaml`]: rulesFile(groups) } } as any);
     this.node.defaultChild = this.rules;
+    if (props.grafanaDashboard) {
+      const panels = dashboardPanels({ requests, successRate, p99 }, { [release.stableSubset]: stable, [release.canarySubset]: canary });
+      this.dashboard = new ApiObject(this, 'Dashboard', {
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name: `${name}-canary-dashboard`, namespace, labels: { grafana_dashboard: '1' } },
+        data: { [`${name}-canary.json`]: JSON.stringify({ title: `Canary: ${service} (${versions})`, uid: `canary-${name}`.slice(0, 40), schemaVersion: 39, panels }, undefined, 2) },
+      } as any);
+    }
   }
+}
+
+interface Queries {
+  requests(sel: string): string;
+  successRate(sel: string): string;
+  p99(sel: string): string;
+}
+
+/** Three time series panels, each with one query per version (legend: the subset name). */
+function dashboardPanels(q: Queries, versions: { [subset: string]: string }): any[] {
+  const panel = (id: number, title: string, unit: string, query: (sel: string) => string) => ({
+    id,
+    type: 'timeseries',
+    title,
+    gridPos: { x: 0, y: (id - 1) * 8, w: 24, h: 8 },
+    fieldConfig: { defaults: { unit } },
+    targets: Object.entries(versions).map(([subset, sel], i) => ({ refId: String.fromCharCode(65 + i), expr: query(sel), legendFormat: subset })),
+  });
+  return [
+    panel(1, 'Requests per second', 'reqps', q.requests),
+    panel(2, 'Success rate (non-5xx)', 'percentunit', q.successRate),
+    panel(3, 'p99 latency', 'ms', q.p99),
+  ];
 }
 
 /** The PromQL label matchers that pick one version's pods in Istio's metrics. */

@@ -102,3 +102,23 @@ test.each([
   const { c, r } = release();
   expect(() => new CanaryAlerts(c, 'alerts', { release: r, ...props as any })).toThrow(message);
 });
+
+test('a Grafana dashboard of both versions side by side, for Grafana\'s dashboard sidecar; none once rolled back', () => {
+  const { c, r } = release();
+  const alerts = new CanaryAlerts(c, 'alerts', { release: r, grafanaDashboard: true });
+  const cm = ofKind(synth(c), 'ConfigMap').find(o => o.metadata.name === 'alerts-canary-dashboard');
+  expect(cm.metadata.labels).toEqual({ grafana_dashboard: '1' });
+  expect(alerts.dashboard).toBeDefined();
+  const dashboard = JSON.parse(cm.data['alerts-canary.json']);
+  expect(dashboard.title).toBe('Canary: reviews.shop.svc.cluster.local (v2 (canary) vs v1 (stable))');
+  expect(dashboard.panels.map((p: any) => [p.title, p.fieldConfig.defaults.unit, p.targets.map((t: any) => t.legendFormat)])).toEqual([
+    ['Requests per second', 'reqps', ['v1', 'v2']],
+    ['Success rate (non-5xx)', 'percentunit', ['v1', 'v2']],
+    ['p99 latency', 'ms', ['v1', 'v2']],
+  ]);
+  for (const p of dashboard.panels) for (const t of p.targets) expect(promqlErrors(t.expr)).toEqual([]);
+
+  const back = release({ phase: CanaryPhase.ROLLED_BACK });
+  expect(new CanaryAlerts(back.c, 'alerts', { release: back.r, grafanaDashboard: true }).dashboard).toBeUndefined();
+  expect(ofKind(synth(back.c), 'ConfigMap')).toEqual([]);
+});
