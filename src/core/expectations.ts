@@ -105,6 +105,11 @@ export function samplePath(match: StringMatch | undefined): string | undefined {
   }
 }
 
+/** A request path an AuthorizationPolicy path accepts ('/api/*' → '/api/semantics', '*.json' → '/semantics.json'). */
+export function samplePolicyPath(path: string): string {
+  return path.replace(/\*$/, 'semantics').replace(/^\*/, '/semantics');
+}
+
 /** A duration as the harness reports it ('3s', '0.5s'). */
 export function durationText(d: Duration): string {
   return `${d.toSeconds({ integral: false })}s`;

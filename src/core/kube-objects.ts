@@ -62,11 +62,6 @@ export function podTemplateOf(workload: IConstruct, obj: ApiObject): PodTemplate
   };
 }
 
-/** A workload's pod labels (see podTemplateOf). */
-export function podLabelsOf(workload: IConstruct, obj: ApiObject): { [key: string]: string } {
-  return podTemplateOf(workload, obj).labels;
-}
-
 /**
  * A Service's ports and selector. A cdk8s-plus Service (any version) gives its ports through its
  * getter (it may get them later, with bind(), and does not render before); other objects, and

@@ -4,7 +4,7 @@ import { ControlPlaneModel } from './control-plane-model';
 import { NamespaceEnrolmentOptions, WorkloadEnrolmentOptions } from './proxy-enrolment';
 import { renderResources } from './rendering/container-resources';
 import { fail, show } from '../core/errors';
-import { kubeObjectOf, podLabelsOf, WORKLOAD_KINDS } from '../core/kube-objects';
+import { kubeObjectOf, podTemplateOf, WORKLOAD_KINDS } from '../core/kube-objects';
 import { checkPort } from '../core/percent';
 
 // The labels that decide how a namespace joins the mesh; a namespace carries at most one.
@@ -44,7 +44,7 @@ export function enrolWorkload(cp: ControlPlaneModel, workload: IConstruct, optio
     fail(cp, `proxy settings for workload ${show(obj.name)} only apply to sidecars, but this control plane is AMBIENT (no sidecar to configure); remove proxy.`);
   }
   const pod = podMetadataOf(cp, workload, obj);
-  const labels = podLabelsOf(workload, obj);
+  const labels = podTemplateOf(workload, obj).labels;
   for (const existing of [...ENROLMENT_LABELS, 'sidecar.istio.io/inject']) {
     if (labels[existing] !== undefined) fail(cp, `workload ${show(obj.name)} is already enrolled (pod label ${existing}=${labels[existing]}); enrol it once.`);
   }

@@ -1,4 +1,4 @@
-import { ApiObject, Duration } from 'cdk8s';
+import { ApiObject, Duration, Yaml } from 'cdk8s';
 import { Construct } from 'constructs';
 import { CanaryPhase, CanaryRelease } from './canary-release';
 import { CanaryVersion } from './canary-version';
@@ -151,7 +151,7 @@ export class CanaryAlerts extends Construct {
     const metadata = { name: `${name}-canary`, namespace, labels: props.ruleLabels };
     this.rules = (props.format ?? AlertRuleFormat.PROMETHEUS_RULE) === AlertRuleFormat.PROMETHEUS_RULE
       ? new ApiObject(this, 'PrometheusRule', { apiVersion: 'monitoring.coreos.com/v1', kind: 'PrometheusRule', metadata, spec: { groups } } as any)
-      : new ApiObject(this, 'ConfigMap', { apiVersion: 'v1', kind: 'ConfigMap', metadata, data: { [`${name}-canary.rules.yaml`]: rulesFile(groups) } } as any);
+      : new ApiObject(this, 'ConfigMap', { apiVersion: 'v1', kind: 'ConfigMap', metadata, data: { [`${name}-canary.rules.yaml`]: Yaml.stringify({ groups }) } } as any);
     this.node.defaultChild = this.rules;
     if (props.grafanaDashboard) {
       const panels = dashboardPanels({ requests, successRate, p99 }, { [release.stableSubset]: stable, [release.canarySubset]: canary });
@@ -201,19 +201,6 @@ function versionSelector(scope: CanaryAlerts, which: string, version: CanaryVers
   }
   const serviceName = release.host.split('.')[0];
   return `destination_service_name="${serviceName}",destination_service_namespace="${namespace}",destination_version="${labels.version}"`;
-}
-
-/** A Prometheus rules file (YAML is a superset of JSON: each value is written as a JSON string). */
-function rulesFile(groups: Array<{ name: string; rules: any[] }>): string {
-  const lines = ['groups:'];
-  for (const g of groups) {
-    lines.push(`  - name: ${JSON.stringify(g.name)}`, '    rules:');
-    for (const r of g.rules) {
-      lines.push(`      - alert: ${JSON.stringify(r.alert)}`, `        expr: ${JSON.stringify(r.expr)}`, `        for: ${JSON.stringify(r.for)}`);
-      lines.push(`        labels: ${JSON.stringify(r.labels)}`, `        annotations: ${JSON.stringify(r.annotations)}`);
-    }
-  }
-  return lines.join('\n') + '\n';
 }
 
 function pascal(id: string): string {

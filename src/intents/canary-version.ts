@@ -1,6 +1,6 @@
 import { IConstruct } from 'constructs';
 import { checkArguments } from '../core/arguments';
-import { kubeObjectOf, podLabelsOf, WORKLOAD_KINDS } from '../core/kube-objects';
+import { kubeObjectOf, podTemplateOf, WORKLOAD_KINDS } from '../core/kube-objects';
 import { checkLabels } from '../core/names';
 
 /**
@@ -49,6 +49,6 @@ export class CanaryVersion {
 
   /** Every pod label, as the pods carry them (for the Service-coverage check). @internal */
   public _allPodLabels(): { [key: string]: string } {
-    return this.workload ? podLabelsOf(this.workload, kubeObjectOf(this.workload, WORKLOAD_KINDS, 'CanaryVersion')) : { ...this._labels };
+    return this.workload ? podTemplateOf(this.workload, kubeObjectOf(this.workload, WORKLOAD_KINDS, 'CanaryVersion')).labels : { ...this._labels };
   }
 }

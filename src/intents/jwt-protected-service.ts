@@ -2,7 +2,7 @@ import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { checkProps } from '../core/arguments';
 import { describe, fail, reportChildErrorsAsOwn, show } from '../core/errors';
-import { Expectation, promise } from '../core/expectations';
+import { Expectation, promise, samplePolicyPath } from '../core/expectations';
 import { pathProblem } from '../core/http-path';
 import { checkDns1123Subdomain, nameFromId } from '../core/names';
 import { checkPort } from '../core/percent';
@@ -169,8 +169,7 @@ export class JwtProtectedService extends Construct {
     if (!policy) return out;
     out.push({ promise: 'a request without a token is refused', request, expect: { status: 403, token: 'missing', policies: { [policy]: 'denies' } } });
     for (const path of props.publicPaths ?? []) {
-      const sample = path.replace(/\*$/, 'semantics').replace(/^\*/, '/semantics');
-      out.push({ promise: `${path} is not refused by ${policy} for lack of a token`, request: { ...request, path: sample }, expect: { policies: { [policy]: 'no match' } } });
+      out.push({ promise: `${path} is not refused by ${policy} for lack of a token`, request: { ...request, path: samplePolicyPath(path) }, expect: { policies: { [policy]: 'no match' } } });
     }
     return out;
   }

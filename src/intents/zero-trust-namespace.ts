@@ -2,7 +2,7 @@ import { Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { checkArguments, checkProps } from '../core/arguments';
 import { fail, reportChildErrorsAsOwn, show } from '../core/errors';
-import { Expectation, promise } from '../core/expectations';
+import { Expectation, promise, samplePolicyPath } from '../core/expectations';
 import { kubeObjectOf, namespaceOf } from '../core/kube-objects';
 import { checkDns1123Label, checkDns1123Subdomain, isDns1123Label, isDns1123Subdomain, nameFromId } from '../core/names';
 import { WorkloadSelector } from '../core/workload-selector';
@@ -176,7 +176,7 @@ export class ZeroTrustNamespace extends Construct {
       const to = { namespace, labels: options.to.labels };
       // The harness calls the first container port when none is named: the same one here.
       const port = options.ports?.[0] ?? options.to._ports?.[0];
-      const path = options.paths?.[0]?.replace(/\*$/, 'semantics').replace(/^\*/, '/semantics');
+      const path = options.paths?.length ? samplePolicyPath(options.paths[0]) : undefined;
       const request = { to, host: 'semantics.test', port, method: options.methods?.[0], path };
       const principal = options.fromPrincipals?.[0]?.principal.match(/^cluster\.local\/ns\/([^/]+)\/sa\/(.+)$/);
       const from = principal ? { namespace: principal[1], serviceAccount: principal[2] }
