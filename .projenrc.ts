@@ -29,7 +29,7 @@ const project = new cdk8s.ConstructLibraryCdk8s({
   devDeps: ['ajv@^8', 'yaml@^2', 'cdk8s-cli@^2', '@kubernetes-models/argo-cd@^4', '@kubernetes-models/flux-cd@^4',
     'cdk8s-plus-28@^2.5.6', 'cdk8s-plus-33@^2.5.57',
     // Prometheus' own PromQL grammar and the Prometheus operator's schemas judge CanaryAlerts' rules in tests.
-    '@prometheus-io/lezer-promql@^0.315.0', '@lezer/lr@^1', '@lezer/highlight@^1', '@kubernetes-models/prometheus-operator@^6'],
+    '@prometheus-io/lezer-promql@^0.315.0', '@lezer/lr@^1', '@lezer/highlight@^1', '@kubernetes-models/prometheus-operator@^6', 'kubernetes-models@^5'],
   // Python: `pip install cdk8s-istio`, `import cdk8s_istio` (test/python builds the wheel and runs examples with it).
   publishToPypi: { distName: 'cdk8s-istio', module: 'cdk8s_istio' },
   // No GitHub workflows: CI for this project is .ci/run.

@@ -2,6 +2,7 @@
 export * from './core/string-match';
 export * from './core/workload-selector';
 export * from './core/suppression';
+export * from './core/user-interface';
 
 // Istio resource model
 export * from './resources/istio-resource';
@@ -53,6 +54,8 @@ export * from './install/proxy-enrolment';
 export * from './install/control-plane-delivery';
 export * from './install/istio-profile';
 export * from './install/istio-control-plane';
+export * from './install/observability-delivery';
+export * from './install/mesh-observability';
 
 // Mesh analysis
 export * from './analysis/finding';

@@ -20,7 +20,7 @@ type Outcome struct {
 	// Delivered: the request arrived at a destination workload (its proxy accepted the
 	// connection), whatever its policies then decide.
 	Delivered bool `json:"delivered"`
-	// Token is jwt_authn's view at the destination: "valid", "missing" or the failure.
+	// Token is jwt_authn's view at the proxy that answered (the destination, or a gateway that refused): "valid", "missing" or the failure.
 	Token string `json:"token,omitempty"`
 	// Policies: each AuthorizationPolicy at the destination on its own: "allows", "denies"
 	// (it matched) or "no match", by policy name.

@@ -245,7 +245,10 @@ func (tr *Tracer) proxyHop(w Workload, call simulation.Call, in *Request, st *ho
 	if r == nil {
 		return 404, "no route matched in " + vh.GetName()
 	}
-	if status, reason := tr.httpFilters(h, req, nil); status != 200 {
+	// A proxy that refuses the request answers it: its token and policy verdicts are the facts.
+	here := &Outcome{}
+	if status, reason := tr.httpFilters(h, req, here); status != 200 {
+		st.out.Token, st.out.Policies = here.Token, here.Policies
 		return status, reason
 	}
 	return tr.routeAction(w, vh, r, req, st)
@@ -777,12 +780,21 @@ func filterChain(sim *simulation.Simulation, res simulation.Result) *listener.Fi
 	if l == nil {
 		return nil
 	}
+	// Gateways give several chains one name (one per server TLS setting); the simulation
+	// reports the name and the route config it reached, which tells them apart.
+	var first *listener.FilterChain
 	for _, fc := range append(l.FilterChains, l.DefaultFilterChain) {
-		if fc != nil && fc.Name == res.FilterChainMatched {
+		if fc == nil || fc.Name != res.FilterChainMatched {
+			continue
+		}
+		if first == nil {
+			first = fc
+		}
+		if h := xdstest.ExtractHTTPConnectionManager(nil, fc); h != nil && res.RouteConfigMatched != "" && h.GetRds().GetRouteConfigName() == res.RouteConfigMatched {
 			return fc
 		}
 	}
-	return nil
+	return first
 }
 
 func virtualHost(sim *simulation.Simulation, h *hcm.HttpConnectionManager, res simulation.Result) *route.VirtualHost {

@@ -30,8 +30,9 @@ function checkTokenPorts(index: MeshIndex, report: Report): void {
     const ports = new Set<string>((p.json.spec?.rules ?? []).filter(deniesTokenless)
       .flatMap((r: any) => (r.to ?? []).flatMap((t: any) => t.operation?.ports ?? [])).map(String));
     if (ports.size === 0) continue;
-    const workloads = applicableWorkloads(index, p).filter(w => containerPorts(w).length > 0);
-    if (workloads.length === 0) continue; // pods outside the app, or ports not declared: nothing to judge
+    // Gateway pods listen where their Gateway servers say, not on declared container ports.
+    const workloads = applicableWorkloads(index, p).filter(w => containerPorts(w).length > 0 && !isGatewayPod(w));
+    if (workloads.length === 0) continue; // pods outside the app, gateways, or ports not declared: nothing to judge
     const listening = new Set<string>(workloads.flatMap(containerPorts).map(String));
     const missing = [...ports].filter(x => !listening.has(x));
     const uncovered = workloads.filter(w => !containerPorts(w).some(x => ports.has(String(x))));
@@ -43,6 +44,13 @@ function checkTokenPorts(index: MeshIndex, report: Report): void {
     report(p, 'CDK8SISTIO017', ERROR, `requires a token on ${problems.join(', and on ')}; requests to the ports those pods listen on need no token. `
       + 'Name every HTTP container port (a Service\'s targetPort, not its port), or omit ports to cover all.');
   }
+}
+
+/** Whether the pods get Istio's gateway injection template (a gateway, not a sidecar). */
+function isGatewayPod(w: Workload): boolean {
+  const o = w.object.json;
+  const annotations = (o.kind === 'Pod' ? o.metadata : o.spec?.template?.metadata)?.annotations ?? {};
+  return annotations['inject.istio.io/templates'] === 'gateway';
 }
 
 /** The container ports a workload declares. */

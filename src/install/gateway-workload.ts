@@ -199,6 +199,12 @@ export abstract class GatewayWorkload extends Construct implements IGatewayWorkl
     checkArguments(this, 'GatewayWorkload', 'hasServicePort', arguments);
     return this.ports.some(p => p.port === port);
   }
+
+  /** The target port of a Service port (none when the Service has no such port). */
+  public podPortsFor(servicePort: number): number[] {
+    checkArguments(this, 'GatewayWorkload', 'podPortsFor', arguments);
+    return this.ports.filter(p => p.port === servicePort).map(p => p.targetPort);
+  }
 }
 
 /** Props of an `IngressGateway`. */

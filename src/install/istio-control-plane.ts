@@ -9,7 +9,7 @@ import { emitFluxHelmReleases } from './flux-helm-releases';
 import { GatewayWorkload } from './gateway-workload';
 import { istioOperatorObject, istioOperatorSpec } from './istio-operator';
 import { IstioProfile } from './istio-profile';
-import { MeshConfigOptions } from './mesh-config';
+import { ExtensionProvider, MeshConfigOptions } from './mesh-config';
 import { NamespaceEnrolmentOptions, ProxySettings, WorkloadEnrolmentOptions } from './proxy-enrolment';
 import { emitRenderedManifests } from './rendered-manifests';
 import { renderResources } from './rendering/container-resources';
@@ -121,6 +121,9 @@ export class IstioControlPlane extends Construct {
   public readonly manageBase: boolean;
   private readonly sharedValues: () => any;
   private renderedTags?: string[];
+  private readonly addedProviders: ExtensionProvider[] = [];
+  /** @internal */
+  public readonly _meshConfig: MeshConfigOptions;
 
   constructor(scope: Construct, id: string, props: IstioControlPlaneProps = {}) {
     super(scope, id);
@@ -131,6 +134,7 @@ export class IstioControlPlane extends Construct {
     if (!/^\d+\.\d+\.\d+$/.test(this.version)) fail(this, `version must be an Istio release like '1.30.3', got ${show(this.version)}.`);
     this.profile = props.profile ?? IstioProfile.DEFAULT;
     this.extensionProviderNames = (props.meshConfig?.extensionProviders ?? []).map(p => p.name);
+    this._meshConfig = props.meshConfig ?? {};
     if (props.revision !== undefined) {
       checkDns1123Label(this, 'revision', props.revision);
       if (props.revision === 'default') fail(this, 'revision \'default\' is reserved for the unrevisioned control plane; leave revision unset, or name it after the version, e.g. \'1-30-3\'.');
@@ -205,6 +209,30 @@ export class IstioControlPlane extends Construct {
   public enrolWorkload(workload: IConstruct, options: WorkloadEnrolmentOptions = {}): void {
     checkArguments(this, 'IstioControlPlane', 'enrolWorkload', arguments);
     enrolWorkload(this, workload, options);
+  }
+
+  /**
+   * Declares one more extension provider in the mesh config (what `MeshObservability`
+   * does for its tracing backend). Not possible with the rendered delivery, which ran
+   * istioctl when the control plane was created: pass it in `meshConfig.extensionProviders` there.
+   */
+  public addExtensionProvider(provider: ExtensionProvider): void {
+    checkArguments(this, 'IstioControlPlane', 'addExtensionProvider', arguments);
+    if (this.delivery.kind === DeliveryKind.RENDERED) {
+      fail(this, `cannot add extension provider ${show(provider.name)}: the rendered delivery ran 'istioctl manifest generate' when the control plane was created. `
+        + 'Pass it in meshConfig.extensionProviders instead.');
+    }
+    if (this.extensionProviderNames.includes(provider.name)) {
+      fail(this, `meshConfig already declares an extension provider named ${show(provider.name)}; names must be unique.`);
+    }
+    provider._render(this, `extensionProviders[${this.extensionProviderNames.length}]`);
+    this.addedProviders.push(provider);
+    this.extensionProviderNames.push(provider.name);
+  }
+
+  /** The extension providers of the mesh config: declared ones and added ones. @internal */
+  public get _extensionProviders(): ExtensionProvider[] {
+    return [...this._meshConfig.extensionProviders ?? [], ...this.addedProviders];
   }
 
   /** The Helm releases this control plane installs, in order. @internal */
@@ -286,7 +314,9 @@ export class IstioControlPlane extends Construct {
         proxy: proxyResources && { resources: proxyResources },
       },
       pilot,
-      meshConfig: mesh,
+      meshConfig: this.addedProviders.length
+        ? { ...mesh, extensionProviders: this._extensionProviders.map((p, i) => p._render(this, `meshConfig.extensionProviders[${i}]`)) }
+        : mesh,
     });
   }
 

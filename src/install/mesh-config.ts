@@ -78,6 +78,16 @@ export class ExtensionProvider {
     private readonly extra: { [key: string]: any },
   ) {}
 
+  /** The service and port it sends to or checks with. @internal */
+  public get _target(): ProviderService {
+    return this.target;
+  }
+
+  /** Whether it is a tracing backend (OpenTelemetry or Zipkin). @internal */
+  public get _tracing(): boolean {
+    return this.field === 'opentelemetry' || this.field === 'zipkin';
+  }
+
   /** @internal */
   public _render(scope: IConstruct, prop: string): any {
     if (!/^[a-z0-9]([-a-z0-9.]*[a-z0-9])?$/.test(this.name)) {

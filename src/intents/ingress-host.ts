@@ -9,12 +9,17 @@ import { ExpectedRequest, Expectation, promise, samplePath } from '../core/expec
 import { checkDns1123Subdomain, hostSlug } from '../core/names';
 import { checkPort } from '../core/percent';
 import { StringMatch, StringMatchKind } from '../core/string-match';
+import { WorkloadSelector } from '../core/workload-selector';
+import { AuthorizationAction, AuthorizationPolicy } from '../resources/authorization-policy';
 import { Gateway, GatewayServer, ServerTlsMode } from '../resources/gateway';
 import { GatewayReference } from '../resources/gateway-reference';
 import { IGatewayWorkload } from '../resources/gateway-workload-reference';
 import { HttpRetry } from '../resources/http-route';
+import { JwtRule } from '../resources/jwt-rule';
 import { PortProtocol } from '../resources/port';
+import { renderJwtRule } from '../resources/rendering/jwt-rule';
 import { renderHttpRoute } from '../resources/rendering/routes';
+import { RequestAuthentication } from '../resources/request-authentication';
 import { VirtualService } from '../resources/virtual-service';
 
 /** How one ingress host is served. */
@@ -29,6 +34,20 @@ export interface IngressHostOptions {
   readonly httpsPort?: number;
   /** The gateway port plain HTTP (or the redirect to HTTPS) is served on. @default 80 */
   readonly httpPort?: number;
+  /**
+   * Require a valid JWT for every request to this host, checked at the gateway (a
+   * RequestAuthentication and a DENY policy for this host on the gateway pods).
+   * @default - no token needed
+   */
+  readonly jwt?: IngressJwtOptions;
+}
+
+/** The tokens an ingress host requires. */
+export interface IngressJwtOptions {
+  /** Accepted issuers, each with its keys (jwksUri or jwks). */
+  readonly issuers: JwtRule[];
+  /** Claims every request must carry, claim name → accepted values (one of them). @default - any valid token */
+  readonly requiredClaims?: { [claim: string]: string[] };
 }
 
 /** One route from a path of an ingress host to a service. */
@@ -93,6 +112,8 @@ export class IngressHost extends Construct {
   private readonly routesTo = new Map<MeshService, Route[]>();
   private readonly prefixes = new Set<string>();
   private readonly exacts = new Set<string>();
+  private _jwt?: IngressJwtOptions;
+  private _jwtPolicy?: AuthorizationPolicy;
 
   private constructor(scope: Construct, id: string, props: IngressHostProps) {
     super(scope, id);
@@ -127,8 +148,40 @@ export class IngressHost extends Construct {
     ];
     servers.forEach(s => this.gateway.addServer(s));
     const redirectPort = !options.httpOnly && props.httpsRedirect ? httpPort : undefined;
+    if (options.jwt) this.requireJwt(options.jwt, workload, options.httpOnly ? httpPort : httpsPort);
     promise(this, () => this.promises(props, options.httpOnly ? undefined : httpsPort, redirectPort, httpPort));
     this.node.addValidation({ validate: () => this.routes.length === 0 ? [`host ${show(host)} has no routes; call addRoute() on the handle addHost() returned.`] : [] });
+  }
+
+  /**
+   * Validates tokens on the gateway pods and DENYs requests to this host without a
+   * valid one (or without a required claim). The policy names the host, so other
+   * hosts of the gateway are untouched; a DENY, so no ALLOW elsewhere can undo it.
+   */
+  private requireJwt(jwt: IngressJwtOptions, workload: IGatewayWorkload, servicePort: number): void {
+    if (jwt.issuers.length === 0) fail(this, `jwt.issuers of host ${show(this.host)} is empty; list at least one issuer with its keys.`);
+    jwt.issuers.forEach((issuer, i) => renderJwtRule(this, `jwt.issuers[${i}]`, issuer));
+    const claims = Object.entries(jwt.requiredClaims ?? {});
+    for (const [claim, values] of claims) {
+      if (values.length === 0) fail(this, `jwt.requiredClaims.${claim} of host ${show(this.host)} is empty; list the accepted values.`);
+    }
+    const selector = WorkloadSelector.fromLabels(workload.podLabels);
+    const metadata = { name: `jwt-${slug(this.host)}`, namespace: workload.namespace };
+    new RequestAuthentication(this, 'RequestAuthentication', { metadata, selector, jwtRules: jwt.issuers });
+    // Scoped to the port this host is served on (as the pods see it): an HTTP-only DENY would
+    // otherwise refuse every TCP connection to the gateway, and the HTTP port must still redirect.
+    const ports = workload.podPortsFor(servicePort);
+    const hosts = [{ hosts: this.host === '*' ? ['*'] : [this.host, `${this.host}:*`], ports }];
+    this._jwtPolicy = new AuthorizationPolicy(this, 'AuthorizationPolicy', {
+      metadata,
+      selector,
+      action: AuthorizationAction.DENY,
+      rules: [
+        { sources: [{ notRequestPrincipals: jwt.issuers.map(i => `${i.issuer}/*`) }], operations: hosts },
+        ...claims.map(([claim, values]) => ({ operations: hosts, conditions: [{ key: `request.auth.claims[${claim}]`, notValues: values }] })),
+      ],
+    });
+    this._jwt = jwt;
   }
 
   /**
@@ -150,6 +203,22 @@ export class IngressHost extends Construct {
     }
     const host = this.host === '*' ? 'any-host.example.com' : this.host.replace(/^\*\./, 'semantics.');
     const out: Expectation[] = [];
+    // With a JWT required, routes are promised for a valid token (the harness signs for a jwksUri it serves).
+    let token: ExpectedRequest['token'];
+    const policy = this._jwtPolicy?.name;
+    if (this._jwt) {
+      const issuer = this._jwt.issuers.find(i => i.jwksUri && !i.locations?.length);
+      if (issuer) {
+        const claims = Object.fromEntries(Object.entries(this._jwt.requiredClaims ?? {}).map(([claim, values]) => [claim, values[0]]));
+        token = { claims: { iss: issuer.issuer, sub: 'semantics-user', ...(issuer.audiences?.length ? { aud: issuer.audiences[0] } : {}), ...claims } };
+      }
+      const scheme = httpsPort !== undefined ? 'https' : 'http';
+      out.push({
+        promise: `${scheme}://${host}/ without a token is refused at the gateway by ${policy}`,
+        request: { via, scheme, host, port: httpsPort ?? httpPort, path: '/semantics' },
+        expect: { status: 403, policies: { [policy!]: 'denies' } },
+      });
+    }
     if (redirectPort !== undefined) {
       out.push({ promise: `http://${host}/ is redirected to https`, request: { via, scheme: 'http', host, port: redirectPort, path: '/semantics' }, expect: { status: 301, redirect: `https://${host}/semantics` } });
     }
@@ -157,9 +226,10 @@ export class IngressHost extends Construct {
       const path = samplePath(route.path);
       if (path === undefined) continue;
       const scheme = httpsPort !== undefined ? 'https' : 'http';
+      if (this._jwt && !token) continue;
       out.push({
-        promise: `${scheme}://${host}${path} is routed to ${route.model.host} and arrives at its pods`,
-        request: { via, scheme, host, port: httpsPort ?? httpPort, path },
+        promise: `${scheme}://${host}${path}${token ? ' with a valid token' : ''} is routed to ${route.model.host} and arrives at its pods`,
+        request: { via, scheme, host, port: httpsPort ?? httpPort, path, token },
         expect: { host: route.model.host, delivered: true },
       });
     }

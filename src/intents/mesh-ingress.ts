@@ -1,11 +1,23 @@
 import { Construct } from 'constructs';
-import { IngressHost, IngressHostOptions } from './ingress-host';
+import { IngressHost, IngressHostOptions, IngressJwtOptions } from './ingress-host';
+import { ServiceReference } from './service-reference';
 import { checkArguments, checkProps } from '../core/arguments';
 import { fail, reportChildErrorsAsOwn, show } from '../core/errors';
-import { checkDns1123Subdomain, checkHost, nameFromId } from '../core/names';
+import { checkDns1123Subdomain, checkHost, isDns1123Label, nameFromId } from '../core/names';
 import { SUPPRESS_ANNOTATION } from '../core/suppression';
+import { UserInterface } from '../core/user-interface';
 import { Gateway } from '../resources/gateway';
 import { ExternalGatewayWorkload, IGatewayWorkload } from '../resources/gateway-workload-reference';
+
+/** How `MeshIngress.exposeUserInterfaces` serves web UIs. */
+export interface UserInterfaceExposureOptions {
+  /** Each UI is served at `<ui name>.<domain>`, e.g. `mesh.example.com` → `grafana.mesh.example.com`. */
+  readonly domain: string;
+  /** TLS Secret (in the gateway's namespace) valid for every UI host, e.g. a `*.mesh.example.com` certificate. */
+  readonly credentialName: string;
+  /** The tokens required to reach the UIs. */
+  readonly jwt: IngressJwtOptions;
+}
 
 /** Props of a `MeshIngress`. */
 export interface MeshIngressProps {
@@ -90,6 +102,24 @@ export class MeshIngress extends Construct {
     });
     this.hosts.set(host, handle);
     return handle;
+  }
+
+  /**
+   * Serves each UI (e.g. `MeshObservability.userInterfaces`) on its own HTTPS host,
+   * `<ui name>.<domain>`, with a valid JWT required at the gateway: none of these
+   * UIs has a login of its own that should face the internet alone (Prometheus and
+   * Jaeger have none). Returns the hosts' handles.
+   */
+  public exposeUserInterfaces(userInterfaces: UserInterface[], options: UserInterfaceExposureOptions): IngressHost[] {
+    checkArguments(this, 'MeshIngress', 'exposeUserInterfaces', arguments);
+    if (userInterfaces.length === 0) fail(this, 'exposeUserInterfaces: userInterfaces is empty; pass e.g. observability.userInterfaces.');
+    checkHost(this, 'domain', options.domain, { allowWildcard: false });
+    return userInterfaces.map((ui, i) => {
+      if (!isDns1123Label(ui.name)) fail(this, `userInterfaces[${i}].name ${show(ui.name)} is not a DNS label; it becomes the host's first label.`);
+      const host = this.addHost(`${ui.name}.${options.domain}`, { credentialName: options.credentialName, jwt: options.jwt });
+      host.addRoute({ service: ServiceReference.fromHost(ui.serviceHost, ui.port) });
+      return host;
+    });
   }
 
   /** The handle of a host added earlier. */

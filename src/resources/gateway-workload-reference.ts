@@ -23,6 +23,11 @@ export interface IGatewayWorkload {
   readonly managedByApp: boolean;
   /** Whether the gateway's Service exposes `port` (always true when unknown). */
   hasServicePort(port: number): boolean;
+  /**
+   * The pod ports a Service port may forward to (what authorization policies on
+   * the gateway pods see): one when known, candidates otherwise.
+   */
+  podPortsFor(servicePort: number): number[];
 }
 
 /**
@@ -65,6 +70,15 @@ export class ExternalGatewayWorkload implements IGatewayWorkload {
   /** Unknown for pods outside the app: true. */
   public hasServicePort(_port: number): boolean {
     return true;
+  }
+
+  /**
+   * Unknown for pods outside the app: the port itself, and the unprivileged port
+   * Istio's gateway deployments commonly use for 80/443 (8080/8443).
+   */
+  public podPortsFor(servicePort: number): number[] {
+    const unprivileged: { [port: number]: number } = { 80: 8080, 443: 8443 };
+    return unprivileged[servicePort] ? [servicePort, unprivileged[servicePort]] : [servicePort];
   }
 
   /** Checks the labels and namespace, naming `scope`. @internal */
