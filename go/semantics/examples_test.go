@@ -101,6 +101,9 @@ func RunExpectations(t *testing.T, dir string, ef *ExpectationFile, keys *TestIs
 	for _, s := range fx.Skipped {
 		t.Logf("not loaded into istiod: %s", s)
 	}
+	if fx.MeshConfig != nil {
+		t.Logf("mesh config from %s", fx.MeshConfigFrom)
+	}
 	tr := NewTracer(NewMesh(t, fx), keys)
 	var failures []string
 	for _, e := range ef.Expectations {

@@ -108,7 +108,8 @@ func Diff(expect json.RawMessage, got Outcome) (string, error) {
 	var known map[string]any
 	b, _ := json.Marshal(Outcome{Weights: map[string]uint32{"x": 1}, Destinations: []Destination{{}}, Delay: &Delay{}, Abort: &Abort{},
 		Mirror: &Mirror{}, Retries: &Retries{}, CircuitBreaker: &CircuitBreaker{}, Upstream: &Upstream{}, Via: []string{""}, Reason: "x", Host: "x",
-		ResponseHeaders: map[string]map[string]string{"x": {}}, Connection: "x", Delivered: true, Token: "x", Policies: map[string]string{"x": ""}, Redirect: "x", Timeout: "x"})
+		ResponseHeaders: map[string]map[string]string{"x": {}}, Connection: "x", Delivered: true, Token: "x", Policies: map[string]string{"x": ""}, Redirect: "x", Timeout: "x",
+		Tracing: map[string]string{"x": ""}})
 	_ = json.Unmarshal(b, &known)
 	gb, _ := json.Marshal(got)
 	var have map[string]any

@@ -29,8 +29,11 @@ import (
 	k8syaml "k8s.io/apimachinery/pkg/util/yaml"
 	"sigs.k8s.io/yaml"
 
+	meshconfig "istio.io/api/mesh/v1alpha1"
+
 	"istio.io/istio/pilot/pkg/config/kube/crd"
 	"istio.io/istio/pkg/config"
+	"istio.io/istio/pkg/config/mesh"
 	kubelib "istio.io/istio/pkg/kube"
 )
 
@@ -66,6 +69,10 @@ type Fixture struct {
 	Services  map[string]*corev1.Service
 	PodsByIP  map[string]Workload
 	Skipped   []string // documents istiod would not see (kinds outside Kubernetes' and Istio's APIs)
+	// MeshConfig is the app's control plane's mesh config (Istio's defaults under it), nil without one.
+	MeshConfig *meshconfig.MeshConfig
+	// MeshConfigFrom says which object it came from.
+	MeshConfigFrom string
 }
 
 // ReadDocs splits every *.k8s.yaml in dir (sorted) into YAML documents.
@@ -97,6 +104,64 @@ func ReadDocs(dir string) ([][]byte, error) {
 		}
 	}
 	return docs, nil
+}
+
+// meshConfigOf reads the mesh config an object installs istiod with: the istiod chart's
+// values of an Argo CD Application or Flux HelmRelease, an IstioOperator's values, or the
+// rendered istio ConfigMap. Istio's defaults fill in the rest, as istiod does.
+func meshConfigOf(doc []byte) (*meshconfig.MeshConfig, string, error) {
+	var o struct {
+		Kind     string `json:"kind"`
+		Metadata struct {
+			Name string `json:"name"`
+		} `json:"metadata"`
+		Spec struct {
+			Source struct {
+				Chart string `json:"chart"`
+				Helm  struct {
+					ValuesObject struct {
+						MeshConfig map[string]any `json:"meshConfig"`
+					} `json:"valuesObject"`
+				} `json:"helm"`
+			} `json:"source"`
+			Chart struct {
+				Spec struct {
+					Chart string `json:"chart"`
+				} `json:"spec"`
+			} `json:"chart"`
+			Values struct {
+				MeshConfig map[string]any `json:"meshConfig"`
+			} `json:"values"`
+		} `json:"spec"`
+		Data map[string]string `json:"data"`
+	}
+	if err := yaml.Unmarshal(doc, &o); err != nil {
+		return nil, "", err
+	}
+	var values map[string]any
+	text := ""
+	switch {
+	case o.Kind == "Application" && o.Spec.Source.Chart == "istiod":
+		values = o.Spec.Source.Helm.ValuesObject.MeshConfig
+	case o.Kind == "HelmRelease" && o.Spec.Chart.Spec.Chart == "istiod", o.Kind == "IstioOperator":
+		values = o.Spec.Values.MeshConfig
+	case o.Kind == "ConfigMap" && (o.Metadata.Name == "istio" || strings.HasPrefix(o.Metadata.Name, "istio-")) && o.Data["mesh"] != "":
+		text = o.Data["mesh"]
+	default:
+		return nil, "", nil
+	}
+	if values != nil {
+		b, err := yaml.Marshal(values)
+		if err != nil {
+			return nil, "", err
+		}
+		text = string(b)
+	}
+	m, err := mesh.ApplyMeshConfigDefaults(text)
+	if err != nil {
+		return nil, "", fmt.Errorf("%s %s: mesh config: %w", o.Kind, o.Metadata.Name, err)
+	}
+	return m, o.Kind + " " + o.Metadata.Name, nil
 }
 
 // LoadFixture reads an example's YAML. A non-empty jwksURL replaces every RequestAuthentication's
@@ -136,6 +201,13 @@ func LoadFixture(dir, jwksURL string, gateways []WorkloadRef) (*Fixture, error) 
 		}
 		if err := yaml.Unmarshal(d, &tm); err != nil {
 			return nil, err
+		}
+		if fx.MeshConfig == nil {
+			if m, from, err := meshConfigOf(d); err != nil {
+				return nil, err
+			} else if m != nil {
+				fx.MeshConfig, fx.MeshConfigFrom = m, from
+			}
 		}
 		group, _, _ := strings.Cut(tm.APIVersion, "/")
 		if !strings.Contains(tm.APIVersion, "/") {

@@ -34,6 +34,9 @@ type Outcome struct {
 	Retries      *Retries      `json:"retries,omitempty"`
 	// CircuitBreaker and outlier detection of the (first) destination's cluster.
 	CircuitBreaker *CircuitBreaker `json:"circuitBreaker,omitempty"`
+	// Tracing at each proxy the request passed (namespace/deployment): the collector's
+	// host and the sampling percentage of the HTTP connection manager, or "off".
+	Tracing map[string]string `json:"tracing,omitempty"`
 	// Via lists the gateways the request passed through (namespace/deployment).
 	Via []string `json:"via,omitempty"`
 	// Upstream is the host outside the mesh the request left to, with its TLS.

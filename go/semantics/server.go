@@ -23,6 +23,7 @@ func NewMesh(t test.Failer, fx *Fixture) *Mesh {
 	s := xds.NewFakeDiscoveryServer(t, xds.FakeOptions{
 		ConfigString:      fx.IstioYAML,
 		KubernetesObjects: fx.KubeObjs,
+		MeshConfig:        fx.MeshConfig, // nil: Istio's defaults
 	})
 	return &Mesh{Server: s, Fixture: fx, sims: map[string]*simulation.Simulation{}}
 }

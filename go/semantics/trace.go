@@ -19,6 +19,7 @@ import (
 	core "github.com/envoyproxy/go-control-plane/envoy/config/core/v3"
 	listener "github.com/envoyproxy/go-control-plane/envoy/config/listener/v3"
 	route "github.com/envoyproxy/go-control-plane/envoy/config/route/v3"
+	tracev3 "github.com/envoyproxy/go-control-plane/envoy/config/trace/v3"
 	fault "github.com/envoyproxy/go-control-plane/envoy/extensions/filters/http/fault/v3"
 	jwtauthn "github.com/envoyproxy/go-control-plane/envoy/extensions/filters/http/jwt_authn/v3"
 	rbachttp "github.com/envoyproxy/go-control-plane/envoy/extensions/filters/http/rbac/v3"
@@ -230,6 +231,7 @@ func (tr *Tracer) proxyHop(w Workload, call simulation.Call, in *Request, st *ho
 		}
 		return tr.forward(w, []weighted{{cluster: res.ClusterMatched, weight: 100}}, req, routeFacts{}, st)
 	}
+	st.out.traced(w, h)
 	vh := virtualHost(sim, h, res)
 	var r *route.Route
 	for _, cand := range vh.GetRoutes() {
@@ -297,6 +299,7 @@ func (tr *Tracer) deliver(w Workload, port int, in *Request, mtls bool, principa
 		}
 		return 200, "answered by " + w.Deployment + " (TCP)"
 	}
+	st.out.traced(w, h)
 	var rec *Outcome
 	if record {
 		rec = st.out
@@ -773,6 +776,49 @@ func summarize(out *Outcome) {
 		// Percent of traffic (Istio writes weights out of 100; older Envoys summed to the total).
 		out.Weights[d.Name] += d.Weight * 100 / max(total, 1)
 	}
+}
+
+// traced records how the proxy's HTTP connection manager traces requests.
+func (o *Outcome) traced(w Workload, h *hcm.HttpConnectionManager) {
+	if o.Tracing == nil {
+		o.Tracing = map[string]string{}
+	}
+	name := w.Deployment
+	if name == "" {
+		name = w.Name // the harness's own client
+	}
+	o.Tracing[w.Namespace+"/"+name] = tracingOf(h)
+}
+
+// tracingOf reads the tracer (OpenTelemetry or Zipkin) and its sampling from an HTTP connection manager.
+func tracingOf(h *hcm.HttpConnectionManager) string {
+	t := h.GetTracing()
+	if t == nil || t.GetProvider() == nil {
+		return "off"
+	}
+	cfg := t.GetProvider().GetTypedConfig()
+	var cluster string
+	switch cfg.GetTypeUrl() {
+	case "type.googleapis.com/envoy.config.trace.v3.OpenTelemetryConfig":
+		c := &tracev3.OpenTelemetryConfig{}
+		if err := cfg.UnmarshalTo(c); err != nil {
+			return err.Error()
+		}
+		cluster = c.GetGrpcService().GetEnvoyGrpc().GetClusterName()
+		if cluster == "" {
+			cluster = c.GetHttpService().GetHttpUri().GetCluster()
+		}
+	case "type.googleapis.com/envoy.config.trace.v3.ZipkinConfig":
+		c := &tracev3.ZipkinConfig{}
+		if err := cfg.UnmarshalTo(c); err != nil {
+			return err.Error()
+		}
+		cluster = c.GetCollectorCluster()
+	default:
+		return t.GetProvider().GetName() + " (not read)"
+	}
+	_, _, _, host := parseCluster(cluster)
+	return fmt.Sprintf("%s %g%%", host, t.GetRandomSampling().GetValue())
 }
 
 func filterChain(sim *simulation.Simulation, res simulation.Result) *listener.FilterChain {

@@ -58,6 +58,8 @@ export interface ExpectedOutcome {
   readonly retries?: { readonly attempts?: number; readonly perTryTimeout?: string; readonly retryOn?: string };
   readonly circuitBreaker?: { readonly [field: string]: number | string };
   readonly via?: string[];
+  /** How each proxy passed (namespace/deployment) traces: `<collector host> <sampling>%`, or 'off'. */
+  readonly tracing?: { readonly [proxy: string]: string };
   readonly upstream?: { readonly host?: string; readonly port?: number; readonly tls?: string; readonly sni?: string };
 }
 
