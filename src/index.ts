@@ -30,6 +30,7 @@ export * from './resources/request-authentication';
 export * from './resources/authorization-policy';
 export * from './resources/telemetry';
 export * from './resources/envoy-filter';
+export * from './resources/rate-limit-service-reference';
 
 // Intents
 export * from './intents/service-reference';
@@ -44,6 +45,7 @@ export * from './intents/mesh-egress';
 export * from './intents/zero-trust-namespace';
 export * from './intents/service-resilience';
 export * from './intents/fault-injection';
+export * from './intents/rate-limit';
 
 // Install
 export * from './install/gateway-workload';
@@ -56,6 +58,7 @@ export * from './install/istio-profile';
 export * from './install/istio-control-plane';
 export * from './install/observability-delivery';
 export * from './install/mesh-observability';
+export * from './install/rate-limit-service';
 
 // Mesh analysis
 export * from './analysis/finding';

@@ -8,7 +8,7 @@ import (
 	"testing"
 )
 
-// A test that cannot fail proves nothing: deliberately broken copies of four
+// A test that cannot fail proves nothing: deliberately broken copies of the
 // examples must each break a promise, with a diff that says what changed.
 func TestBrokenCopiesFail(t *testing.T) {
 	cases := []struct {
@@ -25,6 +25,15 @@ func TestBrokenCopiesFail(t *testing.T) {
 		{"traffic-shift", "weights changed", func(y string) string {
 			return strings.Replace(strings.Replace(y, "weight: 50", "weight: 80", 1), "weight: 50", "weight: 20", 1)
 		}, `weights: want {"v1":50,"v3":50}, got {"v1":80,"v3":20}`},
+		{"rate-limit", "a bucket enlarged", func(y string) string { return strings.Replace(y, "max_tokens: 5\n", "max_tokens: 50\n", 1) },
+			`status: want 429, got 200`},
+		{"rate-limit", "a quota's configuration lost", func(y string) string {
+			return strings.Replace(y, "requests_per_unit: 1000", "requests_per_unit: 10", 1)
+		},
+			`"limits":["10/hour"]`},
+		{"observability", "tracing sampled less", func(y string) string {
+			return strings.Replace(y, "randomSamplingPercentage: 100", "randomSamplingPercentage: 1", 1)
+		}, `jaeger-collector.istio-system.svc.cluster.local 1%`},
 	}
 	keys, jwksURL := testIssuer(t)
 	for _, c := range cases {

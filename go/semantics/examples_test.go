@@ -107,7 +107,7 @@ func RunExpectations(t *testing.T, dir string, ef *ExpectationFile, keys *TestIs
 	tr := NewTracer(NewMesh(t, fx), keys)
 	var failures []string
 	for _, e := range ef.Expectations {
-		got, err := tr.Send(e.Request)
+		got, err := tr.SendRepeated(e.Request)
 		var diff string
 		if err == nil {
 			diff, err = Diff(e.Expect, got)

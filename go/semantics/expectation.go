@@ -40,6 +40,9 @@ type RequestSpec struct {
 	Token   *Token            `json:"token,omitempty"`
 	// TLS: the client speaks TLS itself (SNI = Host), an opaque stream to the proxies.
 	TLS bool `json:"tls,omitempty"`
+	// Repeat sends the request this many times at once (rate limit buckets are shared, nothing
+	// refills); the outcome is the last one's, with how many passed a local rate limit.
+	Repeat int `json:"repeat,omitempty"`
 }
 
 // Client is a caller: a sidecar in a namespace with a service account, or a pod outside the mesh.
@@ -109,7 +112,7 @@ func Diff(expect json.RawMessage, got Outcome) (string, error) {
 	b, _ := json.Marshal(Outcome{Weights: map[string]uint32{"x": 1}, Destinations: []Destination{{}}, Delay: &Delay{}, Abort: &Abort{},
 		Mirror: &Mirror{}, Retries: &Retries{}, CircuitBreaker: &CircuitBreaker{}, Upstream: &Upstream{}, Via: []string{""}, Reason: "x", Host: "x",
 		ResponseHeaders: map[string]map[string]string{"x": {}}, Connection: "x", Delivered: true, Token: "x", Policies: map[string]string{"x": ""}, Redirect: "x", Timeout: "x",
-		Tracing: map[string]string{"x": ""}})
+		Tracing: map[string]string{"x": ""}, LocalRateLimit: &LocalLimit{}, RateLimit: &GlobalLimit{}})
 	_ = json.Unmarshal(b, &known)
 	gb, _ := json.Marshal(got)
 	var have map[string]any

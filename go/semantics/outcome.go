@@ -34,6 +34,10 @@ type Outcome struct {
 	Retries      *Retries      `json:"retries,omitempty"`
 	// CircuitBreaker and outlier detection of the (first) destination's cluster.
 	CircuitBreaker *CircuitBreaker `json:"circuitBreaker,omitempty"`
+	// LocalRateLimit: the token bucket the request took a token from (at the last proxy that limits it).
+	LocalRateLimit *LocalLimit `json:"localRateLimit,omitempty"`
+	// RateLimit: what a proxy asked the global rate limit service, and the limits configured for it.
+	RateLimit *GlobalLimit `json:"rateLimit,omitempty"`
 	// Tracing at each proxy the request passed (namespace/deployment): the collector's
 	// host and the sampling percentage of the HTTP connection manager, or "off".
 	Tracing map[string]string `json:"tracing,omitempty"`

@@ -41,6 +41,8 @@ type Tracer struct {
 	Mesh *Mesh
 	Keys *TestIssuerKeys
 	eds  map[string]map[string][]endpoint // workload key -> cluster -> endpoints
+	// tokens taken from local rate limit buckets ("<proxy>|<bucket>"), across one SendRepeated.
+	tokens map[string]int
 }
 
 // endpoint is one EDS endpoint with the metadata auto mTLS reads.
@@ -51,7 +53,28 @@ type endpoint struct {
 }
 
 func NewTracer(m *Mesh, keys *TestIssuerKeys) *Tracer {
-	return &Tracer{Mesh: m, Keys: keys, eds: map[string]map[string][]endpoint{}}
+	return &Tracer{Mesh: m, Keys: keys, eds: map[string]map[string][]endpoint{}, tokens: map[string]int{}}
+}
+
+// SendRepeated sends a request spec.Repeat times (at least once) with fresh rate limit
+// buckets; the outcome is the last one's, with how many passed a local rate limit.
+func (tr *Tracer) SendRepeated(spec RequestSpec) (Outcome, error) {
+	tr.tokens = map[string]int{}
+	passed := 0
+	var out Outcome
+	for i := 0; i < max(spec.Repeat, 1); i++ {
+		var err error
+		if out, err = tr.Send(spec); err != nil {
+			return out, err
+		}
+		if out.Status != 429 {
+			passed++
+		}
+	}
+	if out.LocalRateLimit != nil {
+		out.LocalRateLimit.Passed = passed
+	}
+	return out, nil
 }
 
 // hopState is what the whole request shares: the outcome and the hop count.
@@ -249,7 +272,8 @@ func (tr *Tracer) proxyHop(w Workload, call simulation.Call, in *Request, st *ho
 	}
 	// A proxy that refuses the request answers it: its token and policy verdicts are the facts.
 	here := &Outcome{}
-	if status, reason := tr.httpFilters(h, req, here); status != 200 {
+	rc := &routeContext{proxy: proxyName(w), vh: vh, route: r, out: st.out}
+	if status, reason := tr.httpFilters(h, req, here, rc); status != 200 {
 		st.out.Token, st.out.Policies = here.Token, here.Policies
 		return status, reason
 	}
@@ -304,7 +328,19 @@ func (tr *Tracer) deliver(w Workload, port int, in *Request, mtls bool, principa
 	if record {
 		rec = st.out
 	}
-	if status, reason := tr.httpFilters(h, req, rec); status != 200 {
+	// The inbound route the request takes (rate limits read its actions and per-filter config).
+	vh := virtualHost(sim, h, res)
+	var matched *route.Route
+	for _, cand := range vh.GetRoutes() {
+		if ok, err := MatchRoute(cand.Match, req); err != nil {
+			return 0, err.Error()
+		} else if ok {
+			matched = cand
+			break
+		}
+	}
+	rc := &routeContext{proxy: proxyName(w), vh: vh, route: matched, out: st.out}
+	if status, reason := tr.httpFilters(h, req, rec, rc); status != 200 {
 		return status, reason
 	}
 	return 200, "answered by " + w.Deployment
@@ -333,7 +369,7 @@ func networkRbac(fc *listener.FilterChain, r *Request) (int, string) {
 
 // httpFilters runs the HCM's authentication and authorization filters in their order.
 // With record set, it also writes the token's verdict and every policy's own verdict.
-func (tr *Tracer) httpFilters(h *hcm.HttpConnectionManager, r *Request, record *Outcome) (int, string) {
+func (tr *Tracer) httpFilters(h *hcm.HttpConnectionManager, r *Request, record *Outcome, rc *routeContext) (int, string) {
 	if record != nil {
 		record.Token = "missing"
 		tr.recordPolicies(h, r, record)
@@ -379,6 +415,18 @@ func (tr *Tracer) httpFilters(h *hcm.HttpConnectionManager, r *Request, record *
 			}
 		case "type.googleapis.com/envoy.extensions.filters.http.ext_authz.v3.ExtAuthz":
 			return 0, "CUSTOM authorization (ext_authz) is not simulated"
+		case localRateLimitType:
+			status, reason, err := tr.localRateLimit(f.Name, f.GetTypedConfig(), *rc, r, rc.out)
+			if err != nil {
+				return 0, err.Error()
+			}
+			if status != 200 {
+				return status, reason
+			}
+		case globalRateLimitType:
+			if err := tr.globalRateLimit(f.GetTypedConfig(), *rc, r, rc.out); err != nil {
+				return 0, err.Error()
+			}
 		}
 	}
 	return 200, ""
@@ -778,16 +826,21 @@ func summarize(out *Outcome) {
 	}
 }
 
+// proxyName names a proxy in outcomes: namespace/deployment (the harness's clients by pod name).
+func proxyName(w Workload) string {
+	name := w.Deployment
+	if name == "" {
+		name = w.Name
+	}
+	return w.Namespace + "/" + name
+}
+
 // traced records how the proxy's HTTP connection manager traces requests.
 func (o *Outcome) traced(w Workload, h *hcm.HttpConnectionManager) {
 	if o.Tracing == nil {
 		o.Tracing = map[string]string{}
 	}
-	name := w.Deployment
-	if name == "" {
-		name = w.Name // the harness's own client
-	}
-	o.Tracing[w.Namespace+"/"+name] = tracingOf(h)
+	o.Tracing[proxyName(w)] = tracingOf(h)
 }
 
 // tracingOf reads the tracer (OpenTelemetry or Zipkin) and its sampling from an HTTP connection manager.

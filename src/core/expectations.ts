@@ -32,6 +32,8 @@ export interface ExpectedRequest {
   readonly headers?: { readonly [name: string]: string };
   /** The client speaks TLS itself (SNI = host): an opaque stream the proxies route by SNI. */
   readonly tls?: boolean;
+  /** Send it this many times at once (no time passes between them); the outcome is the last one's. @default 1 */
+  readonly repeat?: number;
   /** A JWT the harness signs with its test issuer key (`forged`: with a key no JWKS holds). */
   readonly token?: { readonly claims: { readonly [claim: string]: unknown }; readonly forged?: boolean };
 }
@@ -58,6 +60,12 @@ export interface ExpectedOutcome {
   readonly retries?: { readonly attempts?: number; readonly perTryTimeout?: string; readonly retryOn?: string };
   readonly circuitBreaker?: { readonly [field: string]: number | string };
   readonly via?: string[];
+  /** The local token bucket the request used at the proxy that limits it, and how many of a repeated request passed. */
+  readonly localRateLimit?: {
+    readonly bucket?: string; readonly maxTokens?: number; readonly tokensPerFill?: number; readonly fillInterval?: string; readonly passed?: number;
+  };
+  /** What the proxy asks the global rate limit service: its domain, the descriptors, and the limits its configuration holds for them. */
+  readonly rateLimit?: { readonly domain?: string; readonly descriptors?: string[][]; readonly limits?: string[] };
   /** How each proxy passed (namespace/deployment) traces: `<collector host> <sampling>%`, or 'off'. */
   readonly tracing?: { readonly [proxy: string]: string };
   readonly upstream?: { readonly host?: string; readonly port?: number; readonly tls?: string; readonly sni?: string };

@@ -106,6 +106,12 @@ export class IngressHost extends Construct {
 
   /** The host served, e.g. `'shop.example.com'` or `'*'`. */
   public readonly host: string;
+  /** The gateway pods serving it. */
+  public readonly gatewayWorkload: IGatewayWorkload;
+  /** The gateway Service port its routes are served on: HTTPS, or HTTP when `httpOnly`. */
+  public readonly port: number;
+  /** Whether its routes are served over TLS (not `httpOnly`). */
+  public readonly tls: boolean;
   private readonly gateway: Gateway;
   private _virtualService?: VirtualService;
   private readonly routes: Route[] = [];
@@ -148,6 +154,9 @@ export class IngressHost extends Construct {
     ];
     servers.forEach(s => this.gateway.addServer(s));
     const redirectPort = !options.httpOnly && props.httpsRedirect ? httpPort : undefined;
+    this.gatewayWorkload = workload;
+    this.port = options.httpOnly ? httpPort : httpsPort;
+    this.tls = !options.httpOnly;
     if (options.jwt) this.requireJwt(options.jwt, workload, options.httpOnly ? httpPort : httpsPort);
     promise(this, () => this.promises(props, options.httpOnly ? undefined : httpsPort, redirectPort, httpPort));
     this.node.addValidation({ validate: () => this.routes.length === 0 ? [`host ${show(host)} has no routes; call addRoute() on the handle addHost() returned.`] : [] });

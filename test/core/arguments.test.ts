@@ -91,6 +91,7 @@ describe('fuzz: every public constructor and method, every parameter, wrong valu
     ExternalGatewayWorkload: () => lib.ExternalGatewayWorkload.fromSelector({ istio: 'ingressgateway' }, 'istio-ingress'),
     IngressHost: c => new MeshIngress(c, 'in', { gateway: lib.ExternalGatewayWorkload.fromSelector({ istio: 'ingressgateway' }, 'istio-ingress') })
       .addHost('a.example.com', { httpOnly: true }),
+    RateLimitService: c => new lib.RateLimitService(c, 'rls'),
     MeshService: c => lib.MeshService.of(c, lib.ServiceReference.fromHost('reviews.shop.svc.cluster.local')),
     VirtualService: c => new VirtualService(c, 'vs', { hosts: ['reviews'] }),
     ZeroTrustNamespace: c => new ZeroTrustNamespace(c, 'zt'),
