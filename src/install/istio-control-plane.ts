@@ -3,7 +3,7 @@ import { Construct, IConstruct } from 'constructs';
 import { emitArgoCdApplications } from './argo-cd-applications';
 import { ContainerResources } from './container-resources';
 import { ControlPlaneDelivery, DeliveryKind } from './control-plane-delivery';
-import { ChartRelease } from './control-plane-model';
+import { ChartRelease, ChartTarget } from './control-plane-model';
 import { enrolNamespace, enrolWorkload } from './enrolment';
 import { emitFluxHelmReleases } from './flux-helm-releases';
 import { GatewayWorkload } from './gateway-workload';
@@ -71,6 +71,17 @@ export interface IstioControlPlaneProps {
 }
 
 const MARKER = Symbol.for('cdk8s-istio.IstioControlPlane');
+
+// istiod patches caBundle into its webhooks and flips the validator's failurePolicy
+// from Ignore to Fail once ready; Argo CD renders as a fresh install, so both drift.
+const WEBHOOK_DRIFT = [
+  { group: 'admissionregistration.k8s.io', kind: 'MutatingWebhookConfiguration', jqPathExpressions: ['.webhooks[]?.clientConfig.caBundle'] },
+  {
+    group: 'admissionregistration.k8s.io',
+    kind: 'ValidatingWebhookConfiguration',
+    jqPathExpressions: ['.webhooks[]?.clientConfig.caBundle', '.webhooks[]?.failurePolicy'],
+  },
+];
 const DEFAULT_VERSION = '1.30.3';
 
 /**
@@ -152,8 +163,8 @@ export class IstioControlPlane extends Construct {
     this.sharedValues = this.buildValues(props);
 
     switch (this.delivery.kind) {
-      case DeliveryKind.ARGO_CD: emitArgoCdApplications(this, this._releases(), this.delivery.argoCdOptions); break;
-      case DeliveryKind.FLUX: emitFluxHelmReleases(this, this._releases(), this.delivery.fluxOptions); break;
+      case DeliveryKind.ARGO_CD: emitArgoCdApplications(this.chartTarget(), this._releases(), this.delivery.argoCdOptions); break;
+      case DeliveryKind.FLUX: emitFluxHelmReleases(this.chartTarget(), this._releases(), this.delivery.fluxOptions); break;
       case DeliveryKind.ISTIO_OPERATOR: istioOperatorObject(this, 'IstioOperator', () => this._istioOperatorSpec()); break;
       case DeliveryKind.RENDERED:
         this.renderedTags = this.revisionTags;
@@ -240,7 +251,8 @@ export class IstioControlPlane extends Construct {
     const releases: ChartRelease[] = [];
     const globals = () => ({ hub: this.hub, tag: this.tag, istioNamespace: this.namespace });
     if (this.manageBase) {
-      releases.push({ chart: 'base', releaseName: 'istio-base', wave: -30, values: () => this._baseValues() });
+      // The CRDs are large: server-side apply avoids the last-applied annotation's size limit.
+      releases.push({ chart: 'base', releaseName: 'istio-base', wave: -30, values: () => this._baseValues(), serverSideApply: true, ignoreDifferences: WEBHOOK_DRIFT });
     }
     releases.push({
       chart: 'istiod',
@@ -248,12 +260,17 @@ export class IstioControlPlane extends Construct {
       wave: -20,
       dependsOn: this.manageBase ? 'istio-base' : undefined,
       values: () => this._istiodValues(),
+      ignoreDifferences: WEBHOOK_DRIFT,
     });
     if (this.ambient) {
       releases.push({ chart: 'cni', releaseName: 'istio-cni', wave: -10, dependsOn: releases[releases.length - 1].releaseName, values: () => ({ profile: 'ambient', global: globals() }) });
       releases.push({ chart: 'ztunnel', releaseName: 'ztunnel', wave: -10, dependsOn: 'istio-cni', values: () => ({ profile: 'ambient', global: globals() }) });
     }
     return releases;
+  }
+
+  private chartTarget(): ChartTarget {
+    return { scope: this, namespace: this.namespace, version: this.version };
   }
 
   /** Helm values of the `istiod` chart: the shared values plus the Helm profile. @internal */

@@ -1,13 +1,15 @@
-import { ApiObject, Duration, Lazy } from 'cdk8s';
+import { ApiObject } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
+import { emitArgoCdApplications } from './argo-cd-applications';
 import { DeliveryKind } from './control-plane-delivery';
+import { ChartRelease } from './control-plane-model';
+import { emitFluxHelmReleases } from './flux-helm-releases';
 import { IstioControlPlane } from './istio-control-plane';
 import { ExtensionProvider } from './mesh-config';
 import { ObservabilityDelivery, ObservabilityDeliveryKind } from './observability-delivery';
 import { renderGrafana, renderJaeger, renderKiali, renderMonitors, renderPrometheus } from './rendering/observability-objects';
 import { BACKEND, backendCharts, ObservabilitySettings, TRACING_PROVIDER } from './rendering/observability-settings';
 import { checkArguments, checkProps } from '../core/arguments';
-import { istioDuration } from '../core/duration';
 import { fail, reportChildErrorsAsOwn, show } from '../core/errors';
 import { checkDns1123Label, checkDns1123Subdomain, checkLabels } from '../core/names';
 import { checkPercent } from '../core/percent';
@@ -174,57 +176,19 @@ export class MeshObservability extends Construct {
 
   private emitCharts(s: ObservabilitySettings): void {
     const d = this.delivery;
-    for (const chart of backendCharts(s)) {
-      const values = Lazy.any({ produce: () => chart.values(s) });
-      if (d.kind === ObservabilityDeliveryKind.ARGO_CD) {
-        const o = d.argoCdOptions;
-        new ApiObject(this, `Application-${chart.name}`, {
-          apiVersion: 'argoproj.io/v1alpha1',
-          kind: 'Application',
-          metadata: {
-            name: chart.name,
-            namespace: o.namespace ?? 'argocd',
-            // After the control plane (istiod is wave -20, cni/ztunnel -10).
-            annotations: { 'argocd.argoproj.io/sync-wave': '-5' },
-            finalizers: ['resources-finalizer.argocd.argoproj.io'],
-          },
-          spec: {
-            project: o.project ?? 'default',
-            source: {
-              repoURL: chart.repoUrl,
-              chart: chart.chart,
-              targetRevision: chart.version,
-              helm: { releaseName: chart.name, valuesObject: values },
-            },
-            destination: { server: o.destinationServer ?? 'https://kubernetes.default.svc', namespace: this.namespace },
-            syncPolicy: { automated: o.automatedSync === false ? undefined : { prune: true, selfHeal: true }, syncOptions: ['CreateNamespace=true'] },
-          },
-        });
-      } else {
-        const o = d.fluxOptions;
-        const namespace = o.namespace ?? 'flux-system';
-        const interval = istioDuration(this, 'delivery.interval', o.interval ?? Duration.minutes(10));
-        new ApiObject(this, `HelmRepository-${chart.name}`, {
-          apiVersion: 'source.toolkit.fluxcd.io/v1',
-          kind: 'HelmRepository',
-          metadata: { name: chart.name, namespace },
-          spec: { url: chart.repoUrl, interval },
-        });
-        new ApiObject(this, `HelmRelease-${chart.name}`, {
-          apiVersion: 'helm.toolkit.fluxcd.io/v2',
-          kind: 'HelmRelease',
-          metadata: { name: chart.name, namespace },
-          spec: {
-            interval,
-            releaseName: chart.name,
-            targetNamespace: this.namespace,
-            install: { createNamespace: true },
-            chart: { spec: { chart: chart.chart, version: chart.version, sourceRef: { kind: 'HelmRepository', name: chart.name } } },
-            values,
-          },
-        });
-      }
-    }
+    // After the control plane (istiod is wave -20, cni/ztunnel -10).
+    const releases: ChartRelease[] = backendCharts(s).map(chart => ({
+      chart: chart.chart,
+      releaseName: chart.name,
+      repoUrl: chart.repoUrl,
+      repositoryName: chart.name,
+      version: chart.version,
+      wave: -5,
+      values: () => chart.values(s),
+    }));
+    const target = { scope: this, namespace: this.namespace };
+    if (d.kind === ObservabilityDeliveryKind.ARGO_CD) emitArgoCdApplications(target, releases, d.argoCdOptions);
+    else emitFluxHelmReleases(target, releases, d.fluxOptions);
   }
 
   /**
