@@ -6,7 +6,7 @@ import {
 
 /**
  * A rate-limited public API: the ingress gateway keeps a token bucket per replica for
- * api.example.com (a tight one for /login), and the API's sidecar asks Envoy's global rate
+ * api.example.com (tighter ones for /auth and, within it, /auth/login), and the API's sidecar asks Envoy's global rate
  * limit service for a quota per API key and a shared limit on /search.
  */
 export function build(app: App): void {
@@ -38,11 +38,15 @@ export function build(app: App): void {
   host.addRoute({ service: ServiceReference.fromService(apiService) });
 
   new RateLimit(chart, 'edge', {
-    ingressHost: host,
+    ingressHosts: [host],
     localLimits: {
       maxTokens: 50,
       fillInterval: Duration.seconds(1),
-      routes: [{ name: 'login', pathPrefix: '/login', maxTokens: 5, fillInterval: Duration.minutes(1) }],
+      // Nested: a login takes a token from both buckets.
+      routes: [
+        { name: 'auth', pathPrefix: '/auth', maxTokens: 20, fillInterval: Duration.minutes(1) },
+        { name: 'login', pathPrefix: '/auth/login', maxTokens: 5, fillInterval: Duration.minutes(1) },
+      ],
     },
   });
   new RateLimit(chart, 'quota', {

@@ -106,7 +106,8 @@ func ReadDocs(dir string) ([][]byte, error) {
 	return docs, nil
 }
 
-// meshConfigOf reads the mesh config an object installs istiod with: the istiod chart's
+// meshConfigOf reads the mesh config an object installs istiod with (LoadFixture keeps the first
+// found: one istiod serves the harness's proxies, so an example with two revisions is judged by one): the istiod chart's
 // values of an Argo CD Application or Flux HelmRelease, an IstioOperator's values, or the
 // rendered istio ConfigMap. Istio's defaults fill in the rest, as istiod does.
 func meshConfigOf(doc []byte) (*meshconfig.MeshConfig, string, error) {

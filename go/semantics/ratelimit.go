@@ -26,13 +26,11 @@ const (
 	globalRateLimitType = "type.googleapis.com/envoy.extensions.filters.http.ratelimit.v3.RateLimit"
 )
 
-// LocalLimit is the token bucket a request used, and how many of a repeated request passed.
+// LocalLimit is every token bucket a request took a token from ("<name>: <max> tokens, +<n> every <interval>",
+// in the config's order) and how many of a repeated request passed.
 type LocalLimit struct {
-	Bucket        string `json:"bucket"`
-	MaxTokens     uint32 `json:"maxTokens"`
-	TokensPerFill uint32 `json:"tokensPerFill"`
-	FillInterval  string `json:"fillInterval"`
-	Passed        int    `json:"passed"`
+	Buckets []string `json:"buckets"`
+	Passed  int      `json:"passed"`
 }
 
 // GlobalLimit is what a proxy asks the global rate limit service, and the limits the
@@ -108,11 +106,12 @@ func descriptorsOf(limits []*route.RateLimit, r *Request) ([][]string, error) {
 				entries = append(entries, orDefault(s.HeaderValueMatch.GetDescriptorKey(), "header_match")+"="+s.HeaderValueMatch.GetDescriptorValue())
 			case *route.RateLimit_Action_RequestHeaders_:
 				v, present := r.Header(s.RequestHeaders.GetHeaderName())
-				if !present {
-					ok = s.RequestHeaders.GetSkipIfAbsent()
-					continue
+				switch {
+				case present:
+					entries = append(entries, s.RequestHeaders.GetDescriptorKey()+"="+v)
+				case !s.RequestHeaders.GetSkipIfAbsent():
+					ok = false
 				}
-				entries = append(entries, s.RequestHeaders.GetDescriptorKey()+"="+v)
 			case *route.RateLimit_Action_Metadata:
 				if s.Metadata.GetSource() != route.RateLimit_Action_MetaData_DYNAMIC {
 					return nil, fmt.Errorf("rate limit metadata from route entries is not simulated")
@@ -123,8 +122,8 @@ func descriptorsOf(limits []*route.RateLimit, r *Request) ([][]string, error) {
 					entries = append(entries, s.Metadata.GetDescriptorKey()+"="+v)
 				case s.Metadata.GetDefaultValue() != "":
 					entries = append(entries, s.Metadata.GetDescriptorKey()+"="+s.Metadata.GetDefaultValue())
-				default:
-					ok = s.Metadata.GetSkipIfAbsent()
+				case !s.Metadata.GetSkipIfAbsent():
+					ok = false
 				}
 			default:
 				return nil, fmt.Errorf("rate limit action %T is not simulated", s)
@@ -161,9 +160,11 @@ func dynamicMetadata(r *Request, filter string, path []*metadatav3.MetadataKey_P
 	return s, ok
 }
 
-// localRateLimit runs local_ratelimit: the request takes a token from the bucket of the first
-// descriptor that matches (or from the default bucket); an empty bucket answers 429.
-func (tr *Tracer) localRateLimit(name string, own *anypb.Any, rc routeContext, r *Request, record *Outcome) (int, string, error) {
+// localRateLimit runs local_ratelimit: the request takes a token from the bucket of every
+// descriptor that matches, and from the default bucket when none does (or, unless
+// always_consume_default_token_bucket is false, always); any empty bucket answers 429.
+// Buckets belong to the virtual host whose config holds them.
+func (tr *Tracer) localRateLimit(name string, own *anypb.Any, rc routeContext, r *Request) (int, string, error) {
 	cfg := &localrl.LocalRateLimit{}
 	if err := perFilterConfig(name, own, rc).UnmarshalTo(cfg); err != nil {
 		return 0, "", err
@@ -181,47 +182,57 @@ func (tr *Tracer) localRateLimit(name string, own *anypb.Any, rc routeContext, r
 	if err != nil {
 		return 0, "", err
 	}
-	bucket, label := cfg.GetTokenBucket(), "default"
+	type bucket struct {
+		label string
+		b     *typev3.TokenBucket
+	}
+	var taken []bucket
 	for _, d := range cfg.GetDescriptors() {
 		var want []string
 		for _, e := range d.GetEntries() {
 			want = append(want, e.GetKey()+"="+e.GetValue())
 		}
 		if containsDescriptor(descriptors, want) && d.GetTokenBucket() != nil {
-			bucket, label = d.GetTokenBucket(), strings.Join(valuesOf(want), ",")
-			break
+			taken = append(taken, bucket{strings.Join(valuesOf(want), ","), d.GetTokenBucket()})
 		}
 	}
-	if label != "default" && cfg.GetAlwaysConsumeDefaultTokenBucket().GetValue() {
-		return 0, "", fmt.Errorf("local_ratelimit consuming the default bucket as well as a descriptor's is not simulated")
+	// The proto's default for always_consume_default_token_bucket is true.
+	always := cfg.GetAlwaysConsumeDefaultTokenBucket() == nil || cfg.GetAlwaysConsumeDefaultTokenBucket().GetValue()
+	if len(taken) == 0 || always {
+		taken = append(taken, bucket{"default", cfg.GetTokenBucket()})
 	}
-	key := rc.proxy + "|" + label
-	tr.tokens[key]++
-	if record != nil {
-		record.LocalRateLimit = &LocalLimit{Bucket: label, MaxTokens: bucket.GetMaxTokens(), TokensPerFill: bucket.GetTokensPerFill().GetValue(),
-			FillInterval: durationString(bucket.GetFillInterval())}
+	limited := ""
+	var names []string
+	for _, t := range taken {
+		key := rc.proxy + "|" + rc.vh.GetName() + "|" + t.label
+		tr.tokens[key]++
+		if uint32(tr.tokens[key]) > t.b.GetMaxTokens() && limited == "" {
+			limited = t.label
+		}
+		names = append(names, fmt.Sprintf("%s: %d tokens, +%d every %s", t.label, t.b.GetMaxTokens(), t.b.GetTokensPerFill().GetValue(), durationString(t.b.GetFillInterval())))
 	}
-	if uint32(tr.tokens[key]) > bucket.GetMaxTokens() {
-		return 429, "local_rate_limited (" + label + " bucket at " + rc.proxy + ")", nil
+	rc.out.LocalRateLimit = &LocalLimit{Buckets: names}
+	if limited != "" {
+		return 429, "local_rate_limited (" + limited + " bucket at " + rc.proxy + ")", nil
 	}
 	return 200, "", nil
 }
 
 // globalRateLimit reports what ratelimit asks the service and what its configuration holds.
-func (tr *Tracer) globalRateLimit(own *anypb.Any, rc routeContext, r *Request, record *Outcome) error {
+func (tr *Tracer) globalRateLimit(own *anypb.Any, rc routeContext, r *Request) error {
 	cfg := &ratelimit.RateLimit{}
 	if err := own.UnmarshalTo(cfg); err != nil {
 		return err
 	}
 	descriptors, err := descriptorsOf(rateLimitsOf(rc, cfg.GetStage()), r)
-	if err != nil || record == nil || len(descriptors) == 0 {
+	if err != nil || len(descriptors) == 0 {
 		return err
 	}
 	g := &GlobalLimit{Domain: cfg.GetDomain(), Descriptors: descriptors}
 	for _, d := range descriptors {
 		g.Limits = append(g.Limits, tr.Mesh.Fixture.serviceLimit(cfg.GetDomain(), d))
 	}
-	record.RateLimit = g
+	rc.out.RateLimit = g
 	return nil
 }
 

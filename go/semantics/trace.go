@@ -416,7 +416,7 @@ func (tr *Tracer) httpFilters(h *hcm.HttpConnectionManager, r *Request, record *
 		case "type.googleapis.com/envoy.extensions.filters.http.ext_authz.v3.ExtAuthz":
 			return 0, "CUSTOM authorization (ext_authz) is not simulated"
 		case localRateLimitType:
-			status, reason, err := tr.localRateLimit(f.Name, f.GetTypedConfig(), *rc, r, rc.out)
+			status, reason, err := tr.localRateLimit(f.Name, f.GetTypedConfig(), *rc, r)
 			if err != nil {
 				return 0, err.Error()
 			}
@@ -424,7 +424,7 @@ func (tr *Tracer) httpFilters(h *hcm.HttpConnectionManager, r *Request, record *
 				return status, reason
 			}
 		case globalRateLimitType:
-			if err := tr.globalRateLimit(f.GetTypedConfig(), *rc, r, rc.out); err != nil {
+			if err := tr.globalRateLimit(f.GetTypedConfig(), *rc, r); err != nil {
 				return 0, err.Error()
 			}
 		}

@@ -60,10 +60,8 @@ export interface ExpectedOutcome {
   readonly retries?: { readonly attempts?: number; readonly perTryTimeout?: string; readonly retryOn?: string };
   readonly circuitBreaker?: { readonly [field: string]: number | string };
   readonly via?: string[];
-  /** The local token bucket the request used at the proxy that limits it, and how many of a repeated request passed. */
-  readonly localRateLimit?: {
-    readonly bucket?: string; readonly maxTokens?: number; readonly tokensPerFill?: number; readonly fillInterval?: string; readonly passed?: number;
-  };
+  /** The local token buckets the request took a token from ('<name>: <max> tokens, +<n> every <interval>'), and how many of a repeated request passed. */
+  readonly localRateLimit?: { readonly buckets?: string[]; readonly passed?: number };
   /** What the proxy asks the global rate limit service: its domain, the descriptors, and the limits its configuration holds for them. */
   readonly rateLimit?: { readonly domain?: string; readonly descriptors?: string[][]; readonly limits?: string[] };
   /** How each proxy passed (namespace/deployment) traces: `<collector host> <sampling>%`, or 'off'. */

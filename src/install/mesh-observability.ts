@@ -51,6 +51,12 @@ export interface MeshObservabilityProps {
   readonly grafanaAdminSecret?: string;
   /** Deploy Kiali (read-only, Kubernetes token login). @default true */
   readonly kiali?: boolean;
+  /**
+   * The Secret whose key `value.txt` holds the key Kiali signs login sessions with (16, 24
+   * or 32 characters); create it with your secret manager. Kiali does not start without it.
+   * @default 'kiali-signing-key'
+   */
+  readonly kialiSigningKeySecret?: string;
   /** Use a Prometheus run by the Prometheus operator (PodMonitor + ServiceMonitor) instead of deploying one. @default - Prometheus is deployed */
   readonly prometheusOperator?: PrometheusOperatorOptions;
 }
@@ -118,6 +124,7 @@ export class MeshObservability extends Construct {
       checkLabels(this, 'prometheusOperator.monitorLabels', operator.monitorLabels);
     }
     const grafanaAdminSecret = checkDns1123Subdomain(this, 'grafanaAdminSecret', props.grafanaAdminSecret ?? 'grafana-admin');
+    const kialiSigningKeySecret = checkDns1123Subdomain(this, 'kialiSigningKeySecret', props.kialiSigningKeySecret ?? 'kiali-signing-key');
     this.prometheusUrl = operator?.url ?? `http://${BACKEND.prometheus.service}.${this.namespace}:${BACKEND.prometheus.port}`;
     const settings: ObservabilitySettings = {
       namespace: this.namespace,
@@ -129,6 +136,7 @@ export class MeshObservability extends Construct {
       kiali: props.kiali ?? true,
       tracing,
       grafanaAdminSecret,
+      kialiSigningKeySecret,
       externalUrls: () => externalUrls(this.node.root, this.userInterfaces),
     };
 

@@ -55,11 +55,16 @@ export class RateLimitService extends Construct implements IRateLimitService {
     this.serviceHost = `${name}.${namespace ?? 'default'}.svc.cluster.local`;
     const redis = `${name}-redis`;
     const meta = (n: string) => ({ name: n, namespace, labels: { app: n } });
+    // Pods carry `version` (the image tag) so Istio's telemetry labels them (istioctl validate asks for it).
     const deployment = (n: string, count: number, containers: any[], volumes?: any[]) => new ApiObject(this, `Deployment-${n}`, {
       apiVersion: 'apps/v1',
       kind: 'Deployment',
       metadata: meta(n),
-      spec: { replicas: count, selector: { matchLabels: { app: n } }, template: { metadata: { labels: { app: n } }, spec: { containers, volumes } } },
+      spec: {
+        replicas: count,
+        selector: { matchLabels: { app: n } },
+        template: { metadata: { labels: { app: n, version: versionOf(containers[0].image) } }, spec: { containers, volumes } },
+      },
     });
     const service = (n: string, ports: any[]) => new ApiObject(this, `Service-${n}`, {
       apiVersion: 'v1', kind: 'Service', metadata: meta(n), spec: { selector: { app: n }, ports },
@@ -114,4 +119,11 @@ export class RateLimitService extends Construct implements IRateLimitService {
     for (const domain of this.domainNames) files[`${domain}.yaml`] = Yaml.stringify({ domain, descriptors: this.domains.get(domain)!.descriptors });
     return files;
   }
+}
+
+/** The tag of an image as a label value ('docker.io/redis:7.4-alpine' → '7.4-alpine'). */
+function versionOf(image: string): string {
+  const last = image.split('/').pop()!.split('@')[0];
+  const tag = last.includes(':') ? last.split(':').pop()! : 'latest';
+  return tag.replace(/[^A-Za-z0-9_.-]/g, '-').replace(/^[^A-Za-z0-9]+|[^A-Za-z0-9]+$/g, '').slice(0, 63) || 'latest';
 }

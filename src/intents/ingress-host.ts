@@ -36,7 +36,11 @@ export interface IngressHostOptions {
   readonly httpPort?: number;
   /**
    * Require a valid JWT for every request to this host, checked at the gateway (a
-   * RequestAuthentication and a DENY policy for this host on the gateway pods).
+   * RequestAuthentication and a DENY policy for this host on the gateway pods). The token is
+   * forwarded unless an issuer says `forwardOriginalToken: false`. The RequestAuthentication
+   * applies to the gateway pods: an invalid token of these issuers is refused (401) on any of
+   * their hosts. Not for wildcard hosts. For browsers, read the token from a cookie
+   * (`locations: [JwtLocation.cookie(...)]`, e.g. set by an OAuth2 proxy).
    * @default - no token needed
    */
   readonly jwt?: IngressJwtOptions;
@@ -152,7 +156,8 @@ export class IngressHost extends Construct {
       },
       ...(props.httpsRedirect ? [http({ tls: { httpsRedirect: true } })] : []),
     ];
-    servers.forEach(s => this.gateway.addServer(s));
+    // Hosts with the same certificate share one server (see Gateway._joinServer).
+    servers.forEach(s => this.gateway._joinServer(s) || this.gateway.addServer(s));
     const redirectPort = !options.httpOnly && props.httpsRedirect ? httpPort : undefined;
     this.gatewayWorkload = workload;
     this.port = options.httpOnly ? httpPort : httpsPort;
@@ -168,6 +173,11 @@ export class IngressHost extends Construct {
    * hosts of the gateway are untouched; a DENY, so no ALLOW elsewhere can undo it.
    */
   private requireJwt(jwt: IngressJwtOptions, workload: IGatewayWorkload, servicePort: number): void {
+    if (this.host.includes('*')) {
+      // A policy's `*.example.com` does not match 'x.example.com:443' (gateways ignore the port when
+      // routing, policies do not), and '*' would cover every other host of the gateway.
+      fail(this, `jwt on the wildcard host ${show(this.host)}: an authorization policy cannot scope it safely to this host. Add the hosts by name to require a token.`);
+    }
     if (jwt.issuers.length === 0) fail(this, `jwt.issuers of host ${show(this.host)} is empty; list at least one issuer with its keys.`);
     jwt.issuers.forEach((issuer, i) => renderJwtRule(this, `jwt.issuers[${i}]`, issuer));
     const claims = Object.entries(jwt.requiredClaims ?? {});
@@ -176,11 +186,14 @@ export class IngressHost extends Construct {
     }
     const selector = WorkloadSelector.fromLabels(workload.podLabels);
     const metadata = { name: `jwt-${slug(this.host)}`, namespace: workload.namespace };
-    new RequestAuthentication(this, 'RequestAuthentication', { metadata, selector, jwtRules: jwt.issuers });
+    // The gateway validates tokens for every host it serves: a token stripped here would not reach a
+    // JwtProtectedService behind it, so tokens are forwarded unless the user decided otherwise.
+    const jwtRules = jwt.issuers.map(i => ({ ...i, forwardOriginalToken: i.forwardOriginalToken ?? true }));
+    new RequestAuthentication(this, 'RequestAuthentication', { metadata, selector, jwtRules });
     // Scoped to the port this host is served on (as the pods see it): an HTTP-only DENY would
     // otherwise refuse every TCP connection to the gateway, and the HTTP port must still redirect.
     const ports = workload.podPortsFor(servicePort);
-    const hosts = [{ hosts: this.host === '*' ? ['*'] : [this.host, `${this.host}:*`], ports }];
+    const hosts = [{ hosts: [this.host, `${this.host}:*`], ports }];
     this._jwtPolicy = new AuthorizationPolicy(this, 'AuthorizationPolicy', {
       metadata,
       selector,

@@ -32,7 +32,11 @@ export interface TokenBucket {
   readonly fillInterval: Duration;
 }
 
-/** A local limit for some requests only, with its own bucket (instead of the default one). */
+/**
+ * A local limit for some requests only, with its own bucket. A request takes a token from
+ * every route bucket it matches (nested prefixes such as `/api` and `/api/login` both count
+ * a login), and from the default bucket only when it matches none.
+ */
 export interface LocalRouteLimit extends TokenBucket {
   /** Name of the limit (a DNS label), used as its descriptor value and in statistics. */
   readonly name: string;
@@ -46,7 +50,7 @@ export interface LocalRouteLimit extends TokenBucket {
 
 /** Per-proxy token buckets: every replica enforces its own. */
 export interface LocalRateLimitOptions extends TokenBucket {
-  /** Buckets for some requests; a request matching one uses it instead of the default bucket. @default - none */
+  /** Buckets for some requests; a request matching any of them takes a token from each of those instead of the default bucket. @default - none */
   readonly routes?: LocalRouteLimit[];
 }
 
@@ -92,7 +96,9 @@ export interface GlobalLimit {
   readonly pathPrefix?: string;
   /**
    * Count each client separately. Requests without the client's header or claim share one
-   * bucket of the same size, so leaving the key out does not escape the limit.
+   * bucket of the same size, so leaving the key out does not escape the limit. A header is
+   * trusted as sent: a client inventing a new key per request is never limited, so validate
+   * keys before this proxy, count by a verified JWT claim, or add a limit without perClient.
    * @default - one count for everybody
    */
   readonly perClient?: RateLimitClient;
@@ -112,10 +118,13 @@ export interface GlobalRateLimitOptions {
 
 /** Props of a `RateLimit`. */
 export interface RateLimitProps {
-  /** The workload whose sidecar enforces the limits on its inbound requests. @default - none: then ingressHost (exactly one of the two) */
+  /** The workload whose sidecar enforces the limits on its inbound requests. @default - none: then ingressHosts (exactly one of the two) */
   readonly workload?: WorkloadSelector;
-  /** An ingress host (from `MeshIngress.addHost`) whose requests the gateway limits. @default - none: then workload (exactly one of the two) */
-  readonly ingressHost?: IngressHost;
+  /**
+   * Ingress hosts (from `MeshIngress.addHost`, all served by one gateway) whose requests the
+   * gateway limits; each host has its own buckets. @default - none: then workload (exactly one of the two)
+   */
+  readonly ingressHosts?: IngressHost[];
   /** Token buckets in every proxy. @default - none */
   readonly localLimits?: LocalRateLimitOptions;
   /** Limits counted by a rate limit service. @default - none */
@@ -164,17 +173,27 @@ export class RateLimit extends Construct {
     super(scope, id);
     checkProps(this, 'RateLimit', props);
     reportChildErrorsAsOwn(this);
-    if ((props.workload === undefined) === (props.ingressHost === undefined)) {
-      fail(this, 'set exactly one of workload (its sidecar limits inbound requests) and ingressHost (the gateway limits requests to that host).');
+    if ((props.workload === undefined) === (props.ingressHosts === undefined)) {
+      fail(this, 'set exactly one of workload (its sidecar limits inbound requests) and ingressHosts (the gateway limits requests to those hosts).');
     }
+    const hosts = props.ingressHosts ?? [];
+    if (props.ingressHosts && hosts.length === 0) fail(this, 'ingressHosts is empty; name the hosts (from MeshIngress.addHost) to limit.');
+    hosts.forEach((h, i) => {
+      if (!(h instanceof IngressHost)) fail(this, `ingressHosts[${i}] must be an IngressHost (from MeshIngress.addHost), got ${show(h)}.`);
+      const first = hosts[0].gatewayWorkload;
+      if (h.gatewayWorkload.namespace !== first.namespace || JSON.stringify(h.gatewayWorkload.podLabels) !== JSON.stringify(first.podLabels)) {
+        fail(this, `ingressHosts[${i}] (${show(h.host)}) is served by gateway '${h.gatewayWorkload.name}', not '${first.name}' like ingressHosts[0]; use one RateLimit per gateway.`);
+      }
+    });
     if (!props.localLimits && !props.globalLimits) fail(this, 'has neither localLimits nor globalLimits, so it would limit nothing. Add one or both.');
     const name = props.name ?? nameFromId(this.node.id);
     checkDns1123Subdomain(this, props.name !== undefined ? 'name' : `name (derived from the id ${show(this.node.id)}; set name to choose another)`, name);
     const headers = props.responseHeaders ?? true;
-    const host = props.ingressHost;
-    const labels = host ? host.gatewayWorkload.podLabels : props.workload!._render(this, 'workload');
-    const namespace = host ? host.gatewayWorkload.namespace : Chart.of(this).namespace;
-    const context = host ? 'GATEWAY' : 'SIDECAR_INBOUND';
+    const gateway = hosts[0]?.gatewayWorkload;
+    const labels = gateway ? gateway.podLabels : props.workload!._render(this, 'workload');
+    const namespace = gateway ? gateway.namespace : Chart.of(this).namespace;
+    const context = gateway ? 'GATEWAY' : 'SIDECAR_INBOUND';
+    claimProxies(this, namespace, labels);
 
     const local = props.localLimits && this.localConfig(props.localLimits, headers);
     const global = props.globalLimits && this.globalConfig(props.globalLimits, name);
@@ -196,15 +215,21 @@ export class RateLimit extends Construct {
       }] : []),
     ];
     // Gateways name virtual hosts '<host>:<port>'; a sidecar's inbound ones are all this workload's.
-    const vhostMatch = host
-      ? { context, routeConfiguration: { portNumber: host.port, vhost: { name: `${host.host}:${host.port}` } } }
-      : { context };
+    const vhostMatches = gateway
+      ? hosts.map(h => ({ context, routeConfiguration: { portNumber: h.port, vhost: { name: `${h.host}:${h.port}` } } }))
+      : [{ context }];
+    const vhostValue = {
+      rate_limits: [...local?.actions ?? [], ...global?.actions ?? []],
+      typed_per_filter_config: local ? { [LOCAL_FILTER]: local.config } : undefined,
+    };
     this.envoyFilter = new EnvoyFilter(this, 'EnvoyFilter', {
-      // Istio warns about every EnvoyFilter (IST0106: internal details may change); Istio has no other
-      // API for rate limits, and its validation still rejects any patch it cannot convert.
-      metadata: { name, namespace, annotations: { [SUPPRESS_ANNOTATION]: 'IST0106' } },
+      // Istio warns about every EnvoyFilter (internal details may change: IST0106 from its validation,
+      // IST0133 from istioctl analyze); Istio has no other API for rate limits, and its validation
+      // still rejects any patch it cannot convert.
+      metadata: { name, namespace, annotations: { [SUPPRESS_ANNOTATION]: 'IST0106,IST0133' } },
       workloadSelector: WorkloadSelector.fromLabels(labels),
-      // After Istio's own filters (authentication, authorization), so a JWT claim is there to count by.
+      // Inserted before the router, so after Istio's authentication and authorization (a JWT claim is
+      // there to count by); a non-zero priority orders this filter among EnvoyFilters deterministically.
       priority: 10,
       configPatches: [
         ...filters.map(value => ({
@@ -213,15 +238,7 @@ export class RateLimit extends Construct {
           operation: EnvoyPatchOperation.INSERT_BEFORE,
           value,
         })),
-        {
-          applyTo: EnvoyPatchTarget.VIRTUAL_HOST,
-          match: vhostMatch,
-          operation: EnvoyPatchOperation.MERGE,
-          value: {
-            rate_limits: [...local?.actions ?? [], ...global?.actions ?? []],
-            typed_per_filter_config: local ? { [LOCAL_FILTER]: local.config } : undefined,
-          },
-        },
+        ...vhostMatches.map(match => ({ applyTo: EnvoyPatchTarget.VIRTUAL_HOST, match, operation: EnvoyPatchOperation.MERGE, value: vhostValue })),
       ],
     });
     this.node.defaultChild = this.envoyFilter;
@@ -326,9 +343,9 @@ export class RateLimit extends Construct {
     const objects = this.node.root.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject);
     const ns = namespace ?? 'default';
     const ambient = objects.find(o => o.kind === 'Namespace' && o.name === ns && o.metadata.getLabel('istio.io/dataplane-mode') === 'ambient');
-    if (ambient && !props.ingressHost) {
+    if (ambient && !props.ingressHosts) {
       errors.push(`RateLimit '${this.node.path}': namespace ${show(ns)} is ambient, where pods have no sidecar to run these Envoy filters. `
-        + 'Limit requests at an ingress host (ingressHost) instead; waypoints are not supported yet.');
+        + 'Limit requests at ingress hosts (ingressHosts) instead; waypoints are not supported yet.');
     }
     const claims = (props.globalLimits?.limits ?? []).filter(l => l.perClient?.claimName !== undefined);
     if (claims.length) {
@@ -351,29 +368,39 @@ export class RateLimit extends Construct {
    * limit's descriptors reach the service, whose configuration holds the limit.
    */
   private promises(props: RateLimitProps, labels: { [key: string]: string }, namespace: string | undefined): Expectation[] {
-    const host = props.ingressHost;
-    let base: ExpectedRequest;
-    if (host) {
+    const bases: ExpectedRequest[] = [];
+    for (const host of props.ingressHosts ?? []) {
       const svc = host.gatewayWorkload.serviceHost?.split('.');
-      if (!host.gatewayWorkload.managedByApp || !svc || svc.length < 2 || host.host.includes('*')) return [];
-      base = { via: { namespace: svc[1], service: svc[0] }, scheme: host.tls ? 'https' : 'http', host: host.host, port: host.port, path: '/' };
-    } else {
-      const port = props.workload!._ports?.[0];
-      if (port === undefined) return [];
-      base = { from: { namespace: 'semantics-caller' }, to: { namespace: namespace ?? 'default', labels }, host: 'semantics.test', port, path: '/' };
+      if (!host.gatewayWorkload.managedByApp || !svc || svc.length < 2 || host.host.includes('*')) continue;
+      bases.push({ via: { namespace: svc[1], service: svc[0] }, scheme: host.tls ? 'https' : 'http', host: host.host, port: host.port, path: '/' });
     }
+    const port = props.workload?._ports?.[0];
+    if (props.workload && port !== undefined) {
+      bases.push({ from: { namespace: 'semantics-caller' }, to: { namespace: namespace ?? 'default', labels }, host: 'semantics.test', port, path: '/' });
+    }
+    return bases.flatMap(base => this.promisesFor(props, base));
+  }
+
+  private promisesFor(props: RateLimitProps, base: ExpectedRequest): Expectation[] {
     const out: Expectation[] = [];
     const local = props.localLimits;
     if (local) {
-      const routed = (local.routes ?? []).map(r => r.pathPrefix).filter((p): p is string => p !== undefined);
-      const other = routed.some(p => '/semantics'.startsWith(p)) ? undefined : '/semantics';
-      if (other !== undefined) {
-        out.push(burst(`${local.maxTokens + 1} requests at once: the last is refused (default bucket of ${local.maxTokens})`, { ...base, path: other }, local, 'default'));
-      }
-      for (const r of local.routes ?? []) {
-        if (r.header !== undefined && r.headerValue === undefined) continue;
-        const request = { ...base, path: r.pathPrefix ?? '/semantics', headers: r.header ? { [r.header]: r.headerValue! } : undefined };
-        out.push(burst(`${r.maxTokens + 1} requests at once to ${r.name}: the last is refused (its bucket of ${r.maxTokens})`, request, r, r.name));
+      // A request takes a token from every route bucket it matches, else from the default bucket.
+      const routes = local.routes ?? [];
+      const requests = [
+        { path: '/semantics', headers: undefined as { [name: string]: string } | undefined },
+        ...routes.map(r => ({ path: r.pathPrefix ?? '/semantics', headers: r.header ? { [r.header.toLowerCase()]: r.headerValue ?? 'semantics' } : undefined })),
+      ];
+      const seen = new Set<string>();
+      for (const request of requests) {
+        const matched = routes.filter(r => (r.pathPrefix === undefined || request.path.startsWith(r.pathPrefix))
+          && (r.header === undefined || (request.headers?.[r.header.toLowerCase()] !== undefined
+            && (r.headerValue === undefined || request.headers[r.header.toLowerCase()] === r.headerValue))));
+        const buckets: Array<[string, TokenBucket]> = matched.length ? matched.map(r => [r.name, r]) : [['default', local]];
+        const key = buckets.map(b => b[0]).join(',');
+        if (seen.has(key)) continue;
+        seen.add(key);
+        out.push(burst({ ...base, path: request.path, headers: request.headers }, buckets));
       }
     }
     // A request is counted by every limit whose path it is on: the promise names them all, in order.
@@ -410,18 +437,38 @@ export class RateLimit extends Construct {
   }
 }
 
-function burst(promiseText: string, request: ExpectedRequest, b: TokenBucket, bucket: string): Expectation {
+const LIMITED = Symbol.for('cdk8s-istio.RateLimit.proxies');
+
+/**
+ * One RateLimit per set of proxies: each one's filters would also read the other's rate
+ * limit actions (the global one sending them under its domain, the local one's buckets
+ * being found by filter name), so two would count requests twice or in the wrong domain.
+ */
+function claimProxies(rl: RateLimit, namespace: string | undefined, labels: { [key: string]: string }): void {
+  const root = rl.node.root as any;
+  if (!root[LIMITED]) Object.defineProperty(root, LIMITED, { value: new Map<string, RateLimit>() });
+  const key = `${namespace ?? 'default'}|${JSON.stringify(Object.entries(labels).sort())}`;
+  const other: RateLimit | undefined = root[LIMITED].get(key);
+  if (other) {
+    fail(rl, `limits the same proxies (${JSON.stringify(labels)} in ${show(namespace ?? 'default')}) as RateLimit '${other.node.path}'; `
+      + 'their filters would read each other\'s rate limit actions. Put all limits of these proxies in one RateLimit (ingressHosts takes several hosts).');
+  }
+  root[LIMITED].set(key, rl);
+}
+
+/** A burst one above the smallest bucket the request takes from: the last request is refused. */
+function burst(request: ExpectedRequest, buckets: Array<[string, TokenBucket]>): Expectation {
+  const passed = Math.min(...buckets.map(([, b]) => b.maxTokens));
+  const names = buckets.map(([name, b]) => `${name} (${b.maxTokens})`).join(' and ');
   return {
-    promise: promiseText,
-    request: { ...request, repeat: b.maxTokens + 1 },
+    promise: `${passed + 1} requests at once to ${request.path}${request.headers ? ` with ${Object.keys(request.headers).join(', ')}` : ''}: `
+      + `${passed} pass, the last is refused (bucket${buckets.length > 1 ? 's' : ''} ${names})`,
+    request: { ...request, repeat: passed + 1 },
     expect: {
       status: 429,
       localRateLimit: {
-        bucket,
-        maxTokens: b.maxTokens,
-        tokensPerFill: b.tokensPerFill ?? b.maxTokens,
-        fillInterval: durationText(b.fillInterval),
-        passed: b.maxTokens,
+        buckets: buckets.map(([name, b]) => `${name}: ${b.maxTokens} tokens, +${b.tokensPerFill ?? b.maxTokens} every ${durationText(b.fillInterval)}`),
+        passed,
       },
     },
   };

@@ -117,6 +117,22 @@ export class Gateway extends IstioResource {
   }
 
   /** Adds a server. */
+  /**
+   * Adds the hosts of `server` to a server of this Gateway with the same port and TLS
+   * settings, if there is one; true when it did. Hosts that share a certificate must share a
+   * server: browsers reuse one HTTP/2 connection for all names a certificate covers, and Istio
+   * routes each server's connections with that server's routes only (a 404 for the others).
+   * @internal
+   */
+  public _joinServer(server: GatewayServer): boolean {
+    const same = this._servers.find(s => s.port.number === server.port.number && s.port.protocol === server.port.protocol
+      && JSON.stringify(s.tls ?? null) === JSON.stringify(server.tls ? renderTls(server.tls) : null));
+    if (!same) return false;
+    server.hosts.forEach((h, i) => checkHost(this, `hosts[${i}]`, h));
+    same.hosts.push(...server.hosts.filter(h => !same.hosts.includes(h)));
+    return true;
+  }
+
   public addServer(server: GatewayServer): GatewayServer {
     checkArguments(this, 'Gateway', 'addServer', arguments);
     const prop = `servers[${this._servers.length}]`;
@@ -159,19 +175,7 @@ export class Gateway extends IstioResource {
       hosts: [...server.hosts],
       bind: server.bind,
       name: server.name,
-      tls: tls && {
-        httpsRedirect: tls.httpsRedirect,
-        mode: tls.mode,
-        credentialName: tls.credentialName,
-        credentialNames: tls.credentialNames,
-        serverCertificate: tls.serverCertificate,
-        privateKey: tls.privateKey,
-        caCertificates: tls.caCertificates,
-        subjectAltNames: tls.subjectAltNames,
-        minProtocolVersion: tls.minProtocolVersion,
-        maxProtocolVersion: tls.maxProtocolVersion,
-        cipherSuites: tls.cipherSuites,
-      },
+      tls: tls && renderTls(tls),
     });
     return server;
   }
@@ -180,4 +184,20 @@ export class Gateway extends IstioResource {
   protected _renderSpec(): any {
     return { selector: this._selector, servers: this._servers };
   }
+}
+
+function renderTls(tls: ServerTlsSettings): any {
+  return {
+    httpsRedirect: tls.httpsRedirect,
+    mode: tls.mode,
+    credentialName: tls.credentialName,
+    credentialNames: tls.credentialNames,
+    serverCertificate: tls.serverCertificate,
+    privateKey: tls.privateKey,
+    caCertificates: tls.caCertificates,
+    subjectAltNames: tls.subjectAltNames,
+    minProtocolVersion: tls.minProtocolVersion,
+    maxProtocolVersion: tls.maxProtocolVersion,
+    cipherSuites: tls.cipherSuites,
+  };
 }

@@ -39,7 +39,11 @@ describe('MeshObservability — wiring', () => {
     expect(kiali).toMatchObject({
       auth: { strategy: 'token' },
       istio_namespace: 'istio-system',
-      deployment: { view_only_mode: true, instance_name: 'kiali' },
+      deployment: {
+        view_only_mode: true,
+        instance_name: 'kiali',
+        custom_secrets: [{ name: 'kiali-signing-key', mount: '/kiali-override-secrets/login-token-signing-key', optional: false }],
+      },
       external_services: {
         istio: { config_map_name: 'istio-1-30', istiod_deployment_name: 'istiod-1-30', istio_sidecar_injector_config_map_name: 'istio-sidecar-injector-1-30' },
         prometheus: { url: 'http://prometheus.istio-system:9090' },
@@ -157,6 +161,10 @@ describe('MeshObservability — deliveries', () => {
     expect(grafana.containers[0].env).toContainEqual({ name: 'GF_SECURITY_ADMIN_PASSWORD', valueFrom: { secretKeyRef: { name: 'grafana-admin', key: 'admin-password' } } });
     const kiali = YAML.parse(objects.find(o => o.kind === 'ConfigMap' && o.metadata.name === 'kiali').data['config.yaml']) as any;
     expect(kiali.auth.strategy).toBe('token');
+    // Sessions are signed with the key of a Secret mounted where Kiali reads overrides.
+    const kialiPod = deployments[2].spec.template.spec;
+    expect(kialiPod.volumes).toContainEqual({ name: 'signing-key', secret: { secretName: 'kiali-signing-key' } });
+    expect(kialiPod.containers[0].volumeMounts).toContainEqual({ name: 'signing-key', mountPath: '/kiali-override-secrets/login-token-signing-key', readOnly: true });
   });
 
   test('Prometheus operator: a PodMonitor and a ServiceMonitor instead of a Prometheus, valid by the operator\'s schemas', () => {
@@ -203,6 +211,30 @@ describe('MeshObservability — UIs through MeshIngress', () => {
     const kiali = YAML.parse(objects.find(o => o.kind === 'ConfigMap' && o.metadata.name === 'kiali').data['config.yaml']) as any;
     expect(kiali.external_services.grafana.external_url).toBe('https://grafana.mesh.example.com');
     expect(kiali.external_services.tracing.external_url).toBe('https://tracing.mesh.example.com');
+  });
+
+  test('hosts sharing a certificate share one HTTPS server (browsers reuse one connection for them); tokens are forwarded', () => {
+    const { c, istio } = setup(ControlPlaneDelivery.istioOperator());
+    const obs = new MeshObservability(c, 'obs', { controlPlane: istio });
+    const gw = new IngressGateway(c, 'gw', { namespace: 'istio-ingress' });
+    new MeshIngress(c, 'ui', { gateway: gw }).exposeUserInterfaces(obs.userInterfaces, {
+      domain: 'mesh.example.com',
+      credentialName: 'mesh-cert',
+      jwt: { issuers: [{ issuer: 'https://auth.example.com', jwksUri: 'https://auth.example.com/jwks.json' }] },
+    });
+    const objects = synth(c);
+    const servers = only(objects, 'Gateway').spec.servers;
+    expect(servers.map((s: any) => [s.port.number, s.hosts.length])).toEqual([[443, 4], [80, 4]]);
+    const ra = objects.find(o => o.kind === 'RequestAuthentication' && o.metadata.name === 'jwt-grafana-mesh-example-com');
+    expect(ra.spec.jwtRules[0].forwardOriginalToken).toBe(true);
+  });
+
+  test('a JWT on a wildcard host cannot be scoped to it: an error', () => {
+    const { c } = setup(ControlPlaneDelivery.istioOperator());
+    const gw = new IngressGateway(c, 'gw', { namespace: 'istio-ingress' });
+    const jwt = { issuers: [{ issuer: 'https://auth.example.com', jwksUri: 'https://auth.example.com/jwks.json' }] };
+    expect(() => new MeshIngress(c, 'ui', { gateway: gw }).addHost('*.example.com', { credentialName: 'cert', jwt }))
+      .toThrow(/jwt on the wildcard host '\*.example.com'/);
   });
 
   test('bad exposure input is a clear error', () => {

@@ -55,7 +55,7 @@ describe('RateLimit — local', () => {
     const gw = new IngressGateway(c, 'gw', { namespace: 'istio-ingress' });
     const host = new MeshIngress(c, 'public', { gateway: gw }).addHost('shop.example.com', { credentialName: 'cert' });
     host.addRoute({ service: ServiceReference.fromHost('web.shop.svc.cluster.local', 80) });
-    new RateLimit(c, 'edge', { ingressHost: host, localLimits: bucket });
+    new RateLimit(c, 'edge', { ingressHosts: [host], localLimits: bucket });
     const ef = ofKind(synth(c), 'EnvoyFilter')[0];
     expect(ef.metadata.namespace).toBe('istio-ingress');
     expect(ef.spec.workloadSelector.labels).toEqual(gw.podLabels);
@@ -153,15 +153,22 @@ describe('RateLimit — global', () => {
     const { c, api, service } = app();
     const limits = [{ name: 'a', requestsPerUnit: 5, unit: RateLimitUnit.MINUTE }];
     new RateLimit(c, 'one', { name: 'quota', workload: WorkloadSelector.fromWorkload(api), globalLimits: { service, limits } });
-    expect(() => new RateLimit(c, 'two', { name: 'quota', workload: WorkloadSelector.fromWorkload(api), globalLimits: { service, limits } }))
+    expect(() => new RateLimit(c, 'two', { name: 'quota', workload: WorkloadSelector.fromLabels({ app: 'other' }), globalLimits: { service, limits } }))
       .toThrow(/rate limit domain 'quota' is already configured by RateLimit 'rl\/one'/);
+  });
+
+  test('two RateLimits on the same proxies would read each other\'s actions: an error', () => {
+    const { c, api } = app();
+    new RateLimit(c, 'one', { workload: WorkloadSelector.fromWorkload(api), localLimits: bucket });
+    expect(() => new RateLimit(c, 'two', { workload: WorkloadSelector.fromWorkload(api), localLimits: bucket }))
+      .toThrow(/limits the same proxies .* as RateLimit 'rl\/one'; .* Put all limits of these proxies in one RateLimit/);
   });
 });
 
 describe('RateLimit — placement', () => {
-  test('exactly one of workload and ingressHost, and at least one kind of limit', () => {
+  test('exactly one of workload and ingressHosts, and at least one kind of limit', () => {
     const { c, api } = app();
-    expect(() => new RateLimit(c, 'a', { localLimits: bucket })).toThrow(/set exactly one of workload .* and ingressHost/);
+    expect(() => new RateLimit(c, 'a', { localLimits: bucket })).toThrow(/set exactly one of workload .* and ingressHosts/);
     expect(() => new RateLimit(c, 'b', { workload: WorkloadSelector.fromWorkload(api) })).toThrow(/neither localLimits nor globalLimits/);
   });
 

@@ -1,14 +1,12 @@
 import { ApiObject, Lazy, Yaml } from 'cdk8s';
 import { Construct } from 'constructs';
 import {
-  BACKEND, CURL_IMAGE, DASHBOARD_DIR, GRAFANA_IMAGE, ISTIO_DASHBOARDS, JAEGER_IMAGE, KIALI_IMAGE, ObservabilitySettings, PROMETHEUS_IMAGE,
-  dashboardUrl, grafanaDashboardProviders, grafanaDatasources, kialiConfig,
+  BACKEND, CURL_IMAGE, DASHBOARD_DIR, GRAFANA_IMAGE, ISTIO_DASHBOARDS, JAEGER_IMAGE, KIALI_IMAGE, KIALI_SIGNING_KEY_MOUNT, NO_SIDECAR,
+  ObservabilitySettings, PROMETHEUS_IMAGE, dashboardUrl, grafanaDashboardProviders, grafanaDatasources, kialiConfig,
 } from './observability-settings';
 
 // Native objects of the observability backends: one replica each, no sidecar (like Istio's
 // samples/addons), so they run before and outside the mesh they watch.
-
-const NO_SIDECAR = { 'sidecar.istio.io/inject': 'false' };
 
 function object(scope: Construct, kind: string, apiVersion: string, name: string, namespace: string | undefined, rest: any): ApiObject {
   return new ApiObject(scope, `${kind}-${name}`, { apiVersion, kind, metadata: { name, namespace, labels: { app: rest.app ?? name } }, ...rest.body });
@@ -160,9 +158,9 @@ export function renderKiali(scope: Construct, s: ObservabilitySettings): void {
       command: ['/opt/kiali/kiali', '-config', '/kiali-configuration/config.yaml'],
       ports: [{ name: 'http', containerPort: BACKEND.kiali.port }],
       readinessProbe: { httpGet: { path: '/healthz', port: BACKEND.kiali.port } },
-      volumeMounts: [{ name: 'config', mountPath: '/kiali-configuration' }],
+      volumeMounts: [{ name: 'config', mountPath: '/kiali-configuration' }, { name: 'signing-key', mountPath: KIALI_SIGNING_KEY_MOUNT, readOnly: true }],
     }],
-    volumes: [{ name: 'config', configMap: { name } }],
+    volumes: [{ name: 'config', configMap: { name } }, { name: 'signing-key', secret: { secretName: s.kialiSigningKeySecret } }],
   });
   service(scope, name, s.namespace, name, [{ name: 'http', port: BACKEND.kiali.port, targetPort: BACKEND.kiali.port }]);
 }

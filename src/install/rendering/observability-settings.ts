@@ -12,6 +12,7 @@ export interface ObservabilitySettings {
   readonly kiali: boolean;
   readonly tracing: boolean;
   readonly grafanaAdminSecret: string;
+  readonly kialiSigningKeySecret: string;
   /** Where users reach each UI from outside (Kiali links to Grafana and Jaeger with them). */
   readonly externalUrls: () => { [ui: string]: string };
 }
@@ -46,8 +47,8 @@ export const BACKEND = {
 export const TRACING_PROVIDER = 'mesh-tracing';
 
 /**
- * Istio's Grafana dashboards as published on grafana.com (mesh, service, workload,
- * performance, control plane, extensions): the same set Istio's addons install.
+ * The dashboards Istio publishes on grafana.com (mesh, service, workload, performance, control
+ * plane, extensions; Istio's addons also bundle a ztunnel dashboard that is not published there).
  * @internal
  */
 export const ISTIO_DASHBOARDS: { [name: string]: number } = {
@@ -83,12 +84,21 @@ export function grafanaDashboardProviders(): any {
   };
 }
 
+/**
+ * Where Kiali reads the key that signs its login sessions from (a Secret mounted there overrides
+ * `login_token.signing_key`). @internal
+ */
+export const KIALI_SIGNING_KEY_MOUNT = '/kiali-override-secrets/login-token-signing-key';
+
 /** Kiali's configuration: where Istio, Prometheus, Grafana and Jaeger are; a login required. @internal */
 export function kialiConfig(s: ObservabilitySettings): any {
   const rev = s.revision ? `-${s.revision}` : '';
   const external = s.externalUrls();
   return {
     auth: { strategy: 'token' },
+    // The real key comes from the Secret mounted at KIALI_SIGNING_KEY_MOUNT. This placeholder is not a
+    // valid key (Kiali needs 16, 24 or 32 bytes), so Kiali refuses to start rather than use it.
+    login_token: { signing_key: 'from-the-mounted-secret' },
     deployment: { namespace: s.namespace, view_only_mode: true, cluster_wide_access: true },
     istio_namespace: s.istioNamespace,
     server: { port: BACKEND.kiali.port, web_root: '/' },
@@ -116,7 +126,8 @@ export function kialiConfig(s: ObservabilitySettings): any {
   };
 }
 
-const NO_SIDECAR = { 'sidecar.istio.io/inject': 'false' };
+/** Pods of the backends run outside the mesh they watch (like Istio's samples/addons). @internal */
+export const NO_SIDECAR = { 'sidecar.istio.io/inject': 'false' };
 
 /** The charts of a delivery through Helm, in install order. @internal */
 export function backendCharts(s: ObservabilitySettings): BackendChart[] {
@@ -170,10 +181,18 @@ export function backendCharts(s: ObservabilitySettings): BackendChart[] {
       repoUrl: 'https://kiali.org/helm-charts',
       chart: 'kiali-server',
       version: '2.27.0',
-      values: () => ({
-        ...kialiConfig(s),
-        deployment: { ...kialiConfig(s).deployment, instance_name: BACKEND.kiali.service, pod_labels: NO_SIDECAR },
-      }),
+      values: () => {
+        const config = kialiConfig(s);
+        return {
+          ...config,
+          deployment: {
+            ...config.deployment,
+            instance_name: BACKEND.kiali.service,
+            pod_labels: NO_SIDECAR,
+            custom_secrets: [{ name: s.kialiSigningKeySecret, mount: KIALI_SIGNING_KEY_MOUNT, optional: false }],
+          },
+        };
+      },
     });
   }
   return charts;
