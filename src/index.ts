@@ -3,6 +3,7 @@ export * from './core/string-match';
 export * from './core/workload-selector';
 export * from './core/suppression';
 export * from './core/user-interface';
+export * from './core/traffic-api';
 
 // Istio resource model
 export * from './resources/istio-resource';
@@ -31,6 +32,13 @@ export * from './resources/authorization-policy';
 export * from './resources/telemetry';
 export * from './resources/envoy-filter';
 export * from './resources/rate-limit-service-reference';
+export * from './resources/gateway-api/references';
+export * from './resources/gateway-api/gateway-api-gateway';
+export * from './resources/gateway-api/gateway-api-http-route';
+export * from './resources/gateway-api/reference-grant';
+export * from './resources/gateway-api/gateway-api-grpc-route';
+export * from './resources/gateway-api/gateway-api-tls-route';
+export * from './resources/gateway-api/backend-tls-policy';
 
 // Intents
 export * from './intents/service-reference';

@@ -31,6 +31,9 @@ func TestBrokenCopiesFail(t *testing.T) {
 			return strings.Replace(y, "requests_per_unit: 1000", "requests_per_unit: 10", 1)
 		},
 			`"limits":["10/hour"]`},
+		{"routing-gateway-api", "HTTPRoute weights changed", func(y string) string {
+			return strings.Replace(strings.Replace(y, "weight: 50", "weight: 80", 1), "weight: 50", "weight: 20", 1)
+		}, `got {"reviews-v1.bookinfo.svc.cluster.local":80,"reviews-v3.bookinfo.svc.cluster.local":20}`},
 		{"observability", "tracing sampled less", func(y string) string {
 			return strings.Replace(y, "randomSamplingPercentage: 100", "randomSamplingPercentage: 1", 1)
 		}, `jaeger-collector.istio-system.svc.cluster.local 1%`},

@@ -12,12 +12,20 @@ package semantics
 import (
 	"bufio"
 	"bytes"
+	"crypto/ecdsa"
+	"crypto/elliptic"
+	"crypto/rand"
+	"crypto/x509"
+	"crypto/x509/pkix"
+	"encoding/pem"
 	"fmt"
 	"io"
+	"math/big"
 	"os"
 	"path/filepath"
 	"sort"
 	"strings"
+	"time"
 
 	appsv1 "k8s.io/api/apps/v1"
 	corev1 "k8s.io/api/core/v1"
@@ -27,6 +35,7 @@ import (
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/util/intstr"
 	k8syaml "k8s.io/apimachinery/pkg/util/yaml"
+	gatewayv1 "sigs.k8s.io/gateway-api/apis/v1"
 	"sigs.k8s.io/yaml"
 
 	meshconfig "istio.io/api/mesh/v1alpha1"
@@ -165,6 +174,32 @@ func meshConfigOf(doc []byte) (*meshconfig.MeshConfig, string, error) {
 	return m, o.Kind + " " + o.Metadata.Name, nil
 }
 
+// tlsSecret is a kubernetes.io/tls Secret with a fresh self-signed certificate.
+func tlsSecret(name, namespace string) (*corev1.Secret, error) {
+	key, err := ecdsa.GenerateKey(elliptic.P256(), rand.Reader)
+	if err != nil {
+		return nil, err
+	}
+	tmpl := &x509.Certificate{SerialNumber: big.NewInt(1), Subject: pkix.Name{CommonName: name},
+		NotBefore: time.Now().Add(-time.Hour), NotAfter: time.Now().Add(24 * time.Hour), DNSNames: []string{"*"}}
+	der, err := x509.CreateCertificate(rand.Reader, tmpl, tmpl, &key.PublicKey, key)
+	if err != nil {
+		return nil, err
+	}
+	keyDER, err := x509.MarshalECPrivateKey(key)
+	if err != nil {
+		return nil, err
+	}
+	return &corev1.Secret{
+		ObjectMeta: metav1.ObjectMeta{Name: name, Namespace: namespace},
+		Type:       corev1.SecretTypeTLS,
+		Data: map[string][]byte{
+			"tls.crt": pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}),
+			"tls.key": pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: keyDER}),
+		},
+	}, nil
+}
+
 // LoadFixture reads an example's YAML. A non-empty jwksURL replaces every RequestAuthentication's
 // jwksUri (unreachable offline) with the harness's test issuer keys. Gateways are gateway pods the
 // example selects but does not deploy (Istio's own ingress gateway): the harness adds each, as
@@ -241,6 +276,25 @@ func LoadFixture(dir, jwksURL string, gateways []WorkloadRef) (*Fixture, error) 
 			nsObjs[t.Name] = true
 			nsLabels[t.Name] = t.Labels
 			t.Namespace = "" // cdk8s emits metadata.namespace on the Namespace itself
+		case *gatewayv1.Gateway:
+			// The TLS Secrets a Gateway API listener names are the user's, created outside the app;
+			// istiod only programs a listener whose certificate it can read, so the harness plays them.
+			for _, l := range t.Spec.Listeners {
+				if l.TLS == nil {
+					continue
+				}
+				for _, ref := range l.TLS.CertificateRefs {
+					ns := t.Namespace
+					if ref.Namespace != nil {
+						ns = string(*ref.Namespace)
+					}
+					secret, err := tlsSecret(string(ref.Name), ns)
+					if err != nil {
+						return nil, err
+					}
+					fx.KubeObjs = append(fx.KubeObjs, secret)
+				}
+			}
 		}
 		fx.KubeObjs = append(fx.KubeObjs, o)
 	}

@@ -54,11 +54,17 @@ export function crdFile(): string {
   return path.join(PACKAGE_ROOT, 'crds', `istio-${TARGET_ISTIO_VERSION}.json`);
 }
 
+/** The CRD file of a Gateway API release and channel, shipped in the package. @internal */
+export function gatewayApiCrdFile(version: string, channel: string): string {
+  return path.join(PACKAGE_ROOT, 'crds', `gateway-api-${version}-${channel}.json`);
+}
+
 /** True for objects our CRD files describe and Istio's validation knows. @internal */
 export function isValidatedKind(json: any): boolean {
   const apiVersion = json?.apiVersion;
   // install.istio.io (IstioOperator) has no CRD any more; istioctl judges it when it installs.
-  return typeof apiVersion === 'string' && /^[a-z.]+\.istio\.io\//.test(apiVersion) && !apiVersion.startsWith('install.istio.io/');
+  return typeof apiVersion === 'string' && !apiVersion.startsWith('install.istio.io/')
+    && (/^[a-z.]+\.istio\.io\//.test(apiVersion) || apiVersion.startsWith('gateway.networking.k8s.io/'));
 }
 
 // Results by object JSON: tests and programs that synthesize the same objects again
@@ -82,11 +88,18 @@ export class ValidationRun {
   private readonly sent = new Map<string, number>();
   private started?: { dir: string; input: number; output: string; errors: string; child: ChildProcess; binary: string };
 
+  /**
+   * @param gatewayApiCrds the Gateway API CRD file the app targets (its objects are judged by
+   * that version and channel; the same object can pass one channel and fail the other)
+   */
+  constructor(private readonly gatewayApiCrds: string) {}
+
   /** Adds an object; it is sent to the validator at once unless its verdict is known. */
   public submit(json: any): void {
     const key = JSON.stringify(json);
-    this.keys.push(key);
-    if (cache.has(key) || this.sent.has(key)) return;
+    const cacheKey = this.cacheKey(key);
+    this.keys.push(cacheKey);
+    if (cache.has(cacheKey) || this.sent.has(key)) return;
     const run = this.started ?? this.start();
     this.sent.set(key, this.sent.size);
     fs.writeSync(run.input, key + '\n');
@@ -101,12 +114,16 @@ export class ValidationRun {
         fs.closeSync(run.input);
         const found = new Map<number, ValidationResult>();
         for (const r of this.waitForVerdict(run)) found.set(r.index, { errors: r.errors ?? [], warnings: r.warnings ?? [] });
-        for (const [key, i] of this.sent) cache.set(key, found.get(i) ?? CLEAN);
+        for (const [key, i] of this.sent) cache.set(this.cacheKey(key), found.get(i) ?? CLEAN);
       } finally {
         this.cleanUp();
       }
     }
     return this.keys.map(k => cache.get(k)!);
+  }
+
+  private cacheKey(json: string): string {
+    return json.includes('"gateway.networking.k8s.io/') ? `${this.gatewayApiCrds}\n${json}` : json;
   }
 
   /** Stops the validator when the caller fails before finishing. */
@@ -134,7 +151,7 @@ export class ValidationRun {
     const errors = path.join(dir, 'stderr.txt');
     const input = fs.openSync(inputFile, 'w');
     const errorsFd = fs.openSync(errors, 'w');
-    const child = spawn(binary, ['validate', '--crds', crdFile(), '--input', inputFile, '--output', output], { stdio: ['ignore', 'ignore', errorsFd] });
+    const child = spawn(binary, ['validate', '--crds', crdFile(), '--crds', this.gatewayApiCrds, '--input', inputFile, '--output', output], { stdio: ['ignore', 'ignore', errorsFd] });
     fs.closeSync(errorsFd);
     child.unref();
     this.started = { dir, input, output, errors, child, binary };
@@ -171,9 +188,9 @@ export class ValidationRun {
   }
 }
 
-/** Judges `objects` in one run (see `ValidationRun`). @internal */
-export function validateWithIstio(objects: any[]): ValidationResult[] {
-  const run = new ValidationRun();
+/** Judges `objects` in one run (see `ValidationRun`), Gateway API ones by the standard channel of its default release. @internal */
+export function validateWithIstio(objects: any[], gatewayApiCrds = gatewayApiCrdFile('1.5.1', 'standard')): ValidationResult[] {
+  const run = new ValidationRun(gatewayApiCrds);
   try {
     objects.forEach(o => run.submit(o));
     return run.finish();

@@ -5,7 +5,7 @@ import { checkEnvoyFilters } from './envoy-filter-checks';
 import { Finding, FindingSeverity } from './finding';
 import { checkGateways } from './gateway-checks';
 import { checkIdentities } from './identity-checks';
-import { isValidatedKind, SCHEMA_PREFIX, TARGET_ISTIO_VERSION, ValidationResult, ValidationRun, VALIDATION_SWITCH_ENV } from './istio-validator';
+import { gatewayApiCrdFile, isValidatedKind, SCHEMA_PREFIX, TARGET_ISTIO_VERSION, ValidationResult, ValidationRun, VALIDATION_SWITCH_ENV } from './istio-validator';
 import { checkKubernetesObjects } from './kubernetes-checks';
 import { IndexedObject, MeshIndex, Report } from './mesh-index';
 import { checkPolicies } from './policy-checks';
@@ -16,6 +16,7 @@ import { checkArguments } from '../core/arguments';
 import { onIstioResourceCreated } from '../core/resource-hooks';
 import { SUPPRESS_ANNOTATION } from '../core/suppression';
 import { isRevalidationWithinSynth } from '../core/synth-checks';
+import { TrafficApi } from '../core/traffic-api';
 
 
 const INSTANCE = Symbol.for('cdk8s-istio.MeshAnalyzer');
@@ -78,7 +79,8 @@ export class MeshAnalyzer implements IValidation {
     const validating = this.istioValidation && process.env[VALIDATION_SWITCH_ENV] !== 'off';
     // Istio's validation runs beside the analysis: each Istio object goes to it as soon
     // as it is rendered, and the checks below run while it judges them.
-    const run = validating ? new ValidationRun() : undefined;
+    const gatewayApi = TrafficApi._ofApp(this.root);
+    const run = validating ? new ValidationRun(gatewayApiCrdFile(gatewayApi.version, gatewayApi.channel)) : undefined;
     try {
       const objects: IndexedObject[] = [];
       const judged: IndexedObject[] = [];
@@ -103,7 +105,7 @@ export class MeshAnalyzer implements IValidation {
       // Istio judges them; should Istio reject one (whose shape may mislead them),
       // they run again without it.
       let checks = this.check(objects, providers, validating);
-      const rejected = run ? reportVerdicts(judged, run.finish(), findings) : new Set<IndexedObject>();
+      const rejected = run ? reportVerdicts(judged, run.finish(), findings, gatewayApi) : new Set<IndexedObject>();
       if (rejected.size > 0 || checks === undefined) checks = this.check(objects.filter(o => !rejected.has(o)), providers, false);
       return [...findings.list, ...checks!.list];
     } catch (e) {
@@ -185,14 +187,15 @@ interface Collector {
 }
 
 /** Istio's verdict on each judged object: errors always (not suppressible), warnings as suppressible findings. Returns the rejected objects. */
-function reportVerdicts(judged: IndexedObject[], results: ValidationResult[], findings: Collector): Set<IndexedObject> {
+function reportVerdicts(judged: IndexedObject[], results: ValidationResult[], findings: Collector, gatewayApi: TrafficApi): Set<IndexedObject> {
   const rejected = new Set<IndexedObject>();
   judged.forEach((o, i) => {
     if (results[i].errors.length) rejected.add(o);
     for (const message of results[i].errors) {
       if (message.startsWith(SCHEMA_PREFIX)) {
+        const schema = String(o.json.apiVersion).startsWith('gateway.networking.k8s.io/') ? `${gatewayApi.describe()} CRD schema` : `Istio ${TARGET_ISTIO_VERSION} CRD schema`;
         findings.record(o, 'CDK8SISTIO004', FindingSeverity.ERROR,
-          `the Kubernetes API server would reject it or silently drop fields (Istio ${TARGET_ISTIO_VERSION} CRD schema): ${message.slice(SCHEMA_PREFIX.length)}`);
+          `the Kubernetes API server would reject it or silently drop fields (${schema}): ${message.slice(SCHEMA_PREFIX.length)}`);
       } else {
         findings.record(o, 'IST0106', FindingSeverity.ERROR, `Istio's validation rejects it: ${message}`);
       }

@@ -29,7 +29,8 @@ function gatewayRefs(vs: IndexedObject): string[] {
 /**
  * IST0101 (missing subset / gateway), IST0132 (VS host not on its gateway),
  * IST0109 (several mesh VirtualServices for one host), IST0112 (multi-port
- * destination without port), IST0149 (JWT claim routing without RequestAuthentication).
+ * destination without port), IST0149 (JWT claim routing without RequestAuthentication),
+ * CDK8SISTIO018 (a host's mesh traffic routed by a VirtualService and an HTTPRoute).
  * @internal
  */
 export function checkVirtualServices(index: MeshIndex, report: Report): void {
@@ -71,6 +72,17 @@ export function checkVirtualServices(index: MeshIndex, report: Report): void {
       const svc = index.servicesByHost.get(host);
       if (svc && (svc.json.spec?.ports ?? []).length > 1 && d.port?.number === undefined) {
         report(vs, 'IST0112', ERROR, `routes to '${host}', which has ${(svc.json.spec.ports).length} ports, without destination.port; Istio cannot pick one. Set the port.`);
+      }
+    }
+  }
+  // Istio's behaviour is undefined when a VirtualService and an HTTPRoute both route a host's mesh traffic.
+  for (const route of index.of('HTTPRoute').concat(index.of('GRPCRoute'))) {
+    for (const p of route.json.spec?.parentRefs ?? []) {
+      if (p.kind !== 'Service') continue;
+      const host = `${p.name}.${p.namespace ?? route.namespace}.svc.cluster.local`;
+      for (const vs of meshHosts.get(host) ?? []) {
+        report(route, 'CDK8SISTIO018', ERROR, `routes mesh traffic to ${host}, which VirtualService ${vs.namespace}/${vs.json.metadata?.name} routes too; `
+          + 'Istio does not define which one applies. Render the host with one API (TrafficApi.use on its chart), or remove one.');
       }
     }
   }

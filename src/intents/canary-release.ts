@@ -12,6 +12,7 @@ import { checkPercent } from '../core/percent';
 import { StringMatch } from '../core/string-match';
 import { addSynthCheck } from '../core/synth-checks';
 import { DestinationRule } from '../resources/destination-rule';
+import { GatewayApiHttpRoute } from '../resources/gateway-api/gateway-api-http-route';
 import { HttpMatch, HttpRetry, HttpRoute, HttpRouteDestination } from '../resources/http-route';
 import { renderHttpRoute } from '../resources/rendering/routes';
 import { renderTrafficPolicy } from '../resources/rendering/traffic-policy';
@@ -143,20 +144,25 @@ export class CanaryRelease extends Construct {
     if (props.retries) this.meshService._setRetries(this, props.retries);
     this.meshService._setSplit(this, routes.map(route => ({ route, owner: this })));
     promise(this, () => this.promises(props, props.phase ?? CanaryPhase.ROLLOUT));
-    this.node.defaultChild = this.meshService.virtualService;
+    this.node.defaultChild = this.meshService.virtualService ?? this.meshService.httpRoute;
     const service = props.service._resolve(this).service;
     // Once the app is complete (the Service's selector may be set later), once per synth.
     if (service) addSynthCheck(this, () => coverageErrors(this, service, { stable: props.stable, canary: props.canary }));
   }
 
-  /** The host's DestinationRule, holding both subsets (ours, or one adopted by the MeshService). */
-  public get destinationRule(): DestinationRule {
-    return this.meshService.destinationRule!;
+  /** The host's DestinationRule, holding both subsets (ours, or one adopted by the MeshService); undefined with Gateway API. */
+  public get destinationRule(): DestinationRule | undefined {
+    return this.meshService.destinationRule;
   }
 
-  /** The host's mesh VirtualService, holding the split. */
-  public get virtualService(): VirtualService {
-    return this.meshService.virtualService!;
+  /** The host's mesh VirtualService, holding the split; undefined with Gateway API. */
+  public get virtualService(): VirtualService | undefined {
+    return this.meshService.virtualService;
+  }
+
+  /** The host's mesh HTTPRoute (its parent is the Service), holding the split; undefined with Istio's classic API. */
+  public get httpRoute(): GatewayApiHttpRoute | undefined {
+    return this.meshService.httpRoute;
   }
 
   private buildRoutes(props: CanaryReleaseProps, phase: CanaryPhase): HttpRoute[] {
@@ -201,7 +207,9 @@ export class CanaryRelease extends Construct {
   private promises(props: CanaryReleaseProps, phase: CanaryPhase): Expectation[] {
     const request = this.meshService._clientRequest();
     if (!request) return [];
-    const [stable, canary, w] = [this.stableSubset, this.canarySubset, this.canaryWeight];
+    // Destinations as the harness names them: the subset, or with Gateway API the version's Service.
+    const label = (subset: string) => this.meshService._destinationLabel(subset);
+    const [stable, canary, w] = [label(this.stableSubset), label(this.canarySubset), this.canaryWeight];
     // A weight-0 destination is left out of the route Istio generates.
     const weights = w === 0 ? { [stable]: 100 } : w === 100 ? { [canary]: 100 } : { [stable]: 100 - w, [canary]: w };
     const mirrored = phase === CanaryPhase.ROLLOUT && props.mirrorPercentage !== undefined;

@@ -3,15 +3,20 @@ import { Construct } from 'constructs';
 import { MeshService } from './mesh-service';
 import { strip, underMatch } from './route-composition';
 import { ServiceReference } from './service-reference';
+import { gatewayApiRule } from './traffic/gateway-api-routes';
 import { checkArguments } from '../core/arguments';
 import { describe, fail, show } from '../core/errors';
 import { ExpectedRequest, Expectation, promise, samplePath } from '../core/expectations';
 import { checkDns1123Subdomain, hostSlug } from '../core/names';
 import { checkPort } from '../core/percent';
 import { StringMatch, StringMatchKind } from '../core/string-match';
+import { TrafficApi } from '../core/traffic-api';
 import { WorkloadSelector } from '../core/workload-selector';
 import { AuthorizationAction, AuthorizationPolicy } from '../resources/authorization-policy';
 import { Gateway, GatewayServer, ServerTlsMode } from '../resources/gateway';
+import { GatewayApiGateway, ListenerProtocol, RouteNamespaces } from '../resources/gateway-api/gateway-api-gateway';
+import { GatewayApiHttpRoute, HttpRouteFilter } from '../resources/gateway-api/gateway-api-http-route';
+import { ReferenceGrant } from '../resources/gateway-api/reference-grant';
 import { GatewayReference } from '../resources/gateway-reference';
 import { IGatewayWorkload } from '../resources/gateway-workload-reference';
 import { HttpRetry } from '../resources/http-route';
@@ -74,13 +79,18 @@ interface Route {
   readonly model: MeshService;
   /** Its rules as rendered, updated when the service's routing changes. */
   rendered: any[];
+  /** Its rules in Gateway API form (Gateway API only). */
+  gatewayRules: any[];
 }
 
 /** @internal */
 export interface IngressHostProps {
   readonly host: string;
   readonly options: IngressHostOptions;
-  readonly gateway: Gateway;
+  /** The Istio Gateway (Istio's classic API) ... */
+  readonly gateway?: Gateway;
+  /** ... or the Gateway API Gateway. */
+  readonly gatewayApiGateway?: GatewayApiGateway;
   readonly workload: IGatewayWorkload;
   readonly httpsRedirect: boolean;
 }
@@ -116,8 +126,12 @@ export class IngressHost extends Construct {
   public readonly port: number;
   /** Whether its routes are served over TLS (not `httpOnly`). */
   public readonly tls: boolean;
-  private readonly gateway: Gateway;
+  private readonly gateway?: Gateway;
+  private readonly gatewayApiGateway?: GatewayApiGateway;
   private _virtualService?: VirtualService;
+  private _httpRoute?: GatewayApiHttpRoute;
+  private readonly api: TrafficApi;
+  private readonly grants = new Set<string>();
   private readonly routes: Route[] = [];
   private readonly routesTo = new Map<MeshService, Route[]>();
   private readonly prefixes = new Set<string>();
@@ -130,6 +144,8 @@ export class IngressHost extends Construct {
     const { host, options, workload } = props;
     this.host = host;
     this.gateway = props.gateway;
+    this.gatewayApiGateway = props.gatewayApiGateway;
+    this.api = TrafficApi.of(this);
     if (!options.httpOnly && !options.credentialName) {
       fail(this, `host ${show(host)} has TLS but no credential: set credentialName to a TLS Secret in namespace ${show(workload.namespace ?? '<chart namespace>')} or httpOnly: true to serve plain HTTP.`);
     }
@@ -146,18 +162,22 @@ export class IngressHost extends Construct {
       fail(this, `gateway '${workload.name}' exposes no Service port ${missing.join('/')}, which this Gateway listens on (IST0162). Add the port to the gateway.`);
     }
     const name = slug(host);
-    const http = (extra: Partial<GatewayServer>): GatewayServer => ({ name: `http-${name}`, port: { number: httpPort, protocol: PortProtocol.HTTP, name: `http-${name}` }, hosts: [host], ...extra });
-    const servers: GatewayServer[] = options.httpOnly ? [http({})] : [
-      {
-        name: `https-${name}`,
-        port: { number: httpsPort, protocol: PortProtocol.HTTPS, name: `https-${name}` },
-        hosts: [host],
-        tls: { mode: options.mutualTls ? ServerTlsMode.MUTUAL : ServerTlsMode.SIMPLE, credentialName: options.credentialName },
-      },
-      ...(props.httpsRedirect ? [http({ tls: { httpsRedirect: true } })] : []),
-    ];
-    // Hosts with the same certificate share one server (see Gateway._joinServer).
-    servers.forEach(s => this.gateway._joinServer(s) || this.gateway.addServer(s));
+    if (this.gatewayApiGateway) {
+      this.addListeners(this.gatewayApiGateway, options, name, httpsPort, httpPort, props.httpsRedirect);
+    } else {
+      const http = (extra: Partial<GatewayServer>): GatewayServer => ({ name: `http-${name}`, port: { number: httpPort, protocol: PortProtocol.HTTP, name: `http-${name}` }, hosts: [host], ...extra });
+      const servers: GatewayServer[] = options.httpOnly ? [http({})] : [
+        {
+          name: `https-${name}`,
+          port: { number: httpsPort, protocol: PortProtocol.HTTPS, name: `https-${name}` },
+          hosts: [host],
+          tls: { mode: options.mutualTls ? ServerTlsMode.MUTUAL : ServerTlsMode.SIMPLE, credentialName: options.credentialName },
+        },
+        ...(props.httpsRedirect ? [http({ tls: { httpsRedirect: true } })] : []),
+      ];
+      // Hosts with the same certificate share one server (see Gateway._joinServer).
+      servers.forEach(s => this.gateway!._joinServer(s) || this.gateway!.addServer(s));
+    }
     const redirectPort = !options.httpOnly && props.httpsRedirect ? httpPort : undefined;
     this.gatewayWorkload = workload;
     this.port = options.httpOnly ? httpPort : httpsPort;
@@ -165,6 +185,39 @@ export class IngressHost extends Construct {
     if (options.jwt) this.requireJwt(options.jwt, workload, options.httpOnly ? httpPort : httpsPort);
     promise(this, () => this.promises(props, options.httpOnly ? undefined : httpsPort, redirectPort, httpPort));
     this.node.addValidation({ validate: () => this.routes.length === 0 ? [`host ${show(host)} has no routes; call addRoute() on the handle addHost() returned.`] : [] });
+  }
+
+  /**
+   * Gateway API form: a listener per port for this host (HTTPS with its certificate, or
+   * HTTP), and an HTTPRoute on the HTTP listener that redirects to HTTPS.
+   */
+  private addListeners(gw: GatewayApiGateway, options: IngressHostOptions, name: string,
+    httpsPort: number, httpPort: number, redirect: boolean): void {
+    if (options.mutualTls) this.api._require(this, 'mutualTls (client certificates) on an ingress host', 'none', 'Render this ingress with Istio\'s classic API.');
+    // Routes live in this chart's namespace; a Gateway elsewhere lets them attach by that namespace only.
+    const routeNs = Chart.of(this).namespace ?? 'default';
+    const gwNs = gw.namespace ?? 'default';
+    const allowed = routeNs === gwNs ? {} : { routeNamespaces: RouteNamespaces.SELECTOR, namespaceLabels: { 'kubernetes.io/metadata.name': routeNs } };
+    if (options.httpOnly) {
+      gw.addListener({ name: `http-${name}`, port: httpPort, protocol: ListenerProtocol.HTTP, hostname: this.host, ...allowed });
+      return;
+    }
+    gw.addListener({
+      name: `https-${name}`,
+      port: httpsPort,
+      protocol: ListenerProtocol.HTTPS,
+      hostname: this.host,
+      tls: { certificateRefs: [{ name: options.credentialName! }] },
+      ...allowed,
+    });
+    if (!redirect) return;
+    gw.addListener({ name: `http-${name}`, port: httpPort, protocol: ListenerProtocol.HTTP, hostname: this.host, ...allowed });
+    new GatewayApiHttpRoute(this, 'RedirectRoute', {
+      metadata: { name: `${gw.name}-${name}-redirect`.slice(0, 253) },
+      parentRefs: [{ name: gw.name, namespace: gwNs !== routeNs ? gwNs : undefined, sectionName: `http-${name}` }],
+      hostnames: [this.host],
+      rules: [{ filters: [HttpRouteFilter.requestRedirect({ scheme: 'https', statusCode: 301, port: httpsPort === 443 ? undefined : httpsPort })] }],
+    });
   }
 
   /**
@@ -252,7 +305,8 @@ export class IngressHost extends Construct {
       out.push({
         promise: `${scheme}://${host}${path}${token ? ' with a valid token' : ''} is routed to ${route.model.host} and arrives at its pods`,
         request: { via, scheme, host, port: httpsPort ?? httpPort, path, token },
-        expect: { host: route.model.host, delivered: true },
+        // With Gateway API a version of a split host is a Service of its own: the host is then the version's.
+        expect: route.model._hasVersionServices ? { delivered: true } : { host: route.model.host, delivered: true },
       });
     }
     return out;
@@ -283,8 +337,8 @@ export class IngressHost extends Construct {
       rewrite: options.rewritePrefix !== undefined ? { uri: options.rewritePrefix } : undefined,
     });
     const model = MeshService.of(this, options.service);
-    const route: Route = { options, path, model, rendered: [] };
-    this.virtualServiceForRoutes();
+    const route: Route = { options, path, model, rendered: [], gatewayRules: [] };
+    if (this.gatewayApiGateway) this.httpRouteForRoutes(); else this.virtualServiceForRoutes();
     this.render(route);
     this.routes.push(route);
     if (path.kind === StringMatchKind.PREFIX) this.prefixes.add(path.value);
@@ -301,11 +355,11 @@ export class IngressHost extends Construct {
   /** One route's gateway rules: its path AND-ed into the routes of the service it targets. */
   private render(route: Route): void {
     const { options, path, model } = route;
+    const vs = this._virtualService;
     // Subsets exist before routes use them (output contract). Within one chart only: across charts the
     // dependency would order the charts, and could cycle with the order the user gives them.
     const rule = model.destinationRule;
-    const vs = this._virtualService!;
-    if (rule && Chart.of(rule) === Chart.of(vs) && !vs.node.dependencies.includes(rule)) vs.addDependency(rule);
+    if (vs && rule && Chart.of(rule) === Chart.of(vs) && !vs.node.dependencies.includes(rule)) vs.addDependency(rule);
     const conflict = options.timeout && model._timeoutOwner ? ['a timeout', model._timeoutOwner] : options.retries && model._retriesOwner ? ['retries', model._retriesOwner] : undefined;
     if (conflict) {
       fail(this, `the route ${path.kind} ${show(path.value)} sets ${conflict[0]}, and so does ${describe(conflict[1] as Construct)} for ${show(model.host)}. Set it in one place.`);
@@ -313,23 +367,70 @@ export class IngressHost extends Construct {
     const hostRoutes = model._routes ? model._httpRoutes(true) : [{ route: [{ destination: { host: model.host, port: model._port } }] }];
     // Named after the service too: two services' `primary` routes stay apart in logs and stats.
     const service = model.host.split('.')[0];
-    route.rendered = underMatch(hostRoutes, { uri: path }, this, x => model._ownerOf(x)).map(r => renderHttpRoute(this, `route ${path.kind} ${show(path.value)}`, strip({
+    const routes = underMatch(hostRoutes, { uri: path }, this, x => model._ownerOf(x)).map(r => strip({
       ...r,
       name: r.name && !r.name.startsWith(`${service}-`) ? `${service}-${r.name}` : r.name,
       rewrite: options.rewritePrefix !== undefined ? { uri: options.rewritePrefix } : r.rewrite,
       timeout: options.timeout ?? r.timeout,
       retries: options.retries ?? r.retries,
-    })));
+    }));
+    if (!this._httpRoute) {
+      route.rendered = routes.map(r => renderHttpRoute(this, `route ${path.kind} ${show(path.value)}`, r));
+      return;
+    }
+    const httpRoute = this._httpRoute;
+    route.gatewayRules = routes.map(r => {
+      const owner = model._ownerOf(r) ?? this;
+      const converted = gatewayApiRule(owner, this.api, r, d => model._backendOf(owner, d), Chart.of(this).namespace);
+      converted.backendRefs?.forEach(b => this.grant(b.namespace));
+      return GatewayApiHttpRoute._renderRule(httpRoute, `rules (route ${path.kind} ${show(path.value)})`, converted);
+    });
+  }
+
+  /** A route in this chart's namespace sending to a Service in another needs that namespace's ReferenceGrant. */
+  private grant(backendNamespace: string | undefined): void {
+    const routeNs = Chart.of(this).namespace ?? 'default';
+    if (backendNamespace === undefined || backendNamespace === routeNs || this.grants.has(backendNamespace)) return;
+    this.grants.add(backendNamespace);
+    new ReferenceGrant(this, `ReferenceGrant-${backendNamespace}`, {
+      metadata: { name: `${slug(this.host)}-from-${routeNs}`.slice(0, 253), namespace: backendNamespace },
+      from: [{ group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', namespace: routeNs }],
+      to: [{ group: '', kind: 'Service' }],
+    });
+  }
+
+  /** Gateway API form: the host's HTTPRoute, attached to its HTTPS (or HTTP) listener. */
+  private httpRouteForRoutes(): GatewayApiHttpRoute {
+    if (!this._httpRoute) {
+      const gw = this.gatewayApiGateway!;
+      const routeNs = Chart.of(this).namespace ?? 'default';
+      const gwNs = gw.namespace ?? 'default';
+      TrafficApi._markRendered(this);
+      this._httpRoute = new GatewayApiHttpRoute(this, 'HTTPRoute', {
+        metadata: { name: `${gw.name}-${slug(this.host)}`.slice(0, 253) },
+        parentRefs: [{ name: gw.name, namespace: gwNs !== routeNs ? gwNs : undefined, sectionName: `${this.tls ? 'https' : 'http'}-${slug(this.host)}` }],
+        hostnames: [this.host],
+      });
+      this._httpRoute._generateRules(() => this.routes.flatMap(r => r.gatewayRules));
+    }
+    return this._httpRoute;
+  }
+
+  /** The host's HTTPRoute (Gateway API), once a route is added. */
+  public get httpRoute(): GatewayApiHttpRoute | undefined {
+    return this._httpRoute;
   }
 
   private virtualServiceForRoutes(): VirtualService {
     if (!this._virtualService) {
+      const gateway = this.gateway!;
+      TrafficApi._markRendered(this);
       this._virtualService = new VirtualService(this, 'VirtualService', {
-        metadata: { name: `${this.gateway.name}-${slug(this.host)}`.slice(0, 253) },
+        metadata: { name: `${gateway.name}-${slug(this.host)}`.slice(0, 253) },
         hosts: [this.host],
-        gateways: [GatewayReference.fromGateway(this.gateway)],
+        gateways: [GatewayReference.fromGateway(gateway)],
       });
-      this._virtualService.addDependency(this.gateway);
+      this._virtualService.addDependency(gateway);
       this._virtualService._generateHttpRoutes(() => this.routes.flatMap(r => r.rendered));
     }
     return this._virtualService;

@@ -8,6 +8,7 @@ import { Expectation, promise } from '../core/expectations';
 import { checkDns1123Label, checkHost, hostSlug, nameFromId } from '../core/names';
 import { checkPort } from '../core/percent';
 import { SUPPRESS_ANNOTATION } from '../core/suppression';
+import { TrafficApi } from '../core/traffic-api';
 import { ClientTlsMode } from '../resources/client-tls';
 import { DestinationRule } from '../resources/destination-rule';
 import { Gateway, ServerTlsMode } from '../resources/gateway';
@@ -79,6 +80,8 @@ export class MeshEgress extends Construct {
     super(scope, id);
     checkProps(this, 'MeshEgress', props);
     reportChildErrorsAsOwn(this);
+    TrafficApi.of(this)._require(this, 'MeshEgress in Gateway API form (TLSRoute to the egress gateway)', 'none',
+      'It is not rendered as Gateway API yet: TrafficApi.use(<its chart>, TrafficApi.istio()) renders it with Istio\'s classic API.');
     this.egressGateway = props.egressGateway;
     this.registryOnly = props.registryOnly ?? false;
     // Object names of the gateway leg come from the id, so two MeshEgress constructs do not collide.

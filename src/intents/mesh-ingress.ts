@@ -5,8 +5,10 @@ import { checkArguments, checkProps } from '../core/arguments';
 import { fail, reportChildErrorsAsOwn, show } from '../core/errors';
 import { checkDns1123Subdomain, checkHost, isDns1123Label, nameFromId } from '../core/names';
 import { SUPPRESS_ANNOTATION } from '../core/suppression';
+import { TrafficApi } from '../core/traffic-api';
 import { UserInterface } from '../core/user-interface';
 import { Gateway } from '../resources/gateway';
+import { GatewayApiGateway } from '../resources/gateway-api/gateway-api-gateway';
 import { ExternalGatewayWorkload, IGatewayWorkload } from '../resources/gateway-workload-reference';
 
 /** How `MeshIngress.exposeUserInterfaces` serves web UIs. */
@@ -52,8 +54,10 @@ export interface MeshIngressProps {
  *   .addRoute({ service: ServiceReference.fromService(web) });
  */
 export class MeshIngress extends Construct {
-  /** The Gateway resource. */
-  public readonly gateway: Gateway;
+  /** The Istio Gateway resource (Istio's classic API); undefined with Gateway API. */
+  public readonly gateway?: Gateway;
+  /** The Gateway API Gateway (with `TrafficApi.gatewayApi()`); undefined with Istio's classic API. */
+  public readonly gatewayApiGateway?: GatewayApiGateway;
   /** The gateway pods this ingress runs on. */
   public readonly gatewayWorkload: IGatewayWorkload;
   private readonly hosts = new Map<string, IngressHost>();
@@ -68,16 +72,31 @@ export class MeshIngress extends Construct {
     this.httpsRedirect = props.httpsRedirect ?? true;
     const name = props.name ?? nameFromId(this.node.id);
     checkDns1123Subdomain(this, props.name !== undefined ? 'name' : `name (derived from the id ${show(this.node.id)}; set name to choose another)`, name);
-    this.gateway = new Gateway(this, 'Gateway', {
-      metadata: {
-        name,
-        namespace: props.gateway.namespace,
-        // Pods outside the app cannot be matched offline; their selector is the user's word.
-        annotations: props.gateway.managedByApp ? undefined : { [SUPPRESS_ANNOTATION]: 'IST0101' },
-      },
-      selector: props.gateway.podLabels,
-    });
-    this.node.defaultChild = this.gateway;
+    if (TrafficApi.of(this).isGatewayApi) {
+      // Istio's manual deployment: a Hostname address naming the gateway pods' Service binds the
+      // Gateway to them (an IngressGateway of the app, or pods installed by Istio's gateway chart).
+      const service = props.gateway.serviceHost;
+      if (!service) {
+        fail(this, `gateway '${props.gateway.name}' has no known Service, and a Gateway API Gateway binds to gateway pods through it. `
+          + 'Give ExternalGatewayWorkload.fromSelector its serviceName, or use an IngressGateway of this app.');
+      }
+      this.gatewayApiGateway = new GatewayApiGateway(this, 'Gateway', {
+        metadata: { name, namespace: props.gateway.namespace },
+        addresses: [{ type: 'Hostname', value: service }],
+      });
+      this.node.defaultChild = this.gatewayApiGateway;
+    } else {
+      this.gateway = new Gateway(this, 'Gateway', {
+        metadata: {
+          name,
+          namespace: props.gateway.namespace,
+          // Pods outside the app cannot be matched offline; their selector is the user's word.
+          annotations: props.gateway.managedByApp ? undefined : { [SUPPRESS_ANNOTATION]: 'IST0101' },
+        },
+        selector: props.gateway.podLabels,
+      });
+      this.node.defaultChild = this.gateway;
+    }
     this.node.addValidation({ validate: () => this.hosts.size === 0 ? ['MeshIngress has no hosts; call addHost().'] : [] });
   }
 
@@ -97,6 +116,7 @@ export class MeshIngress extends Construct {
       host,
       options,
       gateway: this.gateway,
+      gatewayApiGateway: this.gatewayApiGateway,
       workload: this.gatewayWorkload,
       httpsRedirect: this.httpsRedirect,
     });

@@ -1,13 +1,17 @@
-import { Chart, Duration } from 'cdk8s';
+import { ApiObject, Chart, Duration, Lazy } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { BaseRoute, composeRoutes, FaultRule, Owned, routeName } from './route-composition';
 import { ResolvedService, ServiceReference } from './service-reference';
+import { gatewayApiRule, serviceOfHost } from './traffic/gateway-api-routes';
 import { checkArguments, checkProps } from '../core/arguments';
 import { describe, fail, show } from '../core/errors';
 import { ExpectedRequest } from '../core/expectations';
 import { hostSlug } from '../core/names';
+import { TrafficApi } from '../core/traffic-api';
 import { DestinationRule } from '../resources/destination-rule';
-import { HttpRetry, HttpRoute } from '../resources/http-route';
+import { GatewayApiHttpRoute } from '../resources/gateway-api/gateway-api-http-route';
+import { BackendReference } from '../resources/gateway-api/references';
+import { HttpRetry, HttpRoute, RouteDestination } from '../resources/http-route';
 import { renderHttpRoute } from '../resources/rendering/routes';
 import { TrafficPolicy } from '../resources/traffic-policy';
 import { VirtualService } from '../resources/virtual-service';
@@ -80,6 +84,12 @@ export class MeshService extends Construct {
   private rendered: any[] = [];
   private elsewhere?: { owner: IConstruct; why: string };
   private readonly servicePorts: number[];
+  /** The API this host's routes render to. */
+  private readonly api: TrafficApi;
+  private readonly serviceObject?: ApiObject;
+  private _httpRoute?: GatewayApiHttpRoute;
+  private gatewayRules: any[] = [];
+  private readonly versionServices = new Map<string, ApiObject>();
 
   constructor(scope: Construct, id: string, props: MeshServiceProps) {
     super(scope, id);
@@ -92,6 +102,8 @@ export class MeshService extends Construct {
     this.host = resolved.host;
     this.namespace = resolved.namespace ?? Chart.of(this).namespace;
     this.servicePorts = resolved.ports ?? [];
+    this.serviceObject = resolved.service;
+    this.api = TrafficApi.of(this);
     this.usePort(this, resolved);
     if (props.destinationRule) this.adoptDestinationRule(props.destinationRule);
   }
@@ -101,9 +113,19 @@ export class MeshService extends Construct {
     return this._destinationRule;
   }
 
-  /** The host's mesh VirtualService, once an intent routes. */
+  /** The host's mesh VirtualService, once an intent routes (Istio's classic API). */
   public get virtualService(): VirtualService | undefined {
     return this._virtualService;
+  }
+
+  /** The host's mesh HTTPRoute (its parent is the Service), once an intent routes (Gateway API). */
+  public get httpRoute(): GatewayApiHttpRoute | undefined {
+    return this._httpRoute;
+  }
+
+  /** The API the host's routes render to. */
+  public get trafficApi(): TrafficApi {
+    return this.api;
   }
 
   /** The subset names defined for the host so far. */
@@ -167,8 +189,68 @@ export class MeshService extends Construct {
       fail(owner, `subset ${show(name)} of ${show(this.host)} is defined by the adopted ${describe(this._destinationRule!)} with labels ${show(theirs)}, not ${show(labels)}. Name the subsets apart.`);
     }
     this.subsets.set(name, { owner, value: labels });
-    this.rule().addSubset({ name, labels });
+    if (this.api.isGatewayApi) {
+      this.versionService(owner, name, labels);
+    } else {
+      this.rule().addSubset({ name, labels });
+    }
     this.changed();
+  }
+
+  /**
+   * Gateway API has no subsets: a version is a Service of its own, `<service>-<subset>`,
+   * selecting the Service's pods that carry the version's labels, with the Service's ports.
+   */
+  private versionService(owner: IConstruct, subset: string, labels: { [key: string]: string }): void {
+    const base = this.serviceObject;
+    if (!base) {
+      fail(owner, `Gateway API has no subsets: each version of ${show(this.host)} becomes a Service of its own, made from the host's Service. `
+        + 'Reference the Service itself (ServiceReference.fromService), or render this host with Istio\'s classic API.');
+    }
+    const name = `${base.name}-${subset}`.slice(0, 63).replace(/-+$/, '');
+    const render = () => base.toJson();
+    this.versionServices.set(subset, new ApiObject(this, `Service-${subset}`, {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: { name, namespace: this.namespace, labels: { ...labels } },
+      spec: Lazy.any({
+        produce: () => {
+          const spec = render().spec ?? {};
+          const ports = (spec.ports ?? []).map((p: any) => ({
+            name: p.name, port: p.port, targetPort: p.targetPort, protocol: p.protocol, appProtocol: p.appProtocol,
+          }));
+          return { selector: { ...spec.selector, ...labels }, ports };
+        },
+      }),
+    }));
+  }
+
+  /** Whether versions of the host are Services of their own (Gateway API with subsets). @internal */
+  public get _hasVersionServices(): boolean {
+    return this.versionServices.size > 0;
+  }
+
+  /** How the semantics harness names a subset's destination: the subset, or with Gateway API its Service's host. @internal */
+  public _destinationLabel(subset: string): string {
+    const version = this.versionServices.get(subset);
+    return version ? `${version.name}.${this.namespace ?? 'default'}.svc.cluster.local` : subset;
+  }
+
+  /** The Gateway API backend a destination of the host's routes names. @internal */
+  public _backendOf(owner: IConstruct, destination: RouteDestination): BackendReference {
+    const port = destination.port ?? this._port ?? (this.servicePorts.length === 1 ? this.servicePorts[0] : undefined);
+    if (port === undefined) {
+      fail(owner, `routes to ${show(destination.host)} without naming a port, and Gateway API backends name one. Name it in the ServiceReference (fromService(service, port)).`);
+    }
+    if (destination.host !== this.host) {
+      return { ...serviceOfHost(owner, destination.host, this.namespace), port };
+    }
+    if (destination.subset !== undefined) {
+      const version = this.versionServices.get(destination.subset);
+      if (!version) fail(owner, `routes to subset ${show(destination.subset)} of ${show(this.host)}, which no intent defines.`);
+      return { name: version.name, namespace: this.namespace, port };
+    }
+    return { ...serviceOfHost(owner, this.host, this.namespace), port };
   }
 
   /** Traffic policy fields for the host; a field set by two constructs is a conflict. @internal */
@@ -305,11 +387,32 @@ export class MeshService extends Construct {
 
   private changed(): void {
     if (this._routes) {
-      const vs = this._virtualService ?? this.createVirtualService();
-      // Rendered (and checked) now, so a bad combination fails here, naming the contributor.
-      this.rendered = this._httpRoutes().map((r, i) => renderHttpRoute(vs, `http[${i}]`, r));
+      TrafficApi._markRendered(this);
+      if (this.api.isGatewayApi) {
+        const route = this._httpRoute ?? this.createHttpRoute();
+        // Converted (and checked) now, so what Gateway API cannot express fails here, naming the contributor.
+        this.gatewayRules = this._httpRoutes(true).map((r, i) => {
+          const owner = this._ownerOf(r) ?? this.split?.owner ?? this.timeout?.owner ?? this.retries?.owner ?? this.faults[0]?.owner ?? this;
+          return GatewayApiHttpRoute._renderRule(route, `rules[${i}]`, gatewayApiRule(owner, this.api, r, d => this._backendOf(owner, d), this.namespace));
+        });
+      } else {
+        const vs = this._virtualService ?? this.createVirtualService();
+        // Rendered (and checked) now, so a bad combination fails here, naming the contributor.
+        this.rendered = this._httpRoutes().map((r, i) => renderHttpRoute(vs, `http[${i}]`, r));
+      }
     }
     this.listeners.forEach(l => l());
+  }
+
+  /** The host's mesh route in Gateway API form: an HTTPRoute whose parent is the Service (GAMMA). */
+  private createHttpRoute(): GatewayApiHttpRoute {
+    const service = serviceOfHost(this, this.host, this.namespace);
+    this._httpRoute = new GatewayApiHttpRoute(this, 'HTTPRoute', {
+      metadata: { name: objectName(this.host), namespace: this.namespace },
+      parentRefs: [{ kind: 'Service', group: '', name: service.name, namespace: service.namespace !== this.namespace ? service.namespace : undefined, port: this._port }],
+    });
+    this._httpRoute._generateRules(() => this.gatewayRules);
+    return this._httpRoute;
   }
 
   private rule(): DestinationRule {

@@ -95,7 +95,8 @@ export class ServiceResilience extends Construct {
     if (props.timeout) this.meshService._setTimeout(this, props.timeout);
     if (props.retries) this.meshService._setRetries(this, props.retries);
     promise(this, () => this.promises(props));
-    this.node.defaultChild = props.timeout || props.retries ? this.meshService.virtualService : this.meshService.destinationRule;
+    const routes = this.meshService.virtualService ?? this.meshService.httpRoute;
+    this.node.defaultChild = props.timeout || props.retries ? routes : this.meshService.destinationRule;
   }
 
   /** Every request to the host carries the timeout and retries; its connections the circuit breaker. */

@@ -15,7 +15,7 @@ export interface IstioResourceProps {
   readonly metadata?: ApiObjectMetadata;
 }
 
-/** The API group, version and kind an Istio resource renders. */
+/** The API group, version and kind a resource renders (Istio's, or Gateway API's). */
 export interface IstioKind {
   /** e.g. `networking.istio.io/v1` */
   readonly apiVersion: string;
@@ -31,7 +31,7 @@ export interface IstioKind {
  * included; `addJsonPatch` and `metadata` are the escape hatches.
  */
 export abstract class IstioResource extends ApiObject {
-  protected constructor(scope: Construct, id: string, kind: IstioKind, props: IstioResourceProps = {}) {
+  protected constructor(scope: Construct, id: string, kind: IstioKind, props: IstioResourceProps = {}, className: string = kind.kind) {
     const spec: { resource?: IstioResource; produce(): any } = {
       produce() {
         return this.resource!._renderSpec();
@@ -41,7 +41,7 @@ export abstract class IstioResource extends ApiObject {
     const metadata = (props !== null && typeof props === 'object' ? props.metadata : undefined) ?? {};
     super(scope, id, { apiVersion: kind.apiVersion, kind: kind.kind, metadata, spec: Lazy.any(spec) });
     spec.resource = this;
-    checkProps(this, kind.kind, props); // the construct class is named after its kind
+    checkProps(this, className, props); // the construct class, named after its kind unless told
     istioResourceCreated(this); // every app with Istio objects is analyzed at synth (the analysis registers itself)
     if (metadata.name !== undefined) checkDns1123Subdomain(this, 'metadata.name', metadata.name);
     if (metadata.namespace !== undefined) checkDns1123Label(this, 'metadata.namespace', metadata.namespace);

@@ -92,6 +92,9 @@ describe('fuzz: every public constructor and method, every parameter, wrong valu
     IngressHost: c => new MeshIngress(c, 'in', { gateway: lib.ExternalGatewayWorkload.fromSelector({ istio: 'ingressgateway' }, 'istio-ingress') })
       .addHost('a.example.com', { httpOnly: true }),
     RateLimitService: c => new lib.RateLimitService(c, 'rls'),
+    GatewayApiGateway: c => new lib.GatewayApiGateway(c, 'kgw'),
+    GatewayApiHttpRoute: c => new lib.GatewayApiHttpRoute(c, 'hr', { parentRefs: [{ kind: 'Service', name: 'web', port: 80 }] }),
+    GatewayApiGrpcRoute: c => new lib.GatewayApiGrpcRoute(c, 'gr', { parentRefs: [{ kind: 'Service', name: 'web', port: 80 }] }),
     MeshService: c => lib.MeshService.of(c, lib.ServiceReference.fromHost('reviews.shop.svc.cluster.local')),
     VirtualService: c => new VirtualService(c, 'vs', { hosts: ['reviews'] }),
     ZeroTrustNamespace: c => new ZeroTrustNamespace(c, 'zt'),

@@ -1,0 +1,97 @@
+import { IConstruct } from 'constructs';
+import { fail, show } from '../../core/errors';
+import { StringMatch, StringMatchKind } from '../../core/string-match';
+import { TrafficApi } from '../../core/traffic-api';
+import { HeaderMatchType, HttpHeaderMatch, HttpRouteFilter, HttpRouteMatch, HttpRouteRule, PathMatchType } from '../../resources/gateway-api/gateway-api-http-route';
+import { BackendReference } from '../../resources/gateway-api/references';
+import { HttpMatch, HttpRoute, RouteDestination } from '../../resources/http-route';
+
+/**
+ * A host's routes (the per-host model's, in Istio's terms) as Gateway API HTTPRoute rules.
+ * What Gateway API cannot express, or only its experimental channel can while the app
+ * targets standard, fails naming the construct that asked for it and the way out.
+ * @internal
+ */
+export function gatewayApiRule(owner: IConstruct, api: TrafficApi, route: HttpRoute, backendIn: (d: RouteDestination) => BackendReference,
+  routeNamespace: string | undefined): HttpRouteRule {
+  // A backend in the route's own namespace is named without it.
+  const backendOf = (d: RouteDestination): BackendReference => {
+    const b = backendIn(d);
+    return b.namespace === (routeNamespace ?? 'default') ? { ...b, namespace: undefined } : b;
+  };
+  const classic = 'Render this host with Istio\'s classic API: TrafficApi.use(<its chart>, TrafficApi.istio()).';
+  if (route.fault) api._require(owner, 'fault injection', 'none', classic);
+  if (route.retries) {
+    api._require(owner, 'retries', 'experimental', 'Target the experimental channel (TrafficApi.gatewayApi({ channel: GatewayApiChannel.EXPERIMENTAL })), drop the retries, or use Istio\'s classic API for this host.');
+    if (route.retries.retryOn !== undefined) api._require(owner, `retryOn ${show(route.retries.retryOn.join(','))}`, 'none', `Gateway API retries name status codes only. ${classic}`);
+  }
+  const unsupported = Object.keys(route).filter(k => !['name', 'match', 'route', 'mirror', 'mirrorPercentage', 'timeout', 'retries', 'rewrite', 'fault'].includes(k)
+    && (route as any)[k] !== undefined);
+  if (unsupported.length) api._require(owner, `route field(s) ${unsupported.join(', ')}`, 'none', classic);
+  const destinations = route.route ?? [];
+  for (const d of destinations) {
+    if (d.headers?.response || d.headers?.request) {
+      api._require(owner, 'headers set on one destination (e.g. a sticky canary\'s cookie)', 'none', classic);
+    }
+  }
+  const filters: HttpRouteFilter[] = [];
+  if (route.rewrite) {
+    if (route.rewrite.uriRegexRewrite !== undefined) api._require(owner, 'a regex rewrite', 'none', classic);
+    filters.push(HttpRouteFilter.urlRewrite({ hostname: route.rewrite.authority, replacePrefixMatch: route.rewrite.uri }));
+  }
+  if (route.mirror) {
+    const percent = route.mirrorPercentage;
+    if (percent !== undefined && !Number.isInteger(percent)) {
+      api._require(owner, `mirroring ${percent}% (Gateway API mirrors whole percents)`, 'none', `Use a whole percentage, or ${classic}`);
+    }
+    filters.push(HttpRouteFilter.requestMirror(backendOf(route.mirror), percent));
+  }
+  return {
+    name: route.name,
+    matches: route.match?.map(m => gatewayApiMatch(owner, api, m, classic)),
+    filters: filters.length ? filters : undefined,
+    backendRefs: destinations.map(d => ({ ...backendOf(d.destination), weight: destinations.length > 1 ? d.weight ?? 0 : d.weight })),
+    timeouts: route.timeout || route.retries?.perTryTimeout ? { request: route.timeout, backendRequest: route.retries?.perTryTimeout } : undefined,
+    retry: route.retries && { attempts: route.retries.attempts },
+  };
+}
+
+function gatewayApiMatch(owner: IConstruct, api: TrafficApi, m: HttpMatch, classic: string): HttpRouteMatch {
+  const unsupported = Object.entries(m).filter(([k, v]) => v !== undefined && !['uri', 'headers', 'port', 'method', 'name'].includes(k)).map(([k]) => k);
+  if (unsupported.length) api._require(owner, `matching on ${unsupported.join(', ')}`, 'none', classic);
+  if (m.method && m.method.kind !== StringMatchKind.EXACT) api._require(owner, `a ${m.method.kind} method match`, 'none', classic);
+  const headers: HttpHeaderMatch[] = Object.entries(m.headers ?? {}).map(([name, s]) => headerMatch(name, s));
+  return {
+    pathType: m.uri && pathType(m.uri),
+    pathValue: m.uri && (m.uri.kind === StringMatchKind.REGEX ? m.uri.value : m.uri.value),
+    headers: headers.length ? headers : undefined,
+    method: m.method?.value,
+  };
+}
+
+/** Istio's prefix is a string prefix; Gateway API's PathPrefix matches whole segments (documented in the README's mapping). */
+function pathType(s: StringMatch): PathMatchType {
+  switch (s.kind) {
+    case StringMatchKind.EXACT: return PathMatchType.EXACT;
+    case StringMatchKind.PREFIX: return PathMatchType.PATH_PREFIX;
+    default: return PathMatchType.REGULAR_EXPRESSION;
+  }
+}
+
+/** A header prefix has no Gateway API type: the same condition as an RE2 expression. */
+function headerMatch(name: string, s: StringMatch): HttpHeaderMatch {
+  switch (s.kind) {
+    case StringMatchKind.EXACT: return { name, value: s.value };
+    case StringMatchKind.PREFIX: return { name, value: `${s.value.replace(/[\\^$.|?*+()[\]{}]/g, '\\$&')}.*`, type: HeaderMatchType.REGULAR_EXPRESSION };
+    default: return { name, value: s.value, type: HeaderMatchType.REGULAR_EXPRESSION };
+  }
+}
+
+/** The Service a backend host names (`name.ns.svc.cluster.local`); other hosts cannot be Gateway API backends. @internal */
+export function serviceOfHost(owner: IConstruct, host: string, defaultNamespace: string | undefined): { name: string; namespace?: string } {
+  const parts = host.split('.');
+  if (parts.length === 1) return { name: host, namespace: defaultNamespace };
+  if (parts.length >= 2 && (parts.length === 2 || parts[2] === 'svc')) return { name: parts[0], namespace: parts[1] };
+  return fail(owner, `routes to ${show(host)}, which is not a Kubernetes Service; Gateway API routes send requests to Services. `
+    + 'Render this host with Istio\'s classic API: TrafficApi.use(<its chart>, TrafficApi.istio()).');
+}

@@ -1,0 +1,41 @@
+import { IConstruct } from 'constructs';
+import { fail, show } from '../../core/errors';
+import { checkDns1123Label, checkDns1123Subdomain } from '../../core/names';
+import { checkPort } from '../../core/percent';
+import { BackendReference, ParentReference, SecretReference } from '../gateway-api/references';
+
+/** @internal */
+export function renderParentRef(scope: IConstruct, prop: string, p: ParentReference): any {
+  checkDns1123Subdomain(scope, `${prop}.name`, p.name);
+  if (p.namespace !== undefined) checkDns1123Label(scope, `${prop}.namespace`, p.namespace);
+  if (p.sectionName !== undefined) checkDns1123Subdomain(scope, `${prop}.sectionName`, p.sectionName);
+  checkPort(scope, `${prop}.port`, p.port);
+  const kind = p.kind ?? 'Gateway';
+  return {
+    group: p.group ?? (kind === 'Service' ? '' : undefined),
+    kind: p.kind,
+    name: p.name,
+    namespace: p.namespace,
+    sectionName: p.sectionName,
+    port: p.port,
+  };
+}
+
+/** @internal */
+export function renderBackendRef(scope: IConstruct, prop: string, b: BackendReference): any {
+  checkDns1123Label(scope, `${prop}.name`, b.name);
+  if (b.namespace !== undefined) checkDns1123Label(scope, `${prop}.namespace`, b.namespace);
+  checkPort(scope, `${prop}.port`, b.port);
+  if (b.port === undefined) fail(scope, `${prop}.port is required: a Service backend names its port.`);
+  if (b.weight !== undefined && (!Number.isInteger(b.weight) || b.weight < 0 || b.weight > 1000000)) {
+    fail(scope, `${prop}.weight must be a whole number from 0 to 1,000,000, got ${show(b.weight)}.`);
+  }
+  return { name: b.name, namespace: b.namespace, port: b.port, weight: b.weight };
+}
+
+/** @internal */
+export function renderSecretRef(scope: IConstruct, prop: string, s: SecretReference): any {
+  checkDns1123Subdomain(scope, `${prop}.name`, s.name);
+  if (s.namespace !== undefined) checkDns1123Label(scope, `${prop}.namespace`, s.namespace);
+  return { kind: 'Secret', name: s.name, namespace: s.namespace };
+}

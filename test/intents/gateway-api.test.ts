@@ -1,0 +1,258 @@
+import * as fs from 'fs';
+import * as os from 'os';
+import * as path from 'path';
+import { App, Chart, Duration, JsonPatch, Testing } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
+import {
+  BackendTlsPolicy, CanaryRelease, CanaryVersion, FaultInjection, GatewayApiChannel, GatewayApiGateway, GatewayApiGrpcRoute,
+  GatewayApiHttpRoute, GatewayApiTlsRoute, HttpRouteFilter, IngressGateway, ListenerProtocol, ListenerTlsMode, MeshEgress, MeshIngress,
+  ServiceReference, ServiceResilience, StringMatch, TrafficApi,
+} from '../../src';
+import { ofKind, only } from '../support/synth';
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { synthExample } = require('../../scripts/synth-examples');
+
+/** A chart with Bookinfo-like reviews (two versions, one Service selecting both) under `api`. */
+function reviewsApp(api: TrafficApi, namespace = 'shop'): { app: App; c: Chart; service: kplus.Service; v1: kplus.Deployment; v2: kplus.Deployment } {
+  const app = Testing.app();
+  TrafficApi.use(app, api);
+  const c = new Chart(app, 'shop', { namespace });
+  const version = (v: string) => new kplus.Deployment(c, `reviews-${v}`, {
+    select: false,
+    podMetadata: { labels: { app: 'reviews', version: v } },
+    containers: [{ image: `reviews:${v}`, ports: [{ number: 9080, name: 'http' }] }],
+  });
+  const v1 = version('v1');
+  const v2 = version('v2');
+  [v1, v2].forEach((d, i) => d.select(kplus.LabelSelector.of({ labels: { app: 'reviews', version: `v${i + 1}` } })));
+  const service = new kplus.Service(c, 'reviews-svc', {
+    metadata: { name: 'reviews' },
+    selector: kplus.Pods.select(c, 'reviews-pods', { labels: { app: 'reviews' } }),
+    ports: [{ port: 9080, name: 'http' }],
+  });
+  return { app, c, service, v1, v2 };
+}
+
+const gatewayApi = TrafficApi.gatewayApi();
+
+describe('Gateway API output', () => {
+  test('a canary renders as per-version Services and an HTTPRoute whose parent is the Service (GAMMA); no VirtualService, no subsets', () => {
+    const { app, c, service, v1, v2 } = reviewsApp(gatewayApi);
+    new CanaryRelease(c, 'reviews', {
+      service: ServiceReference.fromService(service),
+      stable: CanaryVersion.fromWorkload(v1),
+      canary: CanaryVersion.fromWorkload(v2),
+      canaryWeight: 20,
+      canaryHeaders: { 'end-user': StringMatch.prefix('jas') },
+      mirrorPercentage: 5,
+      timeout: Duration.seconds(3),
+    });
+    app.synth();
+    const out = Testing.synth(c);
+    expect(ofKind(out, 'VirtualService')).toEqual([]);
+    expect(ofKind(out, 'DestinationRule')).toEqual([]);
+    const versions = ofKind(out, 'Service').filter(s => s.metadata.name !== 'reviews');
+    expect(versions.map(s => [s.metadata.name, s.spec.selector])).toEqual([
+      ['reviews-v1', { app: 'reviews', version: 'v1' }],
+      ['reviews-v2', { app: 'reviews', version: 'v2' }],
+    ]);
+    const route = only(out, 'HTTPRoute');
+    expect(route.spec.parentRefs).toEqual([{ group: '', kind: 'Service', name: 'reviews' }]);
+    expect(route.spec.rules[0]).toMatchObject({
+      name: 'canary-match',
+      matches: [{ path: { type: 'PathPrefix', value: '/' }, headers: [{ type: 'RegularExpression', name: 'end-user', value: 'jas.*' }] }],
+      backendRefs: [{ name: 'reviews-v2', port: 9080 }],
+    });
+    expect(route.spec.rules[1]).toMatchObject({
+      name: 'primary',
+      backendRefs: [{ name: 'reviews-v1', port: 9080, weight: 80 }, { name: 'reviews-v2', port: 9080, weight: 20 }],
+      filters: [{ type: 'RequestMirror', requestMirror: { backendRef: { name: 'reviews-v2', port: 9080 }, percent: 5 } }],
+      timeouts: { request: '3s' },
+    });
+  });
+
+  test('an ingress renders as a Gateway bound to the gateway pods\' Service, an HTTPRoute per host and an HTTP→HTTPS redirect route', () => {
+    const { c, service } = reviewsApp(gatewayApi);
+    const gw = new IngressGateway(c, 'igw', { namespace: 'istio-ingress' });
+    const host = new MeshIngress(c, 'public', { gateway: gw }).addHost('shop.example.com', { credentialName: 'shop-cert' });
+    host.addRoute({ path: StringMatch.prefix('/reviews'), service: ServiceReference.fromService(service), rewritePrefix: '/' });
+    const out = Testing.synth(c);
+    const gateway = out.find(o => o.apiVersion === 'gateway.networking.k8s.io/v1' && o.kind === 'Gateway');
+    expect(gateway.spec).toMatchObject({
+      gatewayClassName: 'istio',
+      addresses: [{ type: 'Hostname', value: 'istio-ingressgateway.istio-ingress.svc.cluster.local' }],
+      listeners: [
+        { name: 'https-shop-example-com', port: 443, protocol: 'HTTPS', hostname: 'shop.example.com', tls: { certificateRefs: [{ kind: 'Secret', name: 'shop-cert' }] } },
+        { name: 'http-shop-example-com', port: 80, protocol: 'HTTP' },
+      ],
+    });
+    // Routes live in the shop namespace: the listeners admit it by name.
+    expect(gateway.spec.listeners[0].allowedRoutes).toEqual({ namespaces: { from: 'Selector', selector: { matchLabels: { 'kubernetes.io/metadata.name': 'shop' } } } });
+    const routes = ofKind(out, 'HTTPRoute');
+    const redirect = routes.find(r => r.metadata.name.endsWith('-redirect'));
+    expect(redirect.spec.rules).toEqual([{ matches: undefined, filters: [{ type: 'RequestRedirect', requestRedirect: { scheme: 'https', statusCode: 301 } }] }].map(r => JSON.parse(JSON.stringify(r))));
+    const main = routes.find(r => r.metadata.name === 'public-shop-example-com');
+    expect(main.spec).toMatchObject({
+      parentRefs: [{ name: 'public', namespace: 'istio-ingress', sectionName: 'https-shop-example-com' }],
+      hostnames: ['shop.example.com'],
+      rules: [{
+        matches: [{ path: { type: 'PathPrefix', value: '/reviews' } }],
+        filters: [{ type: 'URLRewrite', urlRewrite: { path: { type: 'ReplacePrefixMatch', replacePrefixMatch: '/' } } }],
+        backendRefs: [{ name: 'reviews', port: 9080 }],
+      }],
+    });
+    expect(ofKind(out, 'ReferenceGrant')).toEqual([]);
+  });
+
+  test('a route to a Service in another namespace comes with that namespace\'s ReferenceGrant', () => {
+    const { app, service } = reviewsApp(gatewayApi);
+    const edge = new Chart(app, 'edge', { namespace: 'edge' });
+    const gw = new IngressGateway(edge, 'igw', { namespace: 'edge' });
+    new MeshIngress(edge, 'public', { gateway: gw }).addHost('shop.example.com', { credentialName: 'shop-cert' })
+      .addRoute({ service: ServiceReference.fromService(service) });
+    const grant = only(Testing.synth(edge), 'ReferenceGrant');
+    expect(grant).toMatchObject({
+      apiVersion: 'gateway.networking.k8s.io/v1beta1',
+      metadata: { namespace: 'shop' },
+      spec: { from: [{ group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', namespace: 'edge' }], to: [{ group: '', kind: 'Service' }] },
+    });
+  });
+
+  test('retries are experimental: an error under standard, HTTPRoute retry under experimental', () => {
+    const standard = reviewsApp(gatewayApi);
+    expect(() => new ServiceResilience(standard.c, 'r', { service: ServiceReference.fromService(standard.service), retries: { attempts: 3 } }))
+      .toThrow(/ServiceResilience 'shop\/r': retries: it is only in Gateway API's experimental channel, and the app targets Gateway API 1.5.1 \(standard channel\)/);
+    const exp = reviewsApp(TrafficApi.gatewayApi({ channel: GatewayApiChannel.EXPERIMENTAL }));
+    new ServiceResilience(exp.c, 'r', { service: ServiceReference.fromService(exp.service), retries: { attempts: 3, perTryTimeout: Duration.seconds(1) } });
+    expect(only(Testing.synth(exp.c), 'HTTPRoute').spec.rules[0]).toMatchObject({ retry: { attempts: 3 }, timeouts: { backendRequest: '1s' } });
+  });
+
+  test.each([
+    ['fault injection', (x: ReturnType<typeof reviewsApp>) => new FaultInjection(x.c, 'f', { service: ServiceReference.fromService(x.service), delay: Duration.seconds(7) }),
+      /FaultInjection 'shop\/f': fault injection: Gateway API cannot express it. Render this host with Istio's classic API/],
+    ['a sticky canary', (x: ReturnType<typeof reviewsApp>) => new CanaryRelease(x.c, 'c', {
+      service: ServiceReference.fromService(x.service), stable: CanaryVersion.fromWorkload(x.v1), canary: CanaryVersion.fromWorkload(x.v2), canaryWeight: 10, stickyCookie: 'canary',
+    }), /CanaryRelease 'shop\/c': headers set on one destination \(e.g. a sticky canary's cookie\): Gateway API cannot express it/],
+    ['a fractional mirror', (x: ReturnType<typeof reviewsApp>) => new CanaryRelease(x.c, 'c', {
+      service: ServiceReference.fromService(x.service),
+      stable: CanaryVersion.fromWorkload(x.v1),
+      canary: CanaryVersion.fromWorkload(x.v2),
+      mirrorPercentage: 0.5,
+    }), /mirroring 0.5% \(Gateway API mirrors whole percents\)/],
+    ['retries on chosen conditions', (x: ReturnType<typeof reviewsApp>) => new ServiceResilience(x.c, 'r', {
+      service: ServiceReference.fromService(x.service), retries: { attempts: 2, retryOn: ['5xx'] },
+    }), /retries: it is only in Gateway API's experimental channel/],
+    ['MeshEgress', (x: ReturnType<typeof reviewsApp>) => new MeshEgress(x.c, 'e'), /MeshEgress in Gateway API form .* TrafficApi.use\(<its chart>, TrafficApi.istio\(\)\)/],
+    ['client certificates at the ingress', (x: ReturnType<typeof reviewsApp>) => new MeshIngress(x.c, 'i', { gateway: new IngressGateway(x.c, 'g') })
+      .addHost('a.example.com', { credentialName: 'cert', mutualTls: true }), /mutualTls \(client certificates\) on an ingress host: Gateway API cannot express it/],
+    ['a canary of a host without its Service', (x: ReturnType<typeof reviewsApp>) => new CanaryRelease(x.c, 'c', {
+      service: ServiceReference.fromHost('reviews.shop.svc.cluster.local', 9080), stable: CanaryVersion.fromLabels({ version: 'v1' }), canary: CanaryVersion.fromLabels({ version: 'v2' }),
+    }), /Gateway API has no subsets: each version .* becomes a Service of its own, made from the host's Service. Reference the Service itself/],
+  ])('%s is a synth error naming the construct and the way out', (_name, make, error) => {
+    const x = reviewsApp(gatewayApi);
+    expect(() => make(x)).toThrow(error);
+  });
+
+  test('retries with chosen conditions stay an error under experimental (Gateway API retries name status codes)', () => {
+    const x = reviewsApp(TrafficApi.gatewayApi({ channel: GatewayApiChannel.EXPERIMENTAL }));
+    expect(() => new ServiceResilience(x.c, 'r', { service: ServiceReference.fromService(x.service), retries: { attempts: 2, retryOn: ['5xx'] } }))
+      .toThrow(/retryOn '5xx': Gateway API cannot express it. Gateway API retries name status codes only/);
+  });
+
+  test('the API is chosen once, before intents; one Gateway API install per app', () => {
+    const { app, c, service } = reviewsApp(gatewayApi);
+    expect(() => TrafficApi.use(app, TrafficApi.istio())).toThrow(/already renders traffic to Gateway API 1.5.1/);
+    new ServiceResilience(c, 'r', { service: ServiceReference.fromService(service), timeout: Duration.seconds(1) });
+    const late = new Chart(app, 'late');
+    expect(() => TrafficApi.use(late, TrafficApi.istio())).not.toThrow();
+    expect(() => TrafficApi.use(c, TrafficApi.istio())).toThrow(/after 'shop\/.*' rendered its routes; call it before adding intents/);
+    expect(() => TrafficApi.gatewayApi({ version: '0.8.0' })).toThrow(/version '0.8.0' is not one whose CRDs this library carries \(1.5.1\)/);
+    const two = Testing.app();
+    TrafficApi.use(new Chart(two, 'a'), TrafficApi.gatewayApi());
+    TrafficApi.use(new Chart(two, 'b'), TrafficApi.gatewayApi({ channel: GatewayApiChannel.EXPERIMENTAL }));
+    new GatewayApiHttpRoute(two.node.findChild('a') as Chart, 'r', { parentRefs: [{ kind: 'Service', name: 'web', port: 80 }], rules: [{ backendRefs: [{ name: 'web', port: 80 }] }] });
+    expect(() => two.synth()).toThrow(/the app's charts target different Gateway API CRDs/);
+  });
+
+  test('a VirtualService and an HTTPRoute routing one host is an analysis error (CDK8SISTIO018)', () => {
+    const app = Testing.app();
+    const classic = new Chart(app, 'classic', { namespace: 'shop' });
+    new ServiceResilience(classic, 'r', { service: ServiceReference.fromHost('reviews.shop.svc.cluster.local', 9080), timeout: Duration.seconds(1) });
+    const gapi = new Chart(app, 'gapi', { namespace: 'shop' });
+    new GatewayApiHttpRoute(gapi, 'route', { parentRefs: [{ kind: 'Service', name: 'reviews', port: 9080 }], rules: [{ backendRefs: [{ name: 'reviews', port: 9080 }] }] });
+    expect(() => app.synth()).toThrow(/CDK8SISTIO018 HTTPRoute shop\/.*routes mesh traffic to reviews.shop.svc.cluster.local, which VirtualService shop\/reviews routes too/);
+  });
+});
+
+describe('Gateway API resources', () => {
+  test('checked eagerly', () => {
+    const c = new Chart(Testing.app(), 'c', { namespace: 'shop' });
+    expect(() => new GatewayApiGateway(c, 'g1', { listeners: [{ name: 'https', port: 443, protocol: ListenerProtocol.HTTPS }] }))
+      .toThrow(/listeners\[0\] terminates TLS but names no certificate/);
+    const gw = new GatewayApiGateway(c, 'g2', { listeners: [{ name: 'http', port: 80, protocol: ListenerProtocol.HTTP }] });
+    expect(() => gw.addListener({ name: 'http', port: 81, protocol: ListenerProtocol.HTTP })).toThrow(/'http' is already a listener/);
+    const parentRefs = [{ kind: 'Service', name: 'web', port: 80 }];
+    expect(() => new GatewayApiHttpRoute(c, 'r1', { parentRefs, hostnames: ['a.example.com'], rules: [{ backendRefs: [{ name: 'web', port: 80 }] }] }))
+      .toThrow(/hostnames on a route whose parents are Services/);
+    expect(() => new GatewayApiHttpRoute(c, 'r2', { parentRefs, rules: [{ backendRefs: [{ name: 'web', port: 80, weight: -1 }] }] }))
+      .toThrow(/rules\[0\].backendRefs\[0\].weight must be a whole number from 0 to 1,000,000, got -1/);
+    const redirect = HttpRouteFilter.requestRedirect({ scheme: 'https' });
+    expect(() => new GatewayApiHttpRoute(c, 'r3', { parentRefs, rules: [{ filters: [redirect], backendRefs: [{ name: 'web', port: 80 }] }] }))
+      .toThrow(/redirects and has backendRefs/);
+    expect(() => new GatewayApiHttpRoute(c, 'r4', { parentRefs, rules: [{}] })).toThrow(/has no backendRefs and no redirect/);
+  });
+
+  test('GRPCRoute, TLSRoute and BackendTLSPolicy: typed, checked, and accepted by the standard channel\'s CRDs', () => {
+    const app = Testing.app();
+    const c = new Chart(app, 'c', { namespace: 'shop' });
+    new GatewayApiGrpcRoute(c, 'greeter', {
+      parentRefs: [{ kind: 'Service', name: 'greeter', port: 50051 }],
+      rules: [{ matches: [{ service: 'helloworld.Greeter', method: 'SayHello', headers: { 'x-tenant': 'a' } }], backendRefs: [{ name: 'greeter-v2', port: 50051 }] }],
+    });
+    new GatewayApiGateway(c, 'edge', { listeners: [{ name: 'tls', port: 443, protocol: ListenerProtocol.TLS, tls: { mode: ListenerTlsMode.PASSTHROUGH } }] });
+    new GatewayApiTlsRoute(c, 'db', { parentRefs: [{ name: 'edge', sectionName: 'tls' }], hostnames: ['db.example.com'], backendRefs: [{ name: 'db', port: 5432 }] });
+    new BackendTlsPolicy(c, 'payments', { services: ['payments'], hostname: 'payments.example.com', useSystemCertificates: true });
+    const out = Testing.synth(c);
+    expect(out.find(o => o.kind === 'GRPCRoute').spec.rules[0].matches[0]).toEqual({
+      method: { type: 'Exact', service: 'helloworld.Greeter', method: 'SayHello' },
+      headers: [{ type: 'Exact', name: 'x-tenant', value: 'a' }],
+    });
+    expect(out.find(o => o.kind === 'TLSRoute').spec.rules).toEqual([{ backendRefs: [{ name: 'db', port: 5432 }] }]);
+    expect(out.find(o => o.kind === 'BackendTLSPolicy').spec).toEqual({
+      targetRefs: [{ group: '', kind: 'Service', name: 'payments' }],
+      validation: { hostname: 'payments.example.com', wellKnownCACertificates: 'System' },
+    });
+    expect(() => new GatewayApiGrpcRoute(c, 'bad', { parentRefs: [{ kind: 'Service', name: 'g', port: 1 }], rules: [{ matches: [{ service: 'not a service' }], backendRefs: [{ name: 'g', port: 1 }] }] }))
+      .toThrow(/service 'not a service' is not a gRPC service name/);
+    expect(() => new BackendTlsPolicy(c, 'bad-policy', { services: ['x'], hostname: 'x.example.com' })).toThrow(/set exactly one of caCertificateConfigMaps and useSystemCertificates/);
+    expect(() => new GatewayApiTlsRoute(c, 'bad-route', { parentRefs: [{ name: 'edge' }], hostnames: [], backendRefs: [{ name: 'db', port: 5432 }] })).toThrow(/hostnames is empty/);
+  });
+
+  test('judged by the CRDs of the targeted channel: an experimental field (or a typo) added by a patch fails under standard', () => {
+    const app = Testing.app();
+    const c = new Chart(app, 'c', { namespace: 'shop' });
+    const route = new GatewayApiHttpRoute(c, 'r', { parentRefs: [{ kind: 'Service', name: 'web', port: 80 }], rules: [{ backendRefs: [{ name: 'web', port: 80 }] }] });
+    route.addJsonPatch(JsonPatch.add('/spec/rules/0/retry', { attempts: 2 }));
+    expect(() => app.synth()).toThrow(/CDK8SISTIO004 HTTPRoute .*Gateway API 1.5.1 \(standard channel\) CRD schema\): unknown fields \[spec.rules\[0\].retry\]/);
+  });
+});
+
+describe('the two forms of one program', () => {
+  test('promise the same requests, the same versions (subset ↔ version Service) and the same outcomes', () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'gateway-api-forms-'));
+    try {
+      const load = (name: string) => {
+        synthExample(name, path.join(dir, name));
+        return JSON.parse(fs.readFileSync(path.join(dir, `${name}.expectations.json`), 'utf8')).expectations;
+      };
+      const classic = load('routing-istio');
+      const gapi = load('routing-gateway-api');
+      const asVersions = (e: any) => JSON.parse(JSON.stringify(e).replace(/reviews-(v\d)\.bookinfo\.svc\.cluster\.local/g, '$1'));
+      expect(gapi.map((e: any) => e.request)).toEqual(classic.map((e: any) => e.request));
+      const strip = (e: any) => ({ ...e, expect: { ...e.expect, host: undefined } });
+      expect(gapi.map(asVersions).map(strip)).toEqual(classic.map(strip));
+    } finally {
+      fs.rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
