@@ -226,6 +226,7 @@ func LoadFixture(dir, jwksURL string, gateways []WorkloadRef) (*Fixture, error) 
 		namespaces  = map[string]bool{} // seen in metadata.namespace
 		nsObjs      = map[string]bool{} // Namespace objects present
 		nsLabels    = map[string]map[string]string{}
+		certRefs    []string // namespace/name of the Secrets Gateway API listeners name
 	)
 	for _, d := range docs {
 		var tm struct {
@@ -288,15 +289,30 @@ func LoadFixture(dir, jwksURL string, gateways []WorkloadRef) (*Fixture, error) 
 					if ref.Namespace != nil {
 						ns = string(*ref.Namespace)
 					}
-					secret, err := tlsSecret(string(ref.Name), ns)
-					if err != nil {
-						return nil, err
-					}
-					fx.KubeObjs = append(fx.KubeObjs, secret)
+					certRefs = append(certRefs, ns+"/"+string(ref.Name))
 				}
 			}
 		}
 		fx.KubeObjs = append(fx.KubeObjs, o)
+	}
+	// One Secret per name (listeners often share a certificate), unless the app has it.
+	have := map[string]bool{}
+	for _, o := range fx.KubeObjs {
+		if sec, ok := o.(*corev1.Secret); ok {
+			have[sec.Namespace+"/"+sec.Name] = true
+		}
+	}
+	for _, ref := range certRefs {
+		if have[ref] {
+			continue
+		}
+		have[ref] = true
+		ns, name, _ := strings.Cut(ref, "/")
+		secret, err := tlsSecret(name, ns)
+		if err != nil {
+			return nil, err
+		}
+		fx.KubeObjs = append(fx.KubeObjs, secret)
 	}
 	fx.IstioYAML = strings.Join(istioDocs, "\n---\n")
 	for _, d := range istioDocs {

@@ -3,6 +3,7 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { PACKAGE_ROOT } from '../core/package-root';
+import { TrafficApi } from '../core/traffic-api';
 
 /** Where the validator looks for its binary first: a path set by the user. @internal */
 export const VALIDATOR_ENV = 'CDK8S_ISTIO_VALIDATOR';
@@ -54,10 +55,6 @@ export function crdFile(): string {
   return path.join(PACKAGE_ROOT, 'crds', `istio-${TARGET_ISTIO_VERSION}.json`);
 }
 
-/** The CRD file of a Gateway API release and channel, shipped in the package. @internal */
-export function gatewayApiCrdFile(version: string, channel: string): string {
-  return path.join(PACKAGE_ROOT, 'crds', `gateway-api-${version}-${channel}.json`);
-}
 
 /** True for objects our CRD files describe and Istio's validation knows. @internal */
 export function isValidatedKind(json: any): boolean {
@@ -189,7 +186,7 @@ export class ValidationRun {
 }
 
 /** Judges `objects` in one run (see `ValidationRun`), Gateway API ones by the standard channel of its default release. @internal */
-export function validateWithIstio(objects: any[], gatewayApiCrds = gatewayApiCrdFile('1.5.1', 'standard')): ValidationResult[] {
+export function validateWithIstio(objects: any[], gatewayApiCrds = TrafficApi.gatewayApi()._crdFile): ValidationResult[] {
   const run = new ValidationRun(gatewayApiCrds);
   try {
     objects.forEach(o => run.submit(o));

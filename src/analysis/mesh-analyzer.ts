@@ -5,7 +5,7 @@ import { checkEnvoyFilters } from './envoy-filter-checks';
 import { Finding, FindingSeverity } from './finding';
 import { checkGateways } from './gateway-checks';
 import { checkIdentities } from './identity-checks';
-import { gatewayApiCrdFile, isValidatedKind, SCHEMA_PREFIX, TARGET_ISTIO_VERSION, ValidationResult, ValidationRun, VALIDATION_SWITCH_ENV } from './istio-validator';
+import { isValidatedKind, SCHEMA_PREFIX, TARGET_ISTIO_VERSION, ValidationResult, ValidationRun, VALIDATION_SWITCH_ENV } from './istio-validator';
 import { checkKubernetesObjects } from './kubernetes-checks';
 import { IndexedObject, MeshIndex, Report } from './mesh-index';
 import { checkPolicies } from './policy-checks';
@@ -80,7 +80,7 @@ export class MeshAnalyzer implements IValidation {
     // Istio's validation runs beside the analysis: each Istio object goes to it as soon
     // as it is rendered, and the checks below run while it judges them.
     const gatewayApi = TrafficApi._ofApp(this.root);
-    const run = validating ? new ValidationRun(gatewayApiCrdFile(gatewayApi.version, gatewayApi.channel)) : undefined;
+    const run = validating ? new ValidationRun(gatewayApi._crdFile) : undefined;
     try {
       const objects: IndexedObject[] = [];
       const judged: IndexedObject[] = [];

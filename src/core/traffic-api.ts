@@ -1,6 +1,8 @@
+import * as path from 'path';
 import { IConstruct } from 'constructs';
 import { checkArguments } from './arguments';
 import { fail, show } from './errors';
+import { PACKAGE_ROOT } from './package-root';
 
 /** Which API traffic intents render to. */
 export enum TrafficApiKind {
@@ -85,7 +87,7 @@ export class TrafficApi {
    * (one cluster, one CRD install), else Gateway API's default (standard, 1.5.1). @internal
    */
   public static _ofApp(root: IConstruct): TrafficApi {
-    const settings = [root, ...root.node.children].map(c => (c as any)[KEY] as TrafficApi | undefined)
+    const settings = root.node.findAll().map(c => (c as any)[KEY] as TrafficApi | undefined)
       .filter((a): a is TrafficApi => a !== undefined && a.isGatewayApi);
     const distinct = [...new Set(settings.map(a => a.describe()))];
     if (distinct.length > 1) {
@@ -110,6 +112,11 @@ export class TrafficApi {
   /** Whether this is Gateway API. */
   public get isGatewayApi(): boolean {
     return this.kind === TrafficApiKind.GATEWAY_API;
+  }
+
+  /** The package's file of this Gateway API release's CRDs in this channel (one JSON CRD per line). @internal */
+  public get _crdFile(): string {
+    return path.join(PACKAGE_ROOT, 'crds', `gateway-api-${this.version}-${this.channel}.json`);
   }
 
   /** Words for messages: 'Istio's classic API' or 'Gateway API 1.5.1 (standard channel)'. */

@@ -6,6 +6,7 @@ import { ControlPlaneDelivery, DeliveryKind } from './control-plane-delivery';
 import { ChartRelease, ChartTarget } from './control-plane-model';
 import { enrolNamespace, enrolWorkload } from './enrolment';
 import { emitFluxHelmReleases } from './flux-helm-releases';
+import { gatewayApiCrdObjects, gatewayApiCrdsApplication, gatewayApiCrdsKustomization } from './gateway-api-crds';
 import { GatewayWorkload } from './gateway-workload';
 import { istioOperatorObject, istioOperatorSpec } from './istio-operator';
 import { IstioProfile } from './istio-profile';
@@ -18,6 +19,7 @@ import { RevisionTag } from './revision-tag';
 import { checkArguments, checkProps } from '../core/arguments';
 import { fail, reportChildErrorsAsOwn, show } from '../core/errors';
 import { checkDns1123Label } from '../core/names';
+import { TrafficApi } from '../core/traffic-api';
 
 /** Autoscaling of istiod. */
 export interface IstiodAutoscaling {
@@ -68,6 +70,14 @@ export interface IstioControlPlaneProps {
    * per namespace manages it; during a canary upgrade, the new one. @default true
    */
   readonly manageBase?: boolean;
+  /**
+   * Install the Gateway API CRDs the app targets (the version and channel of its
+   * `TrafficApi.gatewayApi()`, else 1.5.1 standard), before Istio's base chart: an Argo CD
+   * Application (wave -40), a Flux GitRepository + Kustomization, or the CRD objects
+   * themselves with the IstioOperator and rendered deliveries.
+   * @default false
+   */
+  readonly installGatewayApiCrds?: boolean;
 }
 
 const MARKER = Symbol.for('cdk8s-istio.IstioControlPlane');
@@ -133,6 +143,7 @@ export class IstioControlPlane extends Construct {
   private readonly sharedValues: () => any;
   private renderedTags?: string[];
   private readonly addedProviders: ExtensionProvider[] = [];
+  private gatewayApiCrds?: TrafficApi;
   /** @internal */
   public readonly _meshConfig: MeshConfigOptions;
 
@@ -162,6 +173,15 @@ export class IstioControlPlane extends Construct {
     }
     this.sharedValues = this.buildValues(props);
 
+    if (props.installGatewayApiCrds) {
+      // Decided now (objects are made now); checkApp fails if the app later targets other CRDs.
+      this.gatewayApiCrds = TrafficApi._ofApp(this.node.root);
+      switch (this.delivery.kind) {
+        case DeliveryKind.ARGO_CD: gatewayApiCrdsApplication(this, this.gatewayApiCrds, this.delivery.argoCdOptions); break;
+        case DeliveryKind.FLUX: gatewayApiCrdsKustomization(this, this.gatewayApiCrds, this.delivery.fluxOptions); break;
+        default: gatewayApiCrdObjects(this, this.gatewayApiCrds);
+      }
+    }
     switch (this.delivery.kind) {
       case DeliveryKind.ARGO_CD: emitArgoCdApplications(this.chartTarget(), this._releases(), this.delivery.argoCdOptions); break;
       case DeliveryKind.FLUX: emitFluxHelmReleases(this.chartTarget(), this._releases(), this.delivery.fluxOptions); break;
@@ -340,6 +360,11 @@ export class IstioControlPlane extends Construct {
   /** App-wide checks, run once by the first control plane in the app. */
   private checkApp(): string[] {
     const errors: string[] = [];
+    const targeted = this.gatewayApiCrds && TrafficApi._ofApp(this.node.root);
+    if (targeted && targeted.describe() !== this.gatewayApiCrds!.describe()) {
+      errors.push(`IstioControlPlane '${this.node.path}': installs the CRDs of ${this.gatewayApiCrds!.describe()}, but the app targets ${targeted.describe()}. `
+        + 'Call TrafficApi.use(app, ...) before creating the control plane.');
+    }
     if (this.renderedTags && this.renderedTags.join() !== this.revisionTags.join()) {
       errors.push(`IstioControlPlane '${this.node.path}': the rendered delivery ran istioctl when the control plane was created, before RevisionTag(s) `
         + `${this.revisionTags.filter(t => !this.renderedTags!.includes(t)).map(show).join(', ')} existed. Declare RevisionTags before the IstioControlPlane.`);

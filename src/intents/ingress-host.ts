@@ -198,24 +198,26 @@ export class IngressHost extends Construct {
     const routeNs = Chart.of(this).namespace ?? 'default';
     const gwNs = gw.namespace ?? 'default';
     const allowed = routeNs === gwNs ? {} : { routeNamespaces: RouteNamespaces.SELECTOR, namespaceLabels: { 'kubernetes.io/metadata.name': routeNs } };
+    // '*' serves every host: Gateway API says so by naming none.
+    const hostname = this.host === '*' ? undefined : this.host;
     if (options.httpOnly) {
-      gw.addListener({ name: `http-${name}`, port: httpPort, protocol: ListenerProtocol.HTTP, hostname: this.host, ...allowed });
+      gw.addListener({ name: `http-${name}`, port: httpPort, protocol: ListenerProtocol.HTTP, hostname, ...allowed });
       return;
     }
     gw.addListener({
       name: `https-${name}`,
       port: httpsPort,
       protocol: ListenerProtocol.HTTPS,
-      hostname: this.host,
+      hostname,
       tls: { certificateRefs: [{ name: options.credentialName! }] },
       ...allowed,
     });
     if (!redirect) return;
-    gw.addListener({ name: `http-${name}`, port: httpPort, protocol: ListenerProtocol.HTTP, hostname: this.host, ...allowed });
+    gw.addListener({ name: `http-${name}`, port: httpPort, protocol: ListenerProtocol.HTTP, hostname, ...allowed });
     new GatewayApiHttpRoute(this, 'RedirectRoute', {
       metadata: { name: `${gw.name}-${name}-redirect`.slice(0, 253) },
       parentRefs: [{ name: gw.name, namespace: gwNs !== routeNs ? gwNs : undefined, sectionName: `http-${name}` }],
-      hostnames: [this.host],
+      hostnames: hostname ? [hostname] : undefined,
       rules: [{ filters: [HttpRouteFilter.requestRedirect({ scheme: 'https', statusCode: 301, port: httpsPort === 443 ? undefined : httpsPort })] }],
     });
   }
@@ -306,7 +308,7 @@ export class IngressHost extends Construct {
         promise: `${scheme}://${host}${path}${token ? ' with a valid token' : ''} is routed to ${route.model.host} and arrives at its pods`,
         request: { via, scheme, host, port: httpsPort ?? httpPort, path, token },
         // With Gateway API a version of a split host is a Service of its own: the host is then the version's.
-        expect: route.model._hasVersionServices ? { delivered: true } : { host: route.model.host, delivered: true },
+        expect: { host: route.model._defaultDestinationHost, delivered: true },
       });
     }
     return out;
@@ -409,7 +411,7 @@ export class IngressHost extends Construct {
       this._httpRoute = new GatewayApiHttpRoute(this, 'HTTPRoute', {
         metadata: { name: `${gw.name}-${slug(this.host)}`.slice(0, 253) },
         parentRefs: [{ name: gw.name, namespace: gwNs !== routeNs ? gwNs : undefined, sectionName: `${this.tls ? 'https' : 'http'}-${slug(this.host)}` }],
-        hostnames: [this.host],
+        hostnames: this.host === '*' ? undefined : [this.host],
       });
       this._httpRoute._generateRules(() => this.routes.flatMap(r => r.gatewayRules));
     }

@@ -80,6 +80,7 @@ export class MeshEgress extends Construct {
     super(scope, id);
     checkProps(this, 'MeshEgress', props);
     reportChildErrorsAsOwn(this);
+    TrafficApi._markRendered(this);
     TrafficApi.of(this)._require(this, 'MeshEgress in Gateway API form (TLSRoute to the egress gateway)', 'none',
       'It is not rendered as Gateway API yet: TrafficApi.use(<its chart>, TrafficApi.istio()) renders it with Istio\'s classic API.');
     this.egressGateway = props.egressGateway;

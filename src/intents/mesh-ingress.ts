@@ -72,6 +72,7 @@ export class MeshIngress extends Construct {
     this.httpsRedirect = props.httpsRedirect ?? true;
     const name = props.name ?? nameFromId(this.node.id);
     checkDns1123Subdomain(this, props.name !== undefined ? 'name' : `name (derived from the id ${show(this.node.id)}; set name to choose another)`, name);
+    TrafficApi._markRendered(this);
     if (TrafficApi.of(this).isGatewayApi) {
       // Istio's manual deployment: a Hostname address naming the gateway pods' Service binds the
       // Gateway to them (an IngressGateway of the app, or pods installed by Istio's gateway chart).

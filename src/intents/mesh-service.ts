@@ -90,6 +90,7 @@ export class MeshService extends Construct {
   private _httpRoute?: GatewayApiHttpRoute;
   private gatewayRules: any[] = [];
   private readonly versionServices = new Map<string, ApiObject>();
+  private readonly versionRules = new Map<string, DestinationRule>();
 
   constructor(scope: Construct, id: string, props: MeshServiceProps) {
     super(scope, id);
@@ -104,6 +105,7 @@ export class MeshService extends Construct {
     this.servicePorts = resolved.ports ?? [];
     this.serviceObject = resolved.service;
     this.api = TrafficApi.of(this);
+    TrafficApi._markRendered(this);
     this.usePort(this, resolved);
     if (props.destinationRule) this.adoptDestinationRule(props.destinationRule);
   }
@@ -185,7 +187,13 @@ export class MeshService extends Construct {
     if (adoptedOwn) {
       // The user's rule defines it: reuse when the labels agree (Bookinfo's destination-rule-all).
       const theirs = this._destinationRule!.subsetLabels(name)!;
-      if (sameLabels(theirs, labels)) return;
+      if (sameLabels(theirs, labels)) {
+        if (this.api.isGatewayApi) {
+          this.versionService(owner, name, labels);
+          this.changed();
+        }
+        return;
+      }
       fail(owner, `subset ${show(name)} of ${show(this.host)} is defined by the adopted ${describe(this._destinationRule!)} with labels ${show(theirs)}, not ${show(labels)}. Name the subsets apart.`);
     }
     this.subsets.set(name, { owner, value: labels });
@@ -207,8 +215,11 @@ export class MeshService extends Construct {
       fail(owner, `Gateway API has no subsets: each version of ${show(this.host)} becomes a Service of its own, made from the host's Service. `
         + 'Reference the Service itself (ServiceReference.fromService), or render this host with Istio\'s classic API.');
     }
-    const name = `${base.name}-${subset}`.slice(0, 63).replace(/-+$/, '');
+    if (this.versionServices.has(subset)) return;
+    const name = `${base.name}-${subset}`;
+    if (name.length > 63) fail(owner, `the Service of version ${show(subset)} would be named ${show(name)}, longer than 63 characters; give the version a shorter name.`);
     const render = () => base.toJson();
+    if (this.versionServices.size === 0) this.node.addValidation({ validate: () => this.checkVersionServices() });
     this.versionServices.set(subset, new ApiObject(this, `Service-${subset}`, {
       apiVersion: 'v1',
       kind: 'Service',
@@ -223,17 +234,49 @@ export class MeshService extends Construct {
         },
       }),
     }));
+    if (this.policies.size) {
+      // The host's traffic policy (circuit breaking, TLS, load balancing) on the version's host as well.
+      const rule = new DestinationRule(this, `DestinationRule-${subset}`, {
+        metadata: { name, namespace: this.namespace },
+        host: `${name}.${this.namespace ?? 'default'}.svc.cluster.local`,
+      });
+      rule.addTrafficPolicy(Object.fromEntries(this.policies) as TrafficPolicy);
+      this.versionRules.set(subset, rule);
+    }
   }
 
-  /** Whether versions of the host are Services of their own (Gateway API with subsets). @internal */
-  public get _hasVersionServices(): boolean {
-    return this.versionServices.size > 0;
+  /**
+   * The host requests without a route's own match reach first: with Gateway API and versions, the
+   * version Service of the default route's first destination with weight; else the host. @internal
+   */
+  public get _defaultDestinationHost(): string {
+    const routes = this._routes ? this._httpRoutes(true) : [];
+    const first = routes[routes.length - 1]?.route?.find(d => d.weight === undefined || d.weight > 0);
+    return first?.destination.subset !== undefined && this.versionServices.has(first.destination.subset)
+      ? this._destinationLabel(first.destination.subset) : this.host;
   }
 
   /** How the semantics harness names a subset's destination: the subset, or with Gateway API its Service's host. @internal */
   public _destinationLabel(subset: string): string {
     const version = this.versionServices.get(subset);
     return version ? `${version.name}.${this.namespace ?? 'default'}.svc.cluster.local` : subset;
+  }
+
+  /** A version Service must not take another Service's name, and needs the host Service's selector to narrow. */
+  private checkVersionServices(): string[] {
+    const errors: string[] = [];
+    const base = this.serviceObject!;
+    if (!Object.keys(base.toJson().spec?.selector ?? {}).length) {
+      errors.push(`MeshService '${this.node.path}': the Service of ${show(this.host)} has no selector, so its versions' Services (Gateway API) cannot select their pods. Give the Service a selector.`);
+    }
+    const mine = new Set(this.versionServices.values());
+    for (const c of this.node.root.node.findAll()) {
+      if (!(c instanceof ApiObject) || c.kind !== 'Service' || mine.has(c)) continue;
+      const namespace = c.metadata.namespace ?? Chart.of(c).namespace;
+      const clash = [...this.versionServices.values()].find(v => v.name === c.name && namespace === this.namespace);
+      if (clash) errors.push(`MeshService '${this.node.path}': the Service of a version of ${show(this.host)} (Gateway API) is named ${show(clash.name)}, like '${c.node.path}'. Rename one.`);
+    }
+    return errors;
   }
 
   /** The Gateway API backend a destination of the host's routes names. @internal */
@@ -246,6 +289,10 @@ export class MeshService extends Construct {
       return { ...serviceOfHost(owner, destination.host, this.namespace), port };
     }
     if (destination.subset !== undefined) {
+      if (!this.api.isGatewayApi) {
+        fail(owner, `routes with Gateway API to ${show(this.host)}, whose chart renders with ${this.api.describe()}: its versions are DestinationRule subsets there, which Gateway API cannot name. `
+          + 'Render both charts with one API (TrafficApi.use on the app).');
+      }
       const version = this.versionServices.get(destination.subset);
       if (!version) fail(owner, `routes to subset ${show(destination.subset)} of ${show(this.host)}, which no intent defines.`);
       return { name: version.name, namespace: this.namespace, port };
@@ -263,6 +310,20 @@ export class MeshService extends Construct {
       this.policies.set(field, value);
     }
     this.rule().addTrafficPolicy(policy);
+    // With Gateway API each version is a host of its own: the policy must reach those hosts too.
+    for (const [subset, service] of this.versionServices) {
+      const rule = this.versionRules.get(subset);
+      if (rule) {
+        rule.addTrafficPolicy(policy);
+        continue;
+      }
+      const created = new DestinationRule(this, `DestinationRule-${subset}`, {
+        metadata: { name: service.name, namespace: this.namespace },
+        host: `${service.name}.${this.namespace ?? 'default'}.svc.cluster.local`,
+      });
+      created.addTrafficPolicy(Object.fromEntries(this.policies) as TrafficPolicy);
+      this.versionRules.set(subset, created);
+    }
   }
 
   /** The routes that pick a destination (a canary's split); one owner per host. @internal */

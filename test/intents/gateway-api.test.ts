@@ -118,6 +118,49 @@ describe('Gateway API output', () => {
     });
   });
 
+  test('the host\'s traffic policy reaches every version\'s host (each version is a Service of its own)', () => {
+    const { c, service, v1, v2 } = reviewsApp(gatewayApi);
+    new ServiceResilience(c, 'breaker', { service: ServiceReference.fromService(service), circuitBreaker: { consecutive5xxErrors: 3 } });
+    new CanaryRelease(c, 'reviews', {
+      service: ServiceReference.fromService(service),
+      stable: CanaryVersion.fromWorkload(v1),
+      canary: CanaryVersion.fromWorkload(v2),
+      canaryWeight: 10,
+    });
+    const rules = ofKind(Testing.synth(c), 'DestinationRule');
+    expect(rules.map(r => [r.spec.host, r.spec.trafficPolicy.outlierDetection.consecutive5xxErrors])).toEqual([
+      ['reviews.shop.svc.cluster.local', 3], ['reviews-v1.shop.svc.cluster.local', 3], ['reviews-v2.shop.svc.cluster.local', 3],
+    ]);
+  });
+
+  test('an exact path rewrites the whole path; the any-host ingress names no hostname', () => {
+    const { c, service } = reviewsApp(gatewayApi);
+    const ingress = new MeshIngress(c, 'public', { gateway: new IngressGateway(c, 'igw') });
+    ingress.addHost('*', { credentialName: 'cert' }).addRoute({ path: StringMatch.exact('/login'), service: ServiceReference.fromService(service), rewritePrefix: '/auth/login' });
+    const out = Testing.synth(c);
+    const gateway = out.find(o => o.apiVersion === 'gateway.networking.k8s.io/v1' && o.kind === 'Gateway');
+    expect(gateway.spec.listeners.map((l: any) => l.hostname)).toEqual([undefined, undefined]);
+    const route = out.find(o => o.kind === 'HTTPRoute' && !o.metadata.name.endsWith('-redirect'));
+    expect(route.spec.hostnames).toBeUndefined();
+    expect(route.spec.rules[0].filters).toEqual([{ type: 'URLRewrite', urlRewrite: { path: { type: 'ReplaceFullPath', replaceFullPath: '/auth/login' } } }]);
+  });
+
+  test('a host outside the cluster is not taken for a Service; the API is fixed once an ingress exists', () => {
+    const { c } = reviewsApp(gatewayApi);
+    const host = new MeshIngress(c, 'public', { gateway: new IngressGateway(c, 'igw') }).addHost('a.example.com', { credentialName: 'cert' });
+    expect(() => host.addRoute({ service: ServiceReference.fromHost('httpbin.org', 80) })).toThrow(/routes to 'httpbin.org', which is not a Kubernetes Service/);
+    const app = Testing.app();
+    const chart = new Chart(app, 'x');
+    new MeshIngress(chart, 'i', { gateway: new IngressGateway(chart, 'g') });
+    expect(() => TrafficApi.use(chart, gatewayApi)).toThrow(/after 'x\/i' rendered its routes/);
+  });
+
+  test('retries.retryRemoteLocalities has no Gateway API form', () => {
+    const x = reviewsApp(TrafficApi.gatewayApi({ channel: GatewayApiChannel.EXPERIMENTAL }));
+    expect(() => new ServiceResilience(x.c, 'r', { service: ServiceReference.fromService(x.service), retries: { attempts: 2, retryRemoteLocalities: true } }))
+      .toThrow(/retries.retryRemoteLocalities: Gateway API cannot express it/);
+  });
+
   test('retries are experimental: an error under standard, HTTPRoute retry under experimental', () => {
     const standard = reviewsApp(gatewayApi);
     expect(() => new ServiceResilience(standard.c, 'r', { service: ServiceReference.fromService(standard.service), retries: { attempts: 3 } }))

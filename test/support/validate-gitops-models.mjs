@@ -3,7 +3,8 @@
 // prints one line per invalid object; exit code 1 when any is invalid.
 import { Application } from '@kubernetes-models/argo-cd/argoproj.io/v1alpha1';
 import { HelmRelease } from '@kubernetes-models/flux-cd/helm.toolkit.fluxcd.io/v2';
-import { HelmRepository } from '@kubernetes-models/flux-cd/source.toolkit.fluxcd.io/v1';
+import { GitRepository, HelmRepository } from '@kubernetes-models/flux-cd/source.toolkit.fluxcd.io/v1';
+import { Kustomization } from '@kubernetes-models/flux-cd/kustomize.toolkit.fluxcd.io/v1';
 import { PodMonitor, PrometheusRule, ServiceMonitor } from '@kubernetes-models/prometheus-operator/monitoring.coreos.com/v1';
 import { Deployment } from 'kubernetes-models/apps/v1';
 import { ClusterRole, ClusterRoleBinding } from 'kubernetes-models/rbac.authorization.k8s.io/v1';
@@ -13,6 +14,8 @@ const models = {
   'argoproj.io/v1alpha1/Application': Application,
   'helm.toolkit.fluxcd.io/v2/HelmRelease': HelmRelease,
   'source.toolkit.fluxcd.io/v1/HelmRepository': HelmRepository,
+  'source.toolkit.fluxcd.io/v1/GitRepository': GitRepository,
+  'kustomize.toolkit.fluxcd.io/v1/Kustomization': Kustomization,
   'monitoring.coreos.com/v1/PrometheusRule': PrometheusRule,
   'monitoring.coreos.com/v1/PodMonitor': PodMonitor,
   'monitoring.coreos.com/v1/ServiceMonitor': ServiceMonitor,

@@ -23,6 +23,10 @@ export function gatewayApiRule(owner: IConstruct, api: TrafficApi, route: HttpRo
   if (route.fault) api._require(owner, 'fault injection', 'none', classic);
   if (route.retries) {
     api._require(owner, 'retries', 'experimental', 'Target the experimental channel (TrafficApi.gatewayApi({ channel: GatewayApiChannel.EXPERIMENTAL })), drop the retries, or use Istio\'s classic API for this host.');
+    if (route.retries.retryRemoteLocalities !== undefined) api._require(owner, 'retries.retryRemoteLocalities', 'none', classic);
+    if (route.timeout && route.retries.perTryTimeout && route.retries.perTryTimeout.toMilliseconds() > route.timeout.toMilliseconds()) {
+      api._require(owner, 'a try timeout longer than the request timeout', 'none', 'Gateway API requires timeouts.backendRequest <= timeouts.request: shorten the try timeout.');
+    }
     if (route.retries.retryOn !== undefined) api._require(owner, `retryOn ${show(route.retries.retryOn.join(','))}`, 'none', `Gateway API retries name status codes only. ${classic}`);
   }
   const unsupported = Object.keys(route).filter(k => !['name', 'match', 'route', 'mirror', 'mirrorPercentage', 'timeout', 'retries', 'rewrite', 'fault'].includes(k)
@@ -37,7 +41,14 @@ export function gatewayApiRule(owner: IConstruct, api: TrafficApi, route: HttpRo
   const filters: HttpRouteFilter[] = [];
   if (route.rewrite) {
     if (route.rewrite.uriRegexRewrite !== undefined) api._require(owner, 'a regex rewrite', 'none', classic);
-    filters.push(HttpRouteFilter.urlRewrite({ hostname: route.rewrite.authority, replacePrefixMatch: route.rewrite.uri }));
+    // Istio rewrites an exact match whole; a prefix match has its prefix replaced.
+    const exact = route.match?.length && route.match.every(m => m.uri?.kind === StringMatchKind.EXACT);
+    if (route.rewrite.uri !== undefined && route.match?.some(m => m.uri?.kind === StringMatchKind.REGEX)) {
+      api._require(owner, 'a rewrite of a regex path match', 'none', classic);
+    }
+    filters.push(HttpRouteFilter.urlRewrite(exact
+      ? { hostname: route.rewrite.authority, replaceFullPath: route.rewrite.uri }
+      : { hostname: route.rewrite.authority, replacePrefixMatch: route.rewrite.uri }));
   }
   if (route.mirror) {
     const percent = route.mirrorPercentage;
@@ -57,13 +68,13 @@ export function gatewayApiRule(owner: IConstruct, api: TrafficApi, route: HttpRo
 }
 
 function gatewayApiMatch(owner: IConstruct, api: TrafficApi, m: HttpMatch, classic: string): HttpRouteMatch {
-  const unsupported = Object.entries(m).filter(([k, v]) => v !== undefined && !['uri', 'headers', 'port', 'method', 'name'].includes(k)).map(([k]) => k);
+  const unsupported = Object.entries(m).filter(([k, v]) => v !== undefined && !['uri', 'headers', 'method', 'name'].includes(k)).map(([k]) => k);
   if (unsupported.length) api._require(owner, `matching on ${unsupported.join(', ')}`, 'none', classic);
   if (m.method && m.method.kind !== StringMatchKind.EXACT) api._require(owner, `a ${m.method.kind} method match`, 'none', classic);
   const headers: HttpHeaderMatch[] = Object.entries(m.headers ?? {}).map(([name, s]) => headerMatch(name, s));
   return {
     pathType: m.uri && pathType(m.uri),
-    pathValue: m.uri && (m.uri.kind === StringMatchKind.REGEX ? m.uri.value : m.uri.value),
+    pathValue: m.uri?.value,
     headers: headers.length ? headers : undefined,
     method: m.method?.value,
   };
@@ -91,7 +102,8 @@ function headerMatch(name: string, s: StringMatch): HttpHeaderMatch {
 export function serviceOfHost(owner: IConstruct, host: string, defaultNamespace: string | undefined): { name: string; namespace?: string } {
   const parts = host.split('.');
   if (parts.length === 1) return { name: host, namespace: defaultNamespace };
-  if (parts.length >= 2 && (parts.length === 2 || parts[2] === 'svc')) return { name: parts[0], namespace: parts[1] };
+  // Only `name.namespace.svc[.<cluster domain>]` is a Service: Istio takes other dotted hosts literally.
+  if (parts.length >= 3 && parts[2] === 'svc') return { name: parts[0], namespace: parts[1] };
   return fail(owner, `routes to ${show(host)}, which is not a Kubernetes Service; Gateway API routes send requests to Services. `
     + 'Render this host with Istio\'s classic API: TrafficApi.use(<its chart>, TrafficApi.istio()).');
 }

@@ -132,7 +132,10 @@ export interface HttpBackendReference extends BackendReference {
 export interface HttpRouteTimeouts {
   /** The whole request, retries included. @default - none */
   readonly request?: Duration;
-  /** Each try to a backend. @default - none */
+  /**
+   * Each try to a backend (with retries; without them Istio uses it as the request's time at
+   * the backend). At most `request`. @default - none
+   */
   readonly backendRequest?: Duration;
 }
 
