@@ -396,8 +396,8 @@ export class IngressHost extends Construct {
     this.grants.add(backendNamespace);
     new ReferenceGrant(this, `ReferenceGrant-${backendNamespace}`, {
       metadata: { name: `${slug(this.host)}-from-${routeNs}`.slice(0, 253), namespace: backendNamespace },
-      from: [{ group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', namespace: routeNs }],
-      to: [{ group: '', kind: 'Service' }],
+      referrers: [{ group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', namespace: routeNs }],
+      targets: [{ group: '', kind: 'Service' }],
     });
   }
 

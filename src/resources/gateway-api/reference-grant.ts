@@ -25,10 +25,10 @@ export interface ReferenceGrantTo {
 
 /** Props of a `ReferenceGrant`. */
 export interface ReferenceGrantProps extends IstioResourceProps {
-  /** Who may refer. */
-  readonly from: ReferenceGrantFrom[];
-  /** To what. */
-  readonly to: ReferenceGrantTo[];
+  /** Who may refer (the API's `from`; `from` is a Python keyword). */
+  readonly referrers: ReferenceGrantFrom[];
+  /** To what (the API's `to`). */
+  readonly targets: ReferenceGrantTo[];
 }
 
 /**
@@ -41,8 +41,8 @@ export interface ReferenceGrantProps extends IstioResourceProps {
  *
  * new ReferenceGrant(chart, 'from-ingress', {
  *   metadata: { namespace: 'bookinfo' },
- *   from: [{ group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', namespace: 'istio-ingress' }],
- *   to: [{ group: '', kind: 'Service' }],
+ *   referrers: [{ group: 'gateway.networking.k8s.io', kind: 'HTTPRoute', namespace: 'istio-ingress' }],
+ *   targets: [{ group: '', kind: 'Service' }],
  * });
  */
 export class ReferenceGrant extends IstioResource {
@@ -50,12 +50,12 @@ export class ReferenceGrant extends IstioResource {
 
   constructor(scope: Construct, id: string, props: ReferenceGrantProps) {
     super(scope, id, { apiVersion: 'gateway.networking.k8s.io/v1beta1', kind: 'ReferenceGrant' }, props);
-    if (props.from.length === 0 || props.to.length === 0) fail(this, 'from and to must each name at least one kind.');
-    props.from.forEach((f, i) => checkDns1123Label(this, `from[${i}].namespace`, f.namespace));
-    props.to.forEach((t, i) => { if (t.name !== undefined) checkDns1123Subdomain(this, `to[${i}].name`, t.name); });
+    if (props.referrers.length === 0 || props.targets.length === 0) fail(this, 'referrers and targets must each name at least one kind.');
+    props.referrers.forEach((f, i) => checkDns1123Label(this, `referrers[${i}].namespace`, f.namespace));
+    props.targets.forEach((t, i) => { if (t.name !== undefined) checkDns1123Subdomain(this, `targets[${i}].name`, t.name); });
     this.spec = {
-      from: props.from.map(f => ({ group: f.group, kind: f.kind, namespace: f.namespace })),
-      to: props.to.map(t => ({ group: t.group, kind: t.kind, name: t.name })),
+      from: props.referrers.map(f => ({ group: f.group, kind: f.kind, namespace: f.namespace })),
+      to: props.targets.map(t => ({ group: t.group, kind: t.kind, name: t.name })),
     };
   }
 
