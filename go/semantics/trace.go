@@ -256,16 +256,9 @@ func (tr *Tracer) proxyHop(w Workload, call simulation.Call, in *Request, st *ho
 	}
 	st.out.traced(w, h)
 	vh := virtualHost(sim, h, res)
-	var r *route.Route
-	for _, cand := range vh.GetRoutes() {
-		ok, err := MatchRoute(cand.Match, req)
-		if err != nil {
-			return 0, err.Error()
-		}
-		if ok {
-			r = cand
-			break
-		}
+	r, err := firstRoute(vh, req)
+	if err != nil {
+		return 0, err.Error()
 	}
 	if r == nil {
 		return 404, "no route matched in " + vh.GetName()
@@ -330,14 +323,9 @@ func (tr *Tracer) deliver(w Workload, port int, in *Request, mtls bool, principa
 	}
 	// The inbound route the request takes (rate limits read its actions and per-filter config).
 	vh := virtualHost(sim, h, res)
-	var matched *route.Route
-	for _, cand := range vh.GetRoutes() {
-		if ok, err := MatchRoute(cand.Match, req); err != nil {
-			return 0, err.Error()
-		} else if ok {
-			matched = cand
-			break
-		}
+	matched, err := firstRoute(vh, req)
+	if err != nil {
+		return 0, err.Error()
 	}
 	rc := &routeContext{proxy: proxyName(w), vh: vh, route: matched, out: st.out}
 	if status, reason := tr.httpFilters(h, req, rec, rc); status != 200 {
@@ -907,6 +895,17 @@ func virtualHost(sim *simulation.Simulation, h *hcm.HttpConnectionManager, res s
 		}
 	}
 	return nil
+}
+
+// firstRoute is the virtual host's first route whose match the request satisfies (nil: none).
+func firstRoute(vh *route.VirtualHost, r *Request) (*route.Route, error) {
+	for _, cand := range vh.GetRoutes() {
+		ok, err := MatchRoute(cand.Match, r)
+		if err != nil || ok {
+			return cand, err
+		}
+	}
+	return nil, nil
 }
 
 // parseCluster splits "outbound|9080|v2|reviews.bookinfo.svc.cluster.local".

@@ -87,3 +87,9 @@ export function nameFromId(id: string): string {
 export function hostSlug(host: string): string {
   return host.replace(/[^a-z0-9-]+/gi, '-').toLowerCase();
 }
+
+/** Checks an HTTP header name (RFC 9110 token characters); returns it in lowercase, as proxies compare them. @internal */
+export function checkHeaderName(scope: IConstruct, prop: string, name: string): string {
+  if (!/^[a-zA-Z0-9!#$%&'*+.^_`|~-]+$/.test(name)) fail(scope, `${prop} ${show(name)} is not an HTTP header name.`);
+  return name.toLowerCase();
+}

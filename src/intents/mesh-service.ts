@@ -234,15 +234,21 @@ export class MeshService extends Construct {
         },
       }),
     }));
-    if (this.policies.size) {
-      // The host's traffic policy (circuit breaking, TLS, load balancing) on the version's host as well.
-      const rule = new DestinationRule(this, `DestinationRule-${subset}`, {
-        metadata: { name, namespace: this.namespace },
-        host: `${name}.${this.namespace ?? 'default'}.svc.cluster.local`,
-      });
-      rule.addTrafficPolicy(Object.fromEntries(this.policies) as TrafficPolicy);
-      this.versionRules.set(subset, rule);
-    }
+    if (this.policies.size) this.versionRule(subset);
+  }
+
+  /**
+   * The host's traffic policy (circuit breaking, TLS, load balancing) on a version's own host
+   * too (Gateway API: each version is a host): a DestinationRule with every policy so far.
+   */
+  private versionRule(subset: string): void {
+    const name = this.versionServices.get(subset)!.name;
+    const rule = new DestinationRule(this, `DestinationRule-${subset}`, {
+      metadata: { name, namespace: this.namespace },
+      host: `${name}.${this.namespace ?? 'default'}.svc.cluster.local`,
+    });
+    rule.addTrafficPolicy(Object.fromEntries(this.policies) as TrafficPolicy);
+    this.versionRules.set(subset, rule);
   }
 
   /**
@@ -311,18 +317,9 @@ export class MeshService extends Construct {
     }
     this.rule().addTrafficPolicy(policy);
     // With Gateway API each version is a host of its own: the policy must reach those hosts too.
-    for (const [subset, service] of this.versionServices) {
+    for (const subset of this.versionServices.keys()) {
       const rule = this.versionRules.get(subset);
-      if (rule) {
-        rule.addTrafficPolicy(policy);
-        continue;
-      }
-      const created = new DestinationRule(this, `DestinationRule-${subset}`, {
-        metadata: { name: service.name, namespace: this.namespace },
-        host: `${service.name}.${this.namespace ?? 'default'}.svc.cluster.local`,
-      });
-      created.addTrafficPolicy(Object.fromEntries(this.policies) as TrafficPolicy);
-      this.versionRules.set(subset, created);
+      if (rule) rule.addTrafficPolicy(policy); else this.versionRule(subset);
     }
   }
 

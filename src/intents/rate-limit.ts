@@ -4,7 +4,7 @@ import { IngressHost } from './ingress-host';
 import { checkArguments, checkProps } from '../core/arguments';
 import { fail, reportChildErrorsAsOwn, show } from '../core/errors';
 import { Expectation, ExpectedRequest, durationText, promise } from '../core/expectations';
-import { checkDns1123Label, checkDns1123Subdomain, nameFromId } from '../core/names';
+import { checkDns1123Label, checkDns1123Subdomain, checkHeaderName, nameFromId } from '../core/names';
 import { SUPPRESS_ANNOTATION } from '../core/suppression';
 import { WorkloadSelector } from '../core/workload-selector';
 import { EnvoyFilter, EnvoyPatchOperation, EnvoyPatchTarget } from '../resources/envoy-filter';
@@ -487,11 +487,6 @@ function matchHeaders(scope: IConstruct, prop: string, pathPrefix?: string, head
     out.push(value === undefined ? { name, present_match: true } : { name, string_match: { exact: value } });
   }
   return out;
-}
-
-function checkHeaderName(scope: IConstruct, prop: string, name: string): string {
-  if (!/^[a-zA-Z0-9!#$%&'*+.^_`|~-]+$/.test(name)) fail(scope, `${prop} ${show(name)} is not an HTTP header name.`);
-  return name.toLowerCase();
 }
 
 function checkClaim(scope: IConstruct, prop: string, claim: string): string {

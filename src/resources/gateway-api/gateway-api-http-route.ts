@@ -4,7 +4,7 @@ import { BackendReference, ParentReference } from './references';
 import { checkArguments } from '../../core/arguments';
 import { istioDuration } from '../../core/duration';
 import { fail, show } from '../../core/errors';
-import { checkHost } from '../../core/names';
+import { checkHeaderName, checkHost } from '../../core/names';
 import { checkPercent, checkPort } from '../../core/percent';
 import { checkRe2 } from '../../core/re2';
 import { IstioResource, IstioResourceProps } from '../istio-resource';
@@ -240,7 +240,7 @@ function renderHttpRouteRule(scope: Construct, prop: string, rule: HttpRouteRule
       if (m.pathType === PathMatchType.REGULAR_EXPRESSION) checkRe2(scope, `${where}.pathValue`, m.pathValue);
     }
     m.headers?.forEach((h, j) => {
-      if (!/^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/.test(h.name)) fail(scope, `${where}.headers[${j}].name ${show(h.name)} is not an HTTP header name.`);
+      checkHeaderName(scope, `${where}.headers[${j}].name`, h.name);
       if (h.type === HeaderMatchType.REGULAR_EXPRESSION) checkRe2(scope, `${where}.headers[${j}].value`, h.value);
     });
   });
