@@ -1,4 +1,5 @@
 import { App, Chart, Duration } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
 import { CanaryRelease, CanaryVersion, IngressGateway, MeshIngress, ServiceReference, ServiceResilience, StringMatch, TrafficApi } from '../src';
 import { addBookinfo } from './bookinfo-app';
 
@@ -31,5 +32,23 @@ export function buildRouting(app: App, api: TrafficApi): void {
   host.addRoute({ path: StringMatch.prefix('/static'), service: productpage });
   host.addRoute({ path: StringMatch.prefix('/api/v1/products'), service: productpage });
   host.addRoute({ path: StringMatch.prefix('/reviews'), service: ServiceReference.fromService(bookinfo.services.reviews) });
+
+  // Vault terminates TLS itself: the gateway routes its connections by SNI and never decrypts them.
+  const secrets = new Chart(app, 'vault', { namespace: 'vault' });
+  new kplus.Namespace(secrets, 'Namespace', { metadata: { name: 'vault', labels: { 'istio-injection': 'enabled' } } });
+  const vault = new kplus.Deployment(secrets, 'vault', {
+    metadata: { name: 'vault' },
+    replicas: 1,
+    podMetadata: { labels: { app: 'vault' } },
+    containers: [{ name: 'vault', image: 'docker.io/hashicorp/vault:1.17.6', ports: [{ number: 8200, name: 'tls' }], securityContext: { user: 100, group: 1000 } }],
+  });
+  const vaultService = new kplus.Service(secrets, 'vault-svc', {
+    metadata: { name: 'vault' },
+    selector: vault,
+    // 'tls-': Istio reads the stream as TLS (the SNI), never as HTTP.
+    ports: [{ port: 8200, targetPort: 8200, name: 'tls-api' }],
+  });
+  ingress.addPassthroughHost('vault.example.com', { service: ServiceReference.fromService(vaultService) });
   mesh.addDependency(gateways);
+  mesh.addDependency(secrets);
 }

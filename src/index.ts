@@ -45,6 +45,7 @@ export * from './intents/service-reference';
 export * from './intents/mesh-service';
 export * from './intents/canary-version';
 export * from './intents/ingress-host';
+export * from './intents/ingress-passthrough-host';
 export * from './intents/canary-release';
 export * from './intents/canary-alerts';
 export * from './intents/jwt-protected-service';

@@ -1,10 +1,17 @@
 package semantics
 
 import (
+	"strings"
+	"time"
+
 	"istio.io/istio/pilot/pkg/model"
 	"istio.io/istio/pilot/pkg/simulation"
 	"istio.io/istio/pilot/test/xds"
+	"istio.io/istio/pkg/config/schema/gvk"
+	"istio.io/istio/pkg/config/schema/gvr"
+	"istio.io/istio/pkg/kube/kclient/clienttest"
 	"istio.io/istio/pkg/test"
+	gatewayv1 "sigs.k8s.io/gateway-api/apis/v1"
 )
 
 // ProxyIstioVersion is the version the simulated proxies report (it selects istiod's code paths).
@@ -25,7 +32,48 @@ func NewMesh(t test.Failer, fx *Fixture) *Mesh {
 		KubernetesObjects: fx.KubeObjs,
 		MeshConfig:        fx.MeshConfig, // nil: Istio's defaults
 	})
+	declareGatewayAPICRDs(t, s, fx)
 	return &Mesh{Server: s, Fixture: fx, sims: map[string]*simulation.Simulation{}}
+}
+
+// GatewayAPIBundleVersion is the Gateway API release whose CRDs the harness's API server holds:
+// the library's default target.
+const GatewayAPIBundleVersion = "v1.5.1"
+
+// declareGatewayAPICRDs marks the fake API server's TLSRoute CRD with a bundle version, as a
+// cluster's CRDs are marked. istiod watches TLSRoute v1 only from bundle 1.5 on and the fake's CRD
+// carries none, so the app's TLSRoutes would be ignored. istiod then translates them, and the push
+// context is rebuilt with the result.
+func declareGatewayAPICRDs(t test.Failer, s *xds.FakeDiscoveryServer, fx *Fixture) {
+	want := map[string]bool{}
+	for _, o := range fx.KubeObjs {
+		if r, ok := o.(*gatewayv1.TLSRoute); ok {
+			want["TLSRoute/"+r.Name+"."+r.Namespace] = true
+		}
+	}
+	if len(want) == 0 {
+		return
+	}
+	clienttest.MakeCRDWithAnnotations(t, s.KubeClient(), gvr.TLSRoute, map[string]string{"gateway.networking.k8s.io/bundle-version": GatewayAPIBundleVersion})
+	// A route istiod rejects never shows up: wait a bounded time, then trace what istiod has.
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		seen := 0
+		for _, c := range s.Env().GatewayAPIController.List(gvk.VirtualService, "") {
+			for _, p := range strings.Split(c.Annotations["internal.istio.io/parents"], ",") {
+				if want[p] {
+					seen++
+				}
+			}
+		}
+		if seen >= len(want) {
+			break
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	pc := model.NewPushContext()
+	pc.InitContext(s.Env(), nil, nil)
+	s.Env().SetPushContext(pc)
 }
 
 // Proxy sets up the proxy of a workload: a sidecar, or a router for gateways.

@@ -128,6 +128,11 @@ func (tr *Tracer) Send(spec RequestSpec) (Outcome, error) {
 		if spec.Scheme == "https" {
 			call.TLS, call.Sni = simulation.TLS, spec.Host
 		}
+		if spec.TLS {
+			// The client's own TLS, which a passthrough gateway routes by SNI without reading it.
+			req.Opaque = true
+			call = simulation.Call{Port: port, Protocol: simulation.TCP, TLS: simulation.TLS, Sni: hostOnly(spec.Host), CallMode: simulation.CallModeGateway}
+		}
 		out.Status, out.Reason = tr.proxyHop(gw, call, req, st)
 	case spec.To != nil:
 		var target *Workload
@@ -294,6 +299,9 @@ func (tr *Tracer) deliver(w Workload, port int, in *Request, mtls bool, principa
 	}
 	call := simulation.Call{Address: w.IP, Port: port, Protocol: simulation.HTTP, HostHeader: req.Authority,
 		Path: req.Path, Headers: headersOf(req), CallMode: simulation.CallModeInbound}
+	if req.Opaque {
+		call.Protocol, call.TLS = simulation.TCP, simulation.TLS
+	}
 	if mtls {
 		call.TLS = simulation.MTLS
 	}
@@ -869,6 +877,7 @@ func filterChain(sim *simulation.Simulation, res simulation.Result) *listener.Fi
 	}
 	// Gateways give several chains one name (one per server TLS setting); the simulation
 	// reports the name and the route config it reached, which tells them apart.
+	// A chain without HTTP (TLS passed through) reached no route config.
 	var first *listener.FilterChain
 	for _, fc := range append(l.FilterChains, l.DefaultFilterChain) {
 		if fc == nil || fc.Name != res.FilterChainMatched {
@@ -877,7 +886,11 @@ func filterChain(sim *simulation.Simulation, res simulation.Result) *listener.Fi
 		if first == nil {
 			first = fc
 		}
-		if h := xdstest.ExtractHTTPConnectionManager(nil, fc); h != nil && res.RouteConfigMatched != "" && h.GetRds().GetRouteConfigName() == res.RouteConfigMatched {
+		h := xdstest.ExtractHTTPConnectionManager(nil, fc)
+		if h != nil && res.RouteConfigMatched != "" && h.GetRds().GetRouteConfigName() == res.RouteConfigMatched {
+			return fc
+		}
+		if h == nil && res.RouteConfigMatched == "" {
 			return fc
 		}
 	}

@@ -4,6 +4,7 @@ import { MeshService } from './mesh-service';
 import { strip, underMatch } from './route-composition';
 import { ServiceReference } from './service-reference';
 import { gatewayApiRule } from './traffic/gateway-api-routes';
+import { gatewayVia } from './traffic/gateway-via';
 import { checkArguments } from '../core/arguments';
 import { describe, fail, show } from '../core/errors';
 import { ExpectedRequest, Expectation, promise, samplePath } from '../core/expectations';
@@ -268,16 +269,8 @@ export class IngressHost extends Construct {
    * installs it (ports 80 and 443), so only those ports are promised for it.
    */
   private promises(props: IngressHostProps, httpsPort: number | undefined, redirectPort: number | undefined, httpPort: number): Expectation[] {
-    const workload = props.workload;
-    const service = workload.serviceHost?.split('.');
-    let via: ExpectedRequest['via'];
-    if (workload.managedByApp && service && service.length >= 2) {
-      via = { namespace: service[1], service: service[0] };
-    } else if (!workload.managedByApp && workload.namespace && standardPorts(httpsPort, redirectPort, httpPort)) {
-      via = { namespace: workload.namespace, labels: workload.podLabels };
-    } else {
-      return [];
-    }
+    const via = gatewayVia(props.workload, [httpsPort, redirectPort, httpPort]);
+    if (!via) return [];
     const host = this.host === '*' ? 'any-host.example.com' : this.host.replace(/^\*\./, 'semantics.');
     const out: Expectation[] = [];
     // With a JWT required, routes are promised for a valid token (the harness signs for a jwksUri it serves).
@@ -453,9 +446,4 @@ export class IngressHost extends Construct {
 function slug(host: string): string {
   if (host === '*') return 'any-host';
   return hostSlug(host.replace(/^\*\./, 'wildcard.'));
-}
-
-/** Whether every port given is 80 or 443 (the ports of Istio's gateway chart). */
-function standardPorts(...ports: Array<number | undefined>): boolean {
-  return ports.every(p => p === undefined || p === 80 || p === 443);
 }

@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
 import { IngressHost, IngressHostOptions, IngressJwtOptions } from './ingress-host';
+import { IngressPassthroughHost, IngressPassthroughOptions } from './ingress-passthrough-host';
 import { ServiceReference } from './service-reference';
 import { checkArguments, checkProps } from '../core/arguments';
 import { fail, reportChildErrorsAsOwn, show } from '../core/errors';
@@ -61,6 +62,7 @@ export class MeshIngress extends Construct {
   /** The gateway pods this ingress runs on. */
   public readonly gatewayWorkload: IGatewayWorkload;
   private readonly hosts = new Map<string, IngressHost>();
+  private readonly passthroughHosts = new Map<string, IngressPassthroughHost>();
   private readonly httpsRedirect: boolean;
 
   constructor(scope: Construct, id: string, props: MeshIngressProps) {
@@ -98,7 +100,7 @@ export class MeshIngress extends Construct {
       });
       this.node.defaultChild = this.gateway;
     }
-    this.node.addValidation({ validate: () => this.hosts.size === 0 ? ['MeshIngress has no hosts; call addHost().'] : [] });
+    this.node.addValidation({ validate: () => this.hosts.size + this.passthroughHosts.size === 0 ? ['MeshIngress has no hosts; call addHost() or addPassthroughHost().'] : [] });
   }
 
   /**
@@ -107,12 +109,7 @@ export class MeshIngress extends Construct {
    */
   public addHost(host: string, options: IngressHostOptions = {}): IngressHost {
     checkArguments(this, 'MeshIngress', 'addHost', arguments);
-    checkHost(this, 'host', host);
-    if (this.hosts.has(host)) fail(this, `host ${show(host)} is already added.`);
-    const twin = [...this.hosts.keys()].find(h => IngressHost._slug(h) === IngressHost._slug(host));
-    if (twin) {
-      fail(this, `hosts ${show(twin)} and ${show(host)} would name the same Gateway servers and VirtualService (${show(IngressHost._slug(host))}); serve them from two MeshIngress constructs.`);
-    }
+    this.checkNewHost(host);
     const handle = IngressHost._create(this, {
       host,
       options,
@@ -123,6 +120,34 @@ export class MeshIngress extends Construct {
     });
     this.hosts.set(host, handle);
     return handle;
+  }
+
+  /**
+   * Passes TLS for `host` through to a service that terminates it itself (a
+   * database, or a service with its own certificate): the gateway routes by
+   * SNI and never decrypts. `host` may be a wildcard like `*.example.com`.
+   */
+  public addPassthroughHost(host: string, options: IngressPassthroughOptions): IngressPassthroughHost {
+    checkArguments(this, 'MeshIngress', 'addPassthroughHost', arguments);
+    this.checkNewHost(host);
+    const handle = IngressPassthroughHost._create(this, IngressHost._slug(host), {
+      host,
+      options,
+      gateway: this.gateway,
+      gatewayApiGateway: this.gatewayApiGateway,
+      workload: this.gatewayWorkload,
+    });
+    this.passthroughHosts.set(host, handle);
+    return handle;
+  }
+
+  private checkNewHost(host: string): void {
+    checkHost(this, 'host', host);
+    if (this.hosts.has(host) || this.passthroughHosts.has(host)) fail(this, `host ${show(host)} is already added.`);
+    const twin = [...this.hosts.keys(), ...this.passthroughHosts.keys()].find(h => IngressHost._slug(h) === IngressHost._slug(host));
+    if (twin) {
+      fail(this, `hosts ${show(twin)} and ${show(host)} would name the same Gateway servers and VirtualService (${show(IngressHost._slug(host))}); serve them from two MeshIngress constructs.`);
+    }
   }
 
   /**

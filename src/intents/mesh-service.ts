@@ -50,6 +50,11 @@ export interface MeshServiceProps {
  * new MeshService(chart, 'reviews', { service: ServiceReference.fromService(reviews), destinationRule: destinationRuleAll });
  */
 export class MeshService extends Construct {
+  /** The model of a host, if an intent made one. @internal */
+  public static _find(scope: IConstruct, host: string): MeshService | undefined {
+    return registry(scope).get(host);
+  }
+
   /** The model of `service`'s host in this app, created on first use (in the Service's chart, else in `scope`'s). */
   public static of(scope: IConstruct, service: ServiceReference): MeshService {
     checkArguments(undefined, 'MeshService', 'of', arguments);
@@ -382,6 +387,11 @@ export class MeshService extends Construct {
     return this.retries?.owner;
   }
 
+  /** The first construct that routes this host, if any. @internal */
+  public get _router(): IConstruct | undefined {
+    return this.split?.owner ?? this.defaultSubset?.owner ?? this.faults[0]?.owner ?? this.timeout?.owner ?? this.retries?.owner;
+  }
+
   /** Whether any intent routes this host (a split, a subset, a fault, a timeout or retries). @internal */
   public get _routes(): boolean {
     return !!(this.split || this.defaultSubset || this.faults.length || this.timeout || this.retries);
@@ -429,7 +439,7 @@ export class MeshService extends Construct {
    */
   public _claimRouting(owner: IConstruct, why: string): void {
     this.checkRoutable(owner);
-    const router = this.split?.owner ?? this.defaultSubset?.owner ?? this.faults[0]?.owner ?? this.timeout?.owner ?? this.retries?.owner;
+    const router = this._router;
     if (router) fail(owner, `${why}, but ${describe(router)} routes it. Route the host in one place.`);
     this.elsewhere = { owner, why };
   }

@@ -299,3 +299,70 @@ describe('the two forms of one program', () => {
     }
   });
 });
+
+describe('TLS passthrough ingress', () => {
+  /** A Service terminating TLS itself on 8443 (two ports, so the reference names one). */
+  function tlsService(c: Chart): kplus.Service {
+    return new kplus.Service(c, 'vault-svc', {
+      metadata: { name: 'vault' },
+      selector: kplus.Pods.select(c, 'vault-pods', { labels: { app: 'vault' } }),
+      ports: [{ port: 8443, name: 'tls' }, { port: 8080, name: 'http' }],
+    });
+  }
+
+  test('classic: a PASSTHROUGH server and a VirtualService tls route by SNI', () => {
+    const { app, c } = reviewsApp(TrafficApi.istio());
+    const vault = tlsService(c);
+    const gw = new IngressGateway(c, 'igw', { namespace: 'istio-ingress' });
+    const ingress = new MeshIngress(c, 'public', { gateway: gw });
+    const handle = ingress.addPassthroughHost('vault.example.com', { service: ServiceReference.fromService(vault, 8443) });
+    app.synth();
+    const out = Testing.synth(c);
+    expect(only(out, 'Gateway').spec.servers).toEqual([
+      { port: { number: 443, protocol: 'TLS', name: 'tls-vault-example-com' }, hosts: ['vault.example.com'], tls: { mode: 'PASSTHROUGH' }, name: 'tls-vault-example-com' },
+    ].map(s => expect.objectContaining(s)));
+    expect(only(out, 'VirtualService').spec).toEqual({
+      hosts: ['vault.example.com'],
+      gateways: ['istio-ingress/public'],
+      tls: [{ match: [{ port: 443, sniHosts: ['vault.example.com'] }], route: [{ destination: { host: 'vault.shop.svc.cluster.local', port: { number: 8443 } } }] }],
+    });
+    expect(handle.serviceHost).toBe('vault.shop.svc.cluster.local');
+  });
+
+  test('Gateway API: a TLS listener in Passthrough mode and a TLSRoute, with a ReferenceGrant for a Service elsewhere', () => {
+    const { app, c } = reviewsApp(gatewayApi);
+    const vault = tlsService(c);
+    const edge = new Chart(app, 'edge', { namespace: 'edge' });
+    const gw = new IngressGateway(edge, 'igw', { namespace: 'edge' });
+    new MeshIngress(edge, 'public', { gateway: gw }).addPassthroughHost('*.vault.example.com', { service: ServiceReference.fromService(vault, 8443) });
+    app.synth();
+    const out = Testing.synth(edge);
+    const gateway = out.find(o => o.apiVersion === 'gateway.networking.k8s.io/v1' && o.kind === 'Gateway');
+    expect(gateway.spec.listeners).toEqual([{ name: 'tls-wildcard-vault-example-com', port: 443, protocol: 'TLS', hostname: '*.vault.example.com', tls: { mode: 'Passthrough' } }]);
+    expect(only(out, 'TLSRoute').spec).toEqual({
+      parentRefs: [{ name: 'public', sectionName: 'tls-wildcard-vault-example-com' }],
+      hostnames: ['*.vault.example.com'],
+      rules: [{ backendRefs: [{ name: 'vault', namespace: 'shop', port: 8443 }] }],
+    });
+    expect(only(out, 'ReferenceGrant').spec).toEqual({
+      from: [{ group: 'gateway.networking.k8s.io', kind: 'TLSRoute', namespace: 'edge' }],
+      to: [{ group: '', kind: 'Service', name: 'vault' }],
+    });
+    expect(ofKind(out, 'VirtualService')).toEqual([]);
+  });
+
+  test('errors: no SNI name, no TLS port, a port the gateway lacks, a host added twice, HTTP routing it would bypass', () => {
+    const { app, c, service, v1, v2 } = reviewsApp(TrafficApi.istio());
+    const vault = tlsService(c);
+    const gw = new IngressGateway(c, 'igw', { namespace: 'istio-ingress' });
+    const ingress = new MeshIngress(c, 'public', { gateway: gw });
+    const ref = ServiceReference.fromService(vault, 8443);
+    expect(() => ingress.addPassthroughHost('*', { service: ref })).toThrow(/routed by the SNI its clients send: name it/);
+    expect(() => ingress.addPassthroughHost('a.example.com', { service: ServiceReference.fromHost('db.shop.svc.cluster.local') })).toThrow(/name the port that speaks TLS/);
+    expect(() => ingress.addPassthroughHost('b.example.com', { service: ref, port: 5432 })).toThrow(/exposes no Service port 5432/);
+    ingress.addPassthroughHost('shop.example.com', { service: ServiceReference.fromService(service) });
+    expect(() => ingress.addHost('shop.example.com', { credentialName: 'x' })).toThrow(/already added/);
+    new CanaryRelease(c, 'reviews', { service: ServiceReference.fromService(service), stable: CanaryVersion.fromWorkload(v1), canary: CanaryVersion.fromWorkload(v2), canaryWeight: 10 });
+    expect(() => app.synth()).toThrow(/'reviews.shop.svc.cluster.local' has HTTP routing \(CanaryRelease '.*reviews'\), which the gateway cannot apply to TLS it passes through/);
+  });
+});
