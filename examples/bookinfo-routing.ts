@@ -39,7 +39,7 @@ export function buildRouting(app: App, api: TrafficApi): void {
   const vault = new kplus.Deployment(secrets, 'vault', {
     metadata: { name: 'vault' },
     replicas: 1,
-    podMetadata: { labels: { app: 'vault' } },
+    podMetadata: { labels: { app: 'vault', version: 'v1' } },
     containers: [{ name: 'vault', image: 'docker.io/hashicorp/vault:1.17.6', ports: [{ number: 8200, name: 'tls' }], securityContext: { user: 100, group: 1000 } }],
   });
   const vaultService = new kplus.Service(secrets, 'vault-svc', {

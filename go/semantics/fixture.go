@@ -216,6 +216,11 @@ func LoadFixture(dir, jwksURL string, gateways []WorkloadRef) (*Fixture, error) 
 		}
 		docs = append(docs, extra...)
 	}
+	deployed, err := istioDeployedGateways(docs)
+	if err != nil {
+		return nil, err
+	}
+	docs = append(docs, deployed...)
 	fx := &Fixture{Workloads: map[string]Workload{}, Services: map[string]*corev1.Service{},
 		PodsByIP: map[string]Workload{}}
 	var istioDocs []string
@@ -564,6 +569,63 @@ func withJwksURI(doc []byte, url string) ([]byte, error) {
 		}
 	}
 	return yaml.Marshal(o)
+}
+
+// istioDeployedGateways are the Deployment and Service istiod's deployment controller makes for
+// each Gateway API Gateway of class istio that names no address (Istio's automated deployment):
+// `<name>-istio` in the Gateway's namespace, pods labelled with the Gateway's name and listening on
+// the listener ports themselves, a Service port per listener port.
+func istioDeployedGateways(docs [][]byte) ([][]byte, error) {
+	var out [][]byte
+	for _, d := range docs {
+		var gw gatewayv1.Gateway
+		if err := yaml.Unmarshal(d, &gw); err != nil || gw.Kind != "Gateway" || !strings.HasPrefix(gw.APIVersion, "gateway.networking.k8s.io/") {
+			continue
+		}
+		if gw.Spec.GatewayClassName != "istio" || len(gw.Spec.Addresses) > 0 {
+			continue
+		}
+		name := gw.Name + "-istio"
+		labels := map[string]any{"gateway.networking.k8s.io/gateway-name": gw.Name}
+		var containerPorts, servicePorts []any
+		seen := map[int32]bool{}
+		for _, l := range gw.Spec.Listeners {
+			port := int32(l.Port)
+			if seen[port] {
+				continue
+			}
+			seen[port] = true
+			containerPorts = append(containerPorts, map[string]any{"containerPort": port})
+			servicePorts = append(servicePorts, map[string]any{"name": strings.ToLower(string(l.Protocol)) + "-" + fmt.Sprint(port), "port": port, "targetPort": port})
+		}
+		deployment := map[string]any{
+			"apiVersion": "apps/v1", "kind": "Deployment",
+			"metadata": map[string]any{"name": name, "namespace": gw.Namespace},
+			"spec": map[string]any{
+				"selector": map[string]any{"matchLabels": labels},
+				"template": map[string]any{
+					// Istio renders the proxy into these pods itself; to the harness that is a gateway-template injection.
+					"metadata": map[string]any{"labels": map[string]any{"gateway.networking.k8s.io/gateway-name": gw.Name, "sidecar.istio.io/inject": "true"},
+						"annotations": map[string]any{"inject.istio.io/templates": "gateway"}},
+					"spec": map[string]any{"serviceAccountName": name, "containers": []any{map[string]any{"name": "istio-proxy", "image": "auto",
+						"ports": containerPorts}}},
+				},
+			},
+		}
+		service := map[string]any{
+			"apiVersion": "v1", "kind": "Service",
+			"metadata": map[string]any{"name": name, "namespace": gw.Namespace, "labels": labels},
+			"spec":     map[string]any{"selector": labels, "ports": servicePorts},
+		}
+		for _, o := range []any{deployment, service} {
+			b, err := yaml.Marshal(o)
+			if err != nil {
+				return nil, err
+			}
+			out = append(out, b)
+		}
+	}
+	return out, nil
 }
 
 // gatewayDocs is a gateway Deployment and its Service, as Istio's gateway Helm chart installs them.

@@ -1,15 +1,17 @@
+import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { IngressHost, IngressHostOptions, IngressJwtOptions } from './ingress-host';
 import { IngressPassthroughHost, IngressPassthroughOptions } from './ingress-passthrough-host';
 import { ServiceReference } from './service-reference';
+import { IstioDeployedGateway } from './traffic/istio-deployed-gateway';
 import { checkArguments, checkProps } from '../core/arguments';
 import { fail, reportChildErrorsAsOwn, show } from '../core/errors';
-import { checkDns1123Subdomain, checkHost, isDns1123Label, nameFromId } from '../core/names';
+import { checkDns1123Label, checkDns1123Subdomain, checkHost, isDns1123Label, nameFromId } from '../core/names';
 import { SUPPRESS_ANNOTATION } from '../core/suppression';
 import { TrafficApi } from '../core/traffic-api';
 import { UserInterface } from '../core/user-interface';
 import { Gateway } from '../resources/gateway';
-import { GatewayApiGateway } from '../resources/gateway-api/gateway-api-gateway';
+import { GatewayAddress, GatewayApiGateway } from '../resources/gateway-api/gateway-api-gateway';
 import { ExternalGatewayWorkload, IGatewayWorkload } from '../resources/gateway-workload-reference';
 
 /** How `MeshIngress.exposeUserInterfaces` serves web UIs. */
@@ -27,8 +29,17 @@ export interface MeshIngressProps {
   /**
    * The gateway pods: an `IngressGateway` of this app, or
    * `ExternalGatewayWorkload.fromSelector(labels, namespace)` for pods deployed elsewhere.
+   * With Gateway API, leave it out to have Istio deploy the pods for the Gateway (a
+   * Deployment and Service `<name>-istio` in `namespace`, a port per listener).
+   * @default - required with Istio's classic API; with Gateway API, Istio deploys them
    */
-  readonly gateway: IGatewayWorkload;
+  readonly gateway?: IGatewayWorkload;
+  /**
+   * The namespace of the Gateway (and of the pods Istio deploys for it), when `gateway` is
+   * left out; TLS Secrets of the hosts live there.
+   * @default - the chart's namespace
+   */
+  readonly namespace?: string;
   /** Redirect HTTP to HTTPS for TLS hosts. Turn off only if something else redirects. @default true */
   readonly httpsRedirect?: boolean;
   /** Name of the Gateway object. @default - derived from the construct id */
@@ -65,38 +76,51 @@ export class MeshIngress extends Construct {
   private readonly passthroughHosts = new Map<string, IngressPassthroughHost>();
   private readonly httpsRedirect: boolean;
 
-  constructor(scope: Construct, id: string, props: MeshIngressProps) {
+  constructor(scope: Construct, id: string, props: MeshIngressProps = {}) {
     super(scope, id);
     checkProps(this, 'MeshIngress', props);
     reportChildErrorsAsOwn(this);
-    this.gatewayWorkload = props.gateway;
     if (props.gateway instanceof ExternalGatewayWorkload) props.gateway._check(this, 'gateway');
     this.httpsRedirect = props.httpsRedirect ?? true;
     const name = props.name ?? nameFromId(this.node.id);
     checkDns1123Subdomain(this, props.name !== undefined ? 'name' : `name (derived from the id ${show(this.node.id)}; set name to choose another)`, name);
+    if (props.gateway && props.namespace !== undefined) {
+      fail(this, `namespace ${show(props.namespace)} is for the pods Istio deploys when gateway is left out; the Gateway lives with its gateway pods, in ${show(props.gateway.namespace ?? '<chart namespace>')}. Drop one.`);
+    }
+    if (props.namespace !== undefined) checkDns1123Label(this, 'namespace', props.namespace);
+    const api = TrafficApi.of(this);
     TrafficApi._markRendered(this);
-    if (TrafficApi.of(this).isGatewayApi) {
-      // Istio's manual deployment: a Hostname address naming the gateway pods' Service binds the
-      // Gateway to them (an IngressGateway of the app, or pods installed by Istio's gateway chart).
-      const service = props.gateway.serviceHost;
-      if (!service) {
-        fail(this, `gateway '${props.gateway.name}' has no known Service, and a Gateway API Gateway binds to gateway pods through it. `
-          + 'Give ExternalGatewayWorkload.fromSelector its serviceName, or use an IngressGateway of this app.');
+    if (!props.gateway && !api.isGatewayApi) {
+      fail(this, 'gateway is required with Istio\'s classic API (a Gateway selects existing gateway pods): pass an IngressGateway or ExternalGatewayWorkload. '
+        + 'With Gateway API (TrafficApi.gatewayApi()) it may be left out, and Istio deploys the pods.');
+    }
+    const workload = props.gateway ?? new IstioDeployedGateway(name, props.namespace ?? Chart.of(this).namespace ?? 'default');
+    this.gatewayWorkload = workload;
+    if (api.isGatewayApi) {
+      let addresses: GatewayAddress[] | undefined;
+      if (workload instanceof IstioDeployedGateway) {
+        // Istio's automated deployment: the Gateway names no address; Istio makes <name>-istio.
+        if (workload.name.length > 63) fail(this, `name ${show(name)} is too long: Istio names the gateway's Deployment and Service ${show(workload.name)}, over 63 characters.`);
+      } else {
+        // Istio's manual deployment: a Hostname address naming the gateway pods' Service binds the
+        // Gateway to them (an IngressGateway of the app, or pods installed by Istio's gateway chart).
+        if (!workload.serviceHost) {
+          fail(this, `gateway '${workload.name}' has no known Service, and a Gateway API Gateway binds to gateway pods through it. `
+            + 'Give ExternalGatewayWorkload.fromSelector its serviceName, use an IngressGateway of this app, or leave gateway out for pods Istio deploys.');
+        }
+        addresses = [{ type: 'Hostname', value: workload.serviceHost }];
       }
-      this.gatewayApiGateway = new GatewayApiGateway(this, 'Gateway', {
-        metadata: { name, namespace: props.gateway.namespace },
-        addresses: [{ type: 'Hostname', value: service }],
-      });
+      this.gatewayApiGateway = new GatewayApiGateway(this, 'Gateway', { metadata: { name, namespace: workload.namespace }, addresses });
       this.node.defaultChild = this.gatewayApiGateway;
     } else {
       this.gateway = new Gateway(this, 'Gateway', {
         metadata: {
           name,
-          namespace: props.gateway.namespace,
+          namespace: workload.namespace,
           // Pods outside the app cannot be matched offline; their selector is the user's word.
-          annotations: props.gateway.managedByApp ? undefined : { [SUPPRESS_ANNOTATION]: 'IST0101' },
+          annotations: workload.managedByApp ? undefined : { [SUPPRESS_ANNOTATION]: 'IST0101' },
         },
-        selector: props.gateway.podLabels,
+        selector: workload.podLabels,
       });
       this.node.defaultChild = this.gateway;
     }

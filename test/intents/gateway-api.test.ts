@@ -366,3 +366,31 @@ describe('TLS passthrough ingress', () => {
     expect(() => app.synth()).toThrow(/'reviews.shop.svc.cluster.local' has HTTP routing \(CanaryRelease '.*reviews'\), which the gateway cannot apply to TLS it passes through/);
   });
 });
+
+describe('a gateway Istio deploys for the Gateway', () => {
+  test('leaving gateway out: a Gateway with no address in `namespace`; policies select the pods Istio labels with its name, on the listener port', () => {
+    const { app, c, service } = reviewsApp(gatewayApi);
+    const ingress = new MeshIngress(c, 'public', { namespace: 'edge' });
+    ingress.addHost('shop.example.com', { credentialName: 'shop-cert', jwt: { issuers: [{ issuer: 'https://auth.example.com', jwksUri: 'https://auth.example.com/jwks' }] } })
+      .addRoute({ service: ServiceReference.fromService(service) });
+    app.synth();
+    const out = Testing.synth(c);
+    const gateway = out.find(o => o.apiVersion === 'gateway.networking.k8s.io/v1' && o.kind === 'Gateway');
+    expect(gateway.metadata).toMatchObject({ name: 'public', namespace: 'edge' });
+    expect(gateway.spec.addresses).toBeUndefined();
+    expect(ingress.gatewayWorkload).toMatchObject({ name: 'public-istio', namespace: 'edge', serviceHost: 'public-istio.edge.svc.cluster.local' });
+    const deny = out.find(o => o.kind === 'AuthorizationPolicy');
+    expect(deny.metadata.namespace).toBe('edge');
+    expect(deny.spec.selector).toEqual({ matchLabels: { 'gateway.networking.k8s.io/gateway-name': 'public' } });
+    expect(deny.spec.rules[0].to[0].operation.ports).toEqual(['443']);
+  });
+
+  test('errors: classic API without gateway pods, a namespace next to a gateway, a name too long for Istio\'s Deployment', () => {
+    const classic = reviewsApp(TrafficApi.istio());
+    expect(() => new MeshIngress(classic.c, 'public')).toThrow(/gateway is required with Istio's classic API .* With Gateway API \(TrafficApi.gatewayApi\(\)\) it may be left out/);
+    const { c } = reviewsApp(gatewayApi);
+    const gw = new IngressGateway(c, 'igw', { namespace: 'istio-ingress' });
+    expect(() => new MeshIngress(c, 'a', { gateway: gw, namespace: 'edge' })).toThrow(/namespace "edge" is for the pods Istio deploys|namespace 'edge' is for the pods Istio deploys/);
+    expect(() => new MeshIngress(c, 'b', { name: 'x'.repeat(60) })).toThrow(/Istio names the gateway's Deployment and Service 'x+-istio', over 63 characters/);
+  });
+});
