@@ -9,7 +9,8 @@ import { IGatewayWorkload } from '../../resources/gateway-workload-reference';
  */
 export function gatewayVia(workload: IGatewayWorkload, ports: Array<number | undefined>): ExpectedRequest['via'] | undefined {
   const service = workload.serviceHost?.split('.');
-  if ((workload.managedByApp || workload instanceof IstioDeployedGateway) && service && service.length >= 2) return { namespace: service[1], service: service[0] };
+  const known = workload.managedByApp || workload instanceof IstioDeployedGateway;
+  if (known && service && service.length >= 2) return { namespace: service[1], service: service[0] };
   if (!workload.managedByApp && workload.namespace && ports.every(p => p === undefined || p === 80 || p === 443)) {
     return { namespace: workload.namespace, labels: workload.podLabels };
   }
