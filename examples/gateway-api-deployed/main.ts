@@ -1,11 +1,13 @@
 import { App, Chart } from 'cdk8s';
-import { MeshIngress, ServiceReference, StringMatch, TrafficApi } from '../../src';
+import * as kplus from 'cdk8s-plus-28';
+import { CanaryRelease, CanaryVersion, MeshIngress, ServiceReference, StringMatch, TrafficApi } from '../../src';
 import { addBookinfo } from '../bookinfo-app';
 
 /**
  * Gateway API with the gateway Istio deploys for the Gateway (no IngressGateway in the app):
  * Istio makes the Deployment and Service `bookinfo-istio` in istio-ingress, a port per listener.
- * One public host, and an admin host that requires a token at the gateway.
+ * One public host, an admin host that requires a token at the gateway, and a gRPC service whose
+ * canary renders as a GRPCRoute (its port says grpc), reached from outside by its service path.
  */
 export function build(app: App): void {
   TrafficApi.use(app, TrafficApi.gatewayApi());
@@ -21,6 +23,34 @@ export function build(app: App): void {
     credentialName: 'admin-cert',
     jwt: { issuers: [{ issuer: 'https://auth.example.com', jwksUri: 'https://auth.example.com/.well-known/jwks.json' }] },
   }).addRoute({ service: ServiceReference.fromService(bookinfo.services.details) });
+
+  // A gRPC service in two versions: the port named grpc makes its mesh route a GRPCRoute.
+  const greeter = (version: string) => {
+    const labels = { app: 'greeter', version };
+    const deployment = new kplus.Deployment(mesh, `greeter-${version}`, {
+      metadata: { name: `greeter-${version}`, labels },
+      replicas: 1,
+      select: false,
+      podMetadata: { labels },
+      containers: [{ name: 'greeter', image: `ghcr.io/example/greeter:${version}`, ports: [{ number: 50051, name: 'grpc' }], securityContext: { user: 1000, group: 1000 } }],
+    });
+    deployment.select(kplus.LabelSelector.of({ labels }));
+    return deployment;
+  };
+  const [v1, v2] = [greeter('v1'), greeter('v2')];
+  const greeterService = new kplus.Service(mesh, 'greeter-svc', {
+    metadata: { name: 'greeter', labels: { app: 'greeter' } },
+    selector: kplus.Pods.select(mesh, 'greeter-pods', { labels: { app: 'greeter' } }),
+    ports: [{ port: 50051, targetPort: 50051, name: 'grpc' }],
+  });
+  new CanaryRelease(mesh, 'greeter', {
+    service: ServiceReference.fromService(greeterService),
+    stable: CanaryVersion.fromWorkload(v1),
+    canary: CanaryVersion.fromWorkload(v2),
+    canaryWeight: 20,
+    canaryHeaders: { 'x-canary': StringMatch.exact('always') },
+  });
+  shop.addRoute({ path: StringMatch.prefix('/helloworld.Greeter'), service: ServiceReference.fromService(greeterService) });
 }
 
 if (require.main === module) {

@@ -34,6 +34,16 @@ func TestBrokenCopiesFail(t *testing.T) {
 		{"routing-gateway-api", "HTTPRoute weights changed", func(y string) string {
 			return strings.Replace(strings.Replace(y, "weight: 50", "weight: 80", 1), "weight: 50", "weight: 20", 1)
 		}, `got {"reviews-v1.bookinfo.svc.cluster.local":80,"reviews-v3.bookinfo.svc.cluster.local":20}`},
+		{"routing-gateway-api", "the TLSRoute's ReferenceGrant removed", func(y string) string {
+			return strings.Replace(y, "      kind: TLSRoute\n      namespace: bookinfo", "      kind: HTTPRoute\n      namespace: bookinfo", 1)
+		}, `delivered: want true, got false`},
+		{"gateway-api-deployed", "GRPCRoute weights changed", func(y string) string {
+			head, route, found := strings.Cut(y, "kind: GRPCRoute")
+			if !found {
+				return y
+			}
+			return head + "kind: GRPCRoute" + strings.Replace(strings.Replace(route, "weight: 80", "weight: 50", 1), "weight: 20", "weight: 50", 1)
+		}, `got {"greeter-v1.bookinfo.svc.cluster.local":50,"greeter-v2.bookinfo.svc.cluster.local":50}`},
 		{"observability", "tracing sampled less", func(y string) string {
 			return strings.Replace(y, "randomSamplingPercentage: 100", "randomSamplingPercentage: 1", 1)
 		}, `jaeger-collector.istio-system.svc.cluster.local 1%`},

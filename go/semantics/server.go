@@ -11,6 +11,7 @@ import (
 	"istio.io/istio/pkg/config/schema/gvr"
 	"istio.io/istio/pkg/kube/kclient/clienttest"
 	"istio.io/istio/pkg/test"
+	"k8s.io/apimachinery/pkg/runtime/schema"
 	gatewayv1 "sigs.k8s.io/gateway-api/apis/v1"
 )
 
@@ -40,21 +41,26 @@ func NewMesh(t test.Failer, fx *Fixture) *Mesh {
 // the library's default target.
 const GatewayAPIBundleVersion = "v1.5.1"
 
-// declareGatewayAPICRDs marks the fake API server's TLSRoute CRD with a bundle version, as a
-// cluster's CRDs are marked. istiod watches TLSRoute v1 only from bundle 1.5 on and the fake's CRD
-// carries none, so the app's TLSRoutes would be ignored. istiod then translates them, and the push
-// context is rebuilt with the result.
+// declareGatewayAPICRDs marks the fake API server's Gateway API CRDs that istiod only watches from
+// a minimum bundle version (TLSRoute 1.5, GRPCRoute 1.1, BackendTLSPolicy 1.4) with the version, as
+// a cluster's CRDs are marked: the fake's carry none, so istiod would ignore the app's objects of
+// those kinds. istiod then translates them, and the push context is rebuilt with the result.
 func declareGatewayAPICRDs(t test.Failer, s *xds.FakeDiscoveryServer, fx *Fixture) {
 	want := map[string]bool{}
 	for _, o := range fx.KubeObjs {
-		if r, ok := o.(*gatewayv1.TLSRoute); ok {
+		switch r := o.(type) {
+		case *gatewayv1.TLSRoute:
 			want["TLSRoute/"+r.Name+"."+r.Namespace] = true
+		case *gatewayv1.GRPCRoute:
+			want["GRPCRoute/"+r.Name+"."+r.Namespace] = true
 		}
 	}
 	if len(want) == 0 {
 		return
 	}
-	clienttest.MakeCRDWithAnnotations(t, s.KubeClient(), gvr.TLSRoute, map[string]string{"gateway.networking.k8s.io/bundle-version": GatewayAPIBundleVersion})
+	for _, crd := range []schema.GroupVersionResource{gvr.TLSRoute, gvr.GRPCRoute, gvr.BackendTLSPolicy} {
+		clienttest.MakeCRDWithAnnotations(t, s.KubeClient(), crd, map[string]string{"gateway.networking.k8s.io/bundle-version": GatewayAPIBundleVersion})
+	}
 	// A route istiod rejects never shows up: wait a bounded time, then trace what istiod has.
 	deadline := time.Now().Add(10 * time.Second)
 	for time.Now().Before(deadline) {
@@ -71,9 +77,12 @@ func declareGatewayAPICRDs(t test.Failer, s *xds.FakeDiscoveryServer, fx *Fixtur
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
+	// As istiod builds a push context (DiscoveryServer.initPushContext).
 	pc := model.NewPushContext()
+	pc.JwtKeyResolver = s.Discovery.JwtKeyResolver
 	pc.InitContext(s.Env(), nil, nil)
 	s.Env().SetPushContext(pc)
+	s.Discovery.Cache.ClearAll()
 }
 
 // Proxy sets up the proxy of a workload: a sidecar, or a router for gateways.

@@ -12,6 +12,7 @@ import { checkPercent } from '../core/percent';
 import { StringMatch } from '../core/string-match';
 import { addSynthCheck } from '../core/synth-checks';
 import { DestinationRule } from '../resources/destination-rule';
+import { GatewayApiGrpcRoute } from '../resources/gateway-api/gateway-api-grpc-route';
 import { GatewayApiHttpRoute } from '../resources/gateway-api/gateway-api-http-route';
 import { HttpMatch, HttpRetry, HttpRoute, HttpRouteDestination } from '../resources/http-route';
 import { renderHttpRoute } from '../resources/rendering/routes';
@@ -144,7 +145,7 @@ export class CanaryRelease extends Construct {
     if (props.retries) this.meshService._setRetries(this, props.retries);
     this.meshService._setSplit(this, routes.map(route => ({ route, owner: this })));
     promise(this, () => this.promises(props, props.phase ?? CanaryPhase.ROLLOUT));
-    this.node.defaultChild = this.meshService.virtualService ?? this.meshService.httpRoute;
+    this.node.defaultChild = this.meshService.virtualService ?? this.meshService.httpRoute ?? this.meshService.grpcRoute;
     const service = props.service._resolve(this).service;
     // Once the app is complete (the Service's selector may be set later), once per synth.
     if (service) addSynthCheck(this, () => coverageErrors(this, service, { stable: props.stable, canary: props.canary }));
@@ -163,6 +164,11 @@ export class CanaryRelease extends Construct {
   /** The host's mesh HTTPRoute (its parent is the Service), holding the split; undefined with Istio's classic API. */
   public get httpRoute(): GatewayApiHttpRoute | undefined {
     return this.meshService.httpRoute;
+  }
+
+  /** The host's mesh GRPCRoute, holding the split, when the routed port speaks gRPC; Gateway API only. */
+  public get grpcRoute(): GatewayApiGrpcRoute | undefined {
+    return this.meshService.grpcRoute;
   }
 
   private buildRoutes(props: CanaryReleaseProps, phase: CanaryPhase): HttpRoute[] {

@@ -70,7 +70,7 @@ export class FaultInjection extends Construct {
     if (props.subset !== undefined) this.meshService._setDefaultSubset(this, props.subset);
     this.meshService._addFault(this, { headers, fault });
     promise(this, () => this.promises(props));
-    this.node.defaultChild = this.meshService.virtualService ?? this.meshService.httpRoute;
+    this.node.defaultChild = this.meshService.virtualService ?? this.meshService.httpRoute ?? this.meshService.grpcRoute;
   }
 
   /** Requests with the headers get the delay and abort; without them, neither (when headers select). */

@@ -2,15 +2,16 @@ import { ApiObject, Chart, Duration, Lazy } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { BaseRoute, composeRoutes, FaultRule, Owned, routeName } from './route-composition';
 import { ResolvedService, ServiceReference } from './service-reference';
-import { gatewayApiRule, serviceOfHost } from './traffic/gateway-api-routes';
+import { gatewayApiRule, grpcRule, serviceOfHost } from './traffic/gateway-api-routes';
 import { checkArguments, checkProps } from '../core/arguments';
 import { describe, fail, show } from '../core/errors';
 import { ExpectedRequest } from '../core/expectations';
 import { hostSlug } from '../core/names';
 import { TrafficApi } from '../core/traffic-api';
 import { DestinationRule } from '../resources/destination-rule';
+import { GatewayApiGrpcRoute } from '../resources/gateway-api/gateway-api-grpc-route';
 import { GatewayApiHttpRoute } from '../resources/gateway-api/gateway-api-http-route';
-import { BackendReference } from '../resources/gateway-api/references';
+import { BackendReference, ParentReference } from '../resources/gateway-api/references';
 import { HttpRetry, HttpRoute, RouteDestination } from '../resources/http-route';
 import { renderHttpRoute } from '../resources/rendering/routes';
 import { TrafficPolicy } from '../resources/traffic-policy';
@@ -93,6 +94,7 @@ export class MeshService extends Construct {
   private readonly api: TrafficApi;
   private readonly serviceObject?: ApiObject;
   private _httpRoute?: GatewayApiHttpRoute;
+  private _grpcRoute?: GatewayApiGrpcRoute;
   private gatewayRules: any[] = [];
   private readonly versionServices = new Map<string, ApiObject>();
   private readonly versionRules = new Map<string, DestinationRule>();
@@ -128,6 +130,11 @@ export class MeshService extends Construct {
   /** The host's mesh HTTPRoute (its parent is the Service), once an intent routes (Gateway API). */
   public get httpRoute(): GatewayApiHttpRoute | undefined {
     return this._httpRoute;
+  }
+
+  /** The host's mesh GRPCRoute (its parent is the Service), once an intent routes a gRPC port (Gateway API). */
+  public get grpcRoute(): GatewayApiGrpcRoute | undefined {
+    return this._grpcRoute;
   }
 
   /** The API the host's routes render to. */
@@ -457,11 +464,14 @@ export class MeshService extends Construct {
     if (this._routes) {
       TrafficApi._markRendered(this);
       if (this.api.isGatewayApi) {
-        const route = this._httpRoute ?? this.createHttpRoute();
+        const grpc = this.isGrpc();
+        const route = grpc ? this._grpcRoute ?? this.createGrpcRoute() : this._httpRoute ?? this.createHttpRoute();
         // Converted (and checked) now, so what Gateway API cannot express fails here, naming the contributor.
         this.gatewayRules = this._httpRoutes(true).map((r, i) => {
           const owner = this._ownerOf(r) ?? this.split?.owner ?? this.timeout?.owner ?? this.retries?.owner ?? this.faults[0]?.owner ?? this;
-          return GatewayApiHttpRoute._renderRule(route, `rules[${i}]`, gatewayApiRule(owner, this.api, r, d => this._backendOf(owner, d), this.namespace));
+          const rule = gatewayApiRule(owner, this.api, r, d => this._backendOf(owner, d), this.namespace);
+          return grpc ? GatewayApiGrpcRoute._renderRule(route, `rules[${i}]`, grpcRule(owner, this.api, rule))
+            : GatewayApiHttpRoute._renderRule(route, `rules[${i}]`, rule);
         });
       } else {
         const vs = this._virtualService ?? this.createVirtualService();
@@ -474,13 +484,36 @@ export class MeshService extends Construct {
 
   /** The host's mesh route in Gateway API form: an HTTPRoute whose parent is the Service (GAMMA). */
   private createHttpRoute(): GatewayApiHttpRoute {
-    const service = serviceOfHost(this, this.host, this.namespace);
-    this._httpRoute = new GatewayApiHttpRoute(this, 'HTTPRoute', {
-      metadata: { name: objectName(this.host), namespace: this.namespace },
-      parentRefs: [{ kind: 'Service', group: '', name: service.name, namespace: service.namespace !== this.namespace ? service.namespace : undefined, port: this._port }],
-    });
+    this._httpRoute = new GatewayApiHttpRoute(this, 'HTTPRoute', { metadata: this.routeMetadata(), parentRefs: [this.serviceParent()] });
     this._httpRoute._generateRules(() => this.gatewayRules);
     return this._httpRoute;
+  }
+
+  /** The same for a gRPC port: a GRPCRoute whose parent is the Service. */
+  private createGrpcRoute(): GatewayApiGrpcRoute {
+    this._grpcRoute = new GatewayApiGrpcRoute(this, 'GRPCRoute', { metadata: this.routeMetadata(), parentRefs: [this.serviceParent()] });
+    this._grpcRoute._generateRules(() => this.gatewayRules);
+    return this._grpcRoute;
+  }
+
+  private routeMetadata() {
+    return { name: objectName(this.host), namespace: this.namespace };
+  }
+
+  private serviceParent(): ParentReference {
+    const service = serviceOfHost(this, this.host, this.namespace);
+    return { kind: 'Service', group: '', name: service.name, namespace: service.namespace !== this.namespace ? service.namespace : undefined, port: this._port };
+  }
+
+  /**
+   * Whether the routed port speaks gRPC, as Istio reads a Service port: `appProtocol: grpc`, or a
+   * name `grpc` / `grpc-<suffix>`. Only known for the app's own Service.
+   */
+  private isGrpc(): boolean {
+    const ports: any[] = this.serviceObject?.toJson().spec?.ports ?? [];
+    const port = this._port !== undefined ? ports.find(p => p.port === this._port) : ports.length === 1 ? ports[0] : undefined;
+    if (!port) return false;
+    return port.appProtocol !== undefined ? port.appProtocol === 'grpc' : (port.name ?? '').split('-')[0] === 'grpc';
   }
 
   private rule(): DestinationRule {

@@ -95,7 +95,7 @@ export class ServiceResilience extends Construct {
     if (props.timeout) this.meshService._setTimeout(this, props.timeout);
     if (props.retries) this.meshService._setRetries(this, props.retries);
     promise(this, () => this.promises(props));
-    const routes = this.meshService.virtualService ?? this.meshService.httpRoute;
+    const routes = this.meshService.virtualService ?? this.meshService.httpRoute ?? this.meshService.grpcRoute;
     this.node.defaultChild = props.timeout || props.retries ? routes : this.meshService.destinationRule;
   }
 

@@ -1,11 +1,11 @@
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
-import { App, Chart, Duration, JsonPatch, Testing } from 'cdk8s';
+import { ApiObject, App, Chart, Duration, JsonPatch, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import {
   BackendTlsPolicy, CanaryRelease, CanaryVersion, FaultInjection, GatewayApiChannel, GatewayApiGateway, GatewayApiGrpcRoute,
-  GatewayApiHttpRoute, GatewayApiTlsRoute, HttpRouteFilter, IngressGateway, ListenerProtocol, ListenerTlsMode, MeshEgress, MeshIngress,
+  GatewayApiHttpRoute, GatewayApiTlsRoute, HeaderMatchType, HttpRouteFilter, IngressGateway, ListenerProtocol, ListenerTlsMode, MeshEgress, MeshIngress,
   ServiceReference, ServiceResilience, StringMatch, TrafficApi,
 } from '../../src';
 import { ofKind, only } from '../support/synth';
@@ -250,7 +250,7 @@ describe('Gateway API resources', () => {
     const c = new Chart(app, 'c', { namespace: 'shop' });
     new GatewayApiGrpcRoute(c, 'greeter', {
       parentRefs: [{ kind: 'Service', name: 'greeter', port: 50051 }],
-      rules: [{ matches: [{ service: 'helloworld.Greeter', method: 'SayHello', headers: { 'x-tenant': 'a' } }], backendRefs: [{ name: 'greeter-v2', port: 50051 }] }],
+      rules: [{ matches: [{ service: 'helloworld.Greeter', method: 'SayHello', headers: [{ name: 'x-tenant', value: 'a' }] }], backendRefs: [{ name: 'greeter-v2', port: 50051 }] }],
     });
     new GatewayApiGateway(c, 'edge', { listeners: [{ name: 'tls', port: 443, protocol: ListenerProtocol.TLS, tls: { mode: ListenerTlsMode.PASSTHROUGH } }] });
     new GatewayApiTlsRoute(c, 'db', { parentRefs: [{ name: 'edge', sectionName: 'tls' }], hostnames: ['db.example.com'], backendRefs: [{ name: 'db', port: 5432 }] });
@@ -392,5 +392,85 @@ describe('a gateway Istio deploys for the Gateway', () => {
     const gw = new IngressGateway(c, 'igw', { namespace: 'istio-ingress' });
     expect(() => new MeshIngress(c, 'a', { gateway: gw, namespace: 'edge' })).toThrow(/namespace "edge" is for the pods Istio deploys|namespace 'edge' is for the pods Istio deploys/);
     expect(() => new MeshIngress(c, 'b', { name: 'x'.repeat(60) })).toThrow(/Istio names the gateway's Deployment and Service 'x+-istio', over 63 characters/);
+  });
+});
+
+describe('gRPC services (Gateway API)', () => {
+  /** reviewsApp with the port speaking gRPC (by name or appProtocol). */
+  function grpcApp(port: { name: string; appProtocol?: string }) {
+    const r = reviewsApp(gatewayApi);
+    const service = new kplus.Service(r.c, 'greeter-svc', {
+      metadata: { name: 'greeter' },
+      selector: kplus.Pods.select(r.c, 'greeter-pods', { labels: { app: 'reviews' } }),
+      ports: [{ port: 50051, name: port.name }],
+    });
+    // cdk8s-plus has no appProtocol: set as a user would, by a patch.
+    if (port.appProtocol) ApiObject.of(service).addJsonPatch(JsonPatch.add('/spec/ports/0/appProtocol', port.appProtocol));
+    return { ...r, service };
+  }
+
+  test('a canary on a port named grpc renders as a GRPCRoute: header matches, weights, mirror; no HTTPRoute', () => {
+    const { app, c, service, v1, v2 } = grpcApp({ name: 'grpc-api' });
+    const canary = new CanaryRelease(c, 'greeter', {
+      service: ServiceReference.fromService(service),
+      stable: CanaryVersion.fromWorkload(v1),
+      canary: CanaryVersion.fromWorkload(v2),
+      canaryWeight: 10,
+      canaryHeaders: { 'x-canary': StringMatch.prefix('yes') },
+      mirrorPercentage: 5,
+    });
+    app.synth();
+    const out = Testing.synth(c);
+    expect(ofKind(out, 'HTTPRoute')).toEqual([]);
+    const route = only(out, 'GRPCRoute');
+    expect(canary.grpcRoute).toBeDefined();
+    expect(canary.httpRoute).toBeUndefined();
+    expect(route.spec.parentRefs).toEqual([{ group: '', kind: 'Service', name: 'greeter' }]);
+    expect(route.spec.rules).toEqual([
+      { name: 'canary-match', matches: [{ headers: [{ type: 'RegularExpression', name: 'x-canary', value: 'yes.*' }] }], backendRefs: [{ name: 'greeter-v2', port: 50051 }] },
+      {
+        name: 'primary',
+        filters: [{ type: 'RequestMirror', requestMirror: { backendRef: { name: 'greeter-v2', port: 50051 }, percent: 5 } }],
+        backendRefs: [{ name: 'greeter-v1', port: 50051, weight: 90 }, { name: 'greeter-v2', port: 50051, weight: 10 }],
+      },
+    ]);
+  });
+
+  test('appProtocol decides before the name, as in Istio', () => {
+    const grpc = grpcApp({ name: 'http', appProtocol: 'grpc' });
+    new CanaryRelease(grpc.c, 'g', { service: ServiceReference.fromService(grpc.service), stable: CanaryVersion.fromWorkload(grpc.v1), canary: CanaryVersion.fromWorkload(grpc.v2), canaryWeight: 10 });
+    expect(ofKind(Testing.synth(grpc.c), 'GRPCRoute')).toHaveLength(1);
+    const http = grpcApp({ name: 'grpc', appProtocol: 'http' });
+    new CanaryRelease(http.c, 'g', { service: ServiceReference.fromService(http.service), stable: CanaryVersion.fromWorkload(http.v1), canary: CanaryVersion.fromWorkload(http.v2), canaryWeight: 10 });
+    expect(ofKind(Testing.synth(http.c), 'GRPCRoute')).toEqual([]);
+  });
+
+  test('what GRPCRoute has no field for is an error naming the construct (a timeout)', () => {
+    const { c, service } = grpcApp({ name: 'grpc' });
+    expect(() => new ServiceResilience(c, 'slow', { service: ServiceReference.fromService(service), timeout: Duration.seconds(2) }))
+      .toThrow(/ServiceResilience 'shop\/slow'.*a timeout on a gRPC service \(Gateway API's GRPCRoute has none\).*classic API/);
+  });
+
+  test('the L2 GRPCRoute: typed header matches and filters; a rewrite is not a GRPCRoute filter', () => {
+    const c = new Chart(Testing.app(), 'c', { namespace: 'shop' });
+    const route = new GatewayApiGrpcRoute(c, 'g', {
+      parentRefs: [{ kind: 'Service', name: 'greeter', port: 50051 }],
+      rules: [{
+        name: 'v2',
+        matches: [{ service: 'helloworld.Greeter', headers: [{ name: 'x-user', value: 'a.*', type: HeaderMatchType.REGULAR_EXPRESSION }] }],
+        filters: [HttpRouteFilter.requestHeaderModifier({ set: { 'x-via': 'mesh' } })],
+        backendRefs: [{ name: 'greeter-v2', port: 50051 }],
+      }],
+    });
+    expect(route.toJson().spec.rules[0]).toEqual({
+      name: 'v2',
+      matches: [{ method: { type: 'Exact', service: 'helloworld.Greeter' }, headers: [{ type: 'RegularExpression', name: 'x-user', value: 'a.*' }] }],
+      filters: [{ type: 'RequestHeaderModifier', requestHeaderModifier: { set: [{ name: 'x-via', value: 'mesh' }] } }],
+      backendRefs: [{ name: 'greeter-v2', port: 50051 }],
+    });
+    expect(() => route.addRule({ filters: [HttpRouteFilter.urlRewrite({ replaceFullPath: '/x' })], backendRefs: [{ name: 'g', port: 1 }] }))
+      .toThrow(/rules\[1\].filters\[0\] is a URLRewrite filter, which a GRPCRoute does not have/);
+    expect(() => route.addRule({ matches: [{ headers: [{ name: 'x', value: '(', type: HeaderMatchType.REGULAR_EXPRESSION }] }], backendRefs: [{ name: 'g', port: 1 }] }))
+      .toThrow(/headers\[0\].value/);
   });
 });

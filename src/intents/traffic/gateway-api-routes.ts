@@ -2,6 +2,7 @@ import { IConstruct } from 'constructs';
 import { fail, show } from '../../core/errors';
 import { StringMatch, StringMatchKind } from '../../core/string-match';
 import { TrafficApi } from '../../core/traffic-api';
+import { GrpcRouteRule } from '../../resources/gateway-api/gateway-api-grpc-route';
 import { HeaderMatchType, HttpHeaderMatch, HttpRouteFilter, HttpRouteMatch, HttpRouteRule, PathMatchType } from '../../resources/gateway-api/gateway-api-http-route';
 import { BackendReference } from '../../resources/gateway-api/references';
 import { HttpMatch, HttpRoute, RouteDestination } from '../../resources/http-route';
@@ -64,6 +65,31 @@ export function gatewayApiRule(owner: IConstruct, api: TrafficApi, route: HttpRo
     backendRefs: destinations.map(d => ({ ...backendOf(d.destination), weight: destinations.length > 1 ? d.weight ?? 0 : d.weight })),
     timeouts: route.timeout || route.retries?.perTryTimeout ? { request: route.timeout, backendRequest: route.retries?.perTryTimeout } : undefined,
     retry: route.retries && { attempts: route.retries.attempts },
+  };
+}
+
+/**
+ * A host's route for a gRPC service as a GRPCRoute rule: the HTTPRoute rule (checked as such),
+ * with what GRPCRoute lacks (paths, HTTP methods, rewrites, timeouts, retries) an error. @internal
+ */
+export function grpcRule(owner: IConstruct, api: TrafficApi, rule: HttpRouteRule): GrpcRouteRule {
+  const classic = 'Render this host with Istio\'s classic API: TrafficApi.use(<its chart>, TrafficApi.istio()).';
+  const missing = (what: string) => api._require(owner, `${what} on a gRPC service (Gateway API's GRPCRoute has none)`, 'none', classic);
+  if (rule.timeouts) missing('a timeout');
+  if (rule.retry) missing('retries');
+  const filter = rule.filters?.find(f => f._spec.type !== 'RequestMirror');
+  if (filter) missing(`a ${filter._spec.type} filter`);
+  const matches = rule.matches?.map(m => {
+    if (m.method !== undefined) missing('an HTTP method match');
+    // Every call's path starts with '/': that match is no condition at all.
+    if (m.pathValue !== undefined && !(m.pathType === PathMatchType.PATH_PREFIX && m.pathValue === '/')) missing('a path match (GRPCRoute matches services and methods)');
+    return { headers: m.headers };
+  });
+  return {
+    name: rule.name,
+    matches: matches?.some(m => m.headers) ? matches : undefined,
+    filters: rule.filters,
+    backendRefs: rule.backendRefs ?? [],
   };
 }
 

@@ -1,10 +1,15 @@
 import { Construct } from 'constructs';
+import { HeaderMatchType, HttpHeaderMatch, HttpRouteFilter } from './gateway-api-http-route';
 import { BackendReference, ParentReference } from './references';
 import { checkArguments } from '../../core/arguments';
 import { fail, show } from '../../core/errors';
-import { checkHost } from '../../core/names';
+import { checkHeaderName, checkHost } from '../../core/names';
+import { checkRe2 } from '../../core/re2';
 import { IstioResource, IstioResourceProps } from '../istio-resource';
-import { renderBackendRef, renderParentRef } from '../rendering/gateway-api-references';
+import { checkRequestMirror, renderBackendRef, renderParentRef } from '../rendering/gateway-api-references';
+
+/** The filters a GRPCRoute has (Gateway API's GRPCRouteFilter types). */
+const GRPC_FILTERS = ['RequestHeaderModifier', 'ResponseHeaderModifier', 'RequestMirror'];
 
 /** Conditions on a gRPC call. */
 export interface GrpcRouteMatch {
@@ -12,14 +17,18 @@ export interface GrpcRouteMatch {
   readonly service?: string;
   /** The method, e.g. 'SayHello' (needs service... or not: any service's method of that name). @default - any method */
   readonly method?: string;
-  /** Exact request headers (metadata). @default - none */
-  readonly headers?: { [name: string]: string };
+  /** Request headers (metadata), exact or RE2. @default - none */
+  readonly headers?: HttpHeaderMatch[];
 }
 
 /** One rule of a GRPCRoute. */
 export interface GrpcRouteRule {
+  /** The rule's name (in Envoy's route names and stats). @default - none */
+  readonly name?: string;
   /** Any of these matches selects the rule. @default - every call */
   readonly matches?: GrpcRouteMatch[];
+  /** Filters: header modifiers and `HttpRouteFilter.requestMirror` (GRPCRoute has no rewrite or redirect). @default - none */
+  readonly filters?: HttpRouteFilter[];
   /** Backends, weighted. */
   readonly backendRefs: BackendReference[];
 }
@@ -48,7 +57,13 @@ export interface GatewayApiGrpcRouteProps extends IstioResourceProps {
  * });
  */
 export class GatewayApiGrpcRoute extends IstioResource {
+  /** A rule as the API writes it, checked (intents' generated rules). @internal */
+  public static _renderRule(scope: Construct, prop: string, rule: GrpcRouteRule): any {
+    return renderGrpcRouteRule(scope, prop, rule);
+  }
+
   private readonly spec: { parentRefs: any[]; hostnames?: string[]; rules: any[] };
+  private generated?: () => any[];
 
   constructor(scope: Construct, id: string, props: GatewayApiGrpcRouteProps) {
     super(scope, id, { apiVersion: 'gateway.networking.k8s.io/v1', kind: 'GRPCRoute' }, props, 'GatewayApiGrpcRoute');
@@ -61,25 +76,46 @@ export class GatewayApiGrpcRoute extends IstioResource {
   /** Adds a rule after the others. */
   public addRule(rule: GrpcRouteRule): void {
     checkArguments(this, 'GatewayApiGrpcRoute', 'addRule', arguments);
-    const prop = `rules[${this.spec.rules.length}]`;
-    if (rule.backendRefs.length === 0) fail(this, `${prop}.backendRefs is empty, so every call it matches fails.`);
-    rule.matches?.forEach((m, i) => {
-      if (m.service !== undefined && !/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/.test(m.service)) {
-        fail(this, `${prop}.matches[${i}].service ${show(m.service)} is not a gRPC service name such as 'helloworld.Greeter'.`);
-      }
-      if (m.method !== undefined && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(m.method)) fail(this, `${prop}.matches[${i}].method ${show(m.method)} is not a gRPC method name.`);
-    });
-    this.spec.rules.push({
-      matches: rule.matches?.map(m => ({
-        method: m.service || m.method ? { type: 'Exact', service: m.service, method: m.method } : undefined,
-        headers: m.headers && Object.entries(m.headers).map(([name, value]) => ({ type: 'Exact', name, value })),
-      })),
-      backendRefs: rule.backendRefs.map((b, i) => renderBackendRef(this, `${prop}.backendRefs[${i}]`, b)),
-    });
+    this.spec.rules.push(renderGrpcRouteRule(this, `rules[${this.spec.rules.length}]`, rule));
+  }
+
+  /** Rules produced at synth (rendered with `_renderRule`), after those added. @internal */
+  public _generateRules(produce: () => any[]): void {
+    this.generated = produce;
   }
 
   /** @internal */
   protected _renderSpec(): any {
-    return { ...this.spec, rules: this.spec.rules.length ? this.spec.rules : undefined };
+    const rules = [...this.spec.rules, ...this.generated?.() ?? []];
+    return { ...this.spec, rules: rules.length ? rules : undefined };
   }
+}
+
+function renderGrpcRouteRule(scope: Construct, prop: string, rule: GrpcRouteRule): any {
+  if (rule.backendRefs.length === 0) fail(scope, `${prop}.backendRefs is empty, so every call it matches fails.`);
+  rule.matches?.forEach((m, i) => {
+    if (m.service !== undefined && !/^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/.test(m.service)) {
+      fail(scope, `${prop}.matches[${i}].service ${show(m.service)} is not a gRPC service name such as 'helloworld.Greeter'.`);
+    }
+    if (m.method !== undefined && !/^[A-Za-z_][A-Za-z0-9_]*$/.test(m.method)) fail(scope, `${prop}.matches[${i}].method ${show(m.method)} is not a gRPC method name.`);
+    m.headers?.forEach((h, j) => {
+      checkHeaderName(scope, `${prop}.matches[${i}].headers[${j}].name`, h.name);
+      if (h.type === HeaderMatchType.REGULAR_EXPRESSION) checkRe2(scope, `${prop}.matches[${i}].headers[${j}].value`, h.value);
+    });
+  });
+  rule.filters?.forEach((f, i) => {
+    const where = `${prop}.filters[${i}]`;
+    if (!(f instanceof HttpRouteFilter)) fail(scope, `${where} must be an HttpRouteFilter (HttpRouteFilter.requestMirror(...), ...), got ${show(f)}.`);
+    if (!GRPC_FILTERS.includes(f._spec.type)) fail(scope, `${where} is a ${f._spec.type} filter, which a GRPCRoute does not have (it has ${GRPC_FILTERS.join(', ')}).`);
+    if (f._spec.type === 'RequestMirror') checkRequestMirror(scope, where, f._spec.requestMirror);
+  });
+  return {
+    name: rule.name,
+    matches: rule.matches?.map(m => ({
+      method: m.service || m.method ? { type: 'Exact', service: m.service, method: m.method } : undefined,
+      headers: m.headers?.map(h => ({ type: h.type ?? HeaderMatchType.EXACT, name: h.name, value: h.value })),
+    })),
+    filters: rule.filters?.map(f => f._spec),
+    backendRefs: rule.backendRefs.map((b, i) => renderBackendRef(scope, `${prop}.backendRefs[${i}]`, b)),
+  };
 }

@@ -5,10 +5,10 @@ import { checkArguments } from '../../core/arguments';
 import { istioDuration } from '../../core/duration';
 import { fail, show } from '../../core/errors';
 import { checkHeaderName, checkHost } from '../../core/names';
-import { checkPercent, checkPort } from '../../core/percent';
+import { checkPort } from '../../core/percent';
 import { checkRe2 } from '../../core/re2';
 import { IstioResource, IstioResourceProps } from '../istio-resource';
-import { renderBackendRef, renderParentRef } from '../rendering/gateway-api-references';
+import { checkRequestMirror, renderBackendRef, renderParentRef } from '../rendering/gateway-api-references';
 
 /** How a path is matched. */
 export enum PathMatchType {
@@ -280,13 +280,7 @@ function checkFilter(scope: Construct, prop: string, f: HttpRouteFilter, rule: H
       fail(scope, `${prop}.statusCode must be 301 or 302, got ${show(s.requestRedirect.statusCode)}.`);
     }
   }
-  if (s.type === 'RequestMirror') {
-    renderBackendRef(scope, `${prop}.backendRef`, s.requestMirror.backendRef);
-    checkPercent(scope, `${prop}.percent`, s.requestMirror.percent);
-    if (s.requestMirror.percent !== undefined && !Number.isInteger(s.requestMirror.percent)) {
-      fail(scope, `${prop}.percent must be a whole number (Gateway API's percent is an integer), got ${show(s.requestMirror.percent)}.`);
-    }
-  }
+  if (s.type === 'RequestMirror') checkRequestMirror(scope, prop, s.requestMirror);
   if (s.type === 'URLRewrite' && s.urlRewrite.path?.type === 'ReplacePrefixMatch'
     && !(rule.matches ?? []).every(m => m.pathValue !== undefined && (m.pathType ?? PathMatchType.PATH_PREFIX) === PathMatchType.PATH_PREFIX)) {
     fail(scope, `${prop} replaces the matched prefix, so every match of the rule must be a PATH_PREFIX path.`);

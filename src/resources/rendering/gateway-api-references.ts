@@ -1,7 +1,7 @@
 import { IConstruct } from 'constructs';
 import { fail, show } from '../../core/errors';
 import { checkDns1123Label, checkDns1123Subdomain } from '../../core/names';
-import { checkPort } from '../../core/percent';
+import { checkPercent, checkPort } from '../../core/percent';
 import { BackendReference, ParentReference, SecretReference } from '../gateway-api/references';
 
 /** @internal */
@@ -38,4 +38,13 @@ export function renderSecretRef(scope: IConstruct, prop: string, s: SecretRefere
   checkDns1123Subdomain(scope, `${prop}.name`, s.name);
   if (s.namespace !== undefined) checkDns1123Label(scope, `${prop}.namespace`, s.namespace);
   return { kind: 'Secret', name: s.name, namespace: s.namespace };
+}
+
+/** A RequestMirror filter's backend and whole percentage (HTTPRoute and GRPCRoute). @internal */
+export function checkRequestMirror(scope: IConstruct, prop: string, mirror: { backendRef: BackendReference; percent?: number }): void {
+  renderBackendRef(scope, `${prop}.backendRef`, mirror.backendRef);
+  checkPercent(scope, `${prop}.percent`, mirror.percent);
+  if (mirror.percent !== undefined && !Number.isInteger(mirror.percent)) {
+    fail(scope, `${prop}.percent must be a whole number (Gateway API's percent is an integer), got ${show(mirror.percent)}.`);
+  }
 }
