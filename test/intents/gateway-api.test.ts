@@ -4,8 +4,8 @@ import * as path from 'path';
 import { ApiObject, App, Chart, Duration, JsonPatch, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import {
-  BackendTlsPolicy, CanaryRelease, CanaryVersion, FaultInjection, GatewayApiChannel, GatewayApiGateway, GatewayApiGrpcRoute,
-  GatewayApiHttpRoute, GatewayApiTlsRoute, HeaderMatchType, HttpRouteFilter, IngressGateway, ListenerProtocol, ListenerTlsMode, MeshEgress, MeshIngress,
+  BackendTlsPolicy, CanaryRelease, CanaryVersion, FaultInjection, GatewayApiChannel, GatewayApiGateway, GatewayApiGrpcRoute, GatewayApiHttpRoute,
+  GatewayApiTlsRoute, HeaderMatchType, HttpRouteFilter, IngressGateway, ListenerProtocol, ListenerTlsMode, MeshEgress, MeshIngress,
   ServiceReference, ServiceResilience, StringMatch, TrafficApi,
 } from '../../src';
 import { ofKind, only } from '../support/synth';
