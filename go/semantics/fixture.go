@@ -262,6 +262,15 @@ func LoadFixture(dir, jwksURL string, gateways []WorkloadRef) (*Fixture, error) 
 				}
 			}
 			istioDocs = append(istioDocs, string(d))
+			if tm.Kind == "ServiceEntry" {
+				// istiod's Gateway API controller reads ServiceEntries (route parents) from the API server,
+				// not from the config store the fake loads them into: the API server holds them too.
+				if o, _, err := decode(d, nil, nil); err == nil {
+					fx.KubeObjs = append(fx.KubeObjs, o)
+				} else {
+					fx.Skipped = append(fx.Skipped, fmt.Sprintf("%s %s for the Gateway API controller: %v", tm.APIVersion, tm.Kind, err))
+				}
+			}
 			continue
 		}
 		o, _, err := decode(d, nil, nil)

@@ -1,4 +1,4 @@
-import { Chart } from 'cdk8s';
+import { ApiObject, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { MeshService } from './mesh-service';
 import { ServiceReference } from './service-reference';
@@ -12,6 +12,11 @@ import { TrafficApi } from '../core/traffic-api';
 import { ClientTlsMode } from '../resources/client-tls';
 import { DestinationRule } from '../resources/destination-rule';
 import { Gateway, ServerTlsMode } from '../resources/gateway';
+import { GatewayApiGateway, ListenerProtocol, ListenerTlsMode, RouteNamespaces } from '../resources/gateway-api/gateway-api-gateway';
+import { GatewayApiHttpRoute } from '../resources/gateway-api/gateway-api-http-route';
+import { GatewayApiTlsRoute } from '../resources/gateway-api/gateway-api-tls-route';
+import { ReferenceGrant } from '../resources/gateway-api/reference-grant';
+import { BackendReference, ParentReference } from '../resources/gateway-api/references';
 import { GatewayReference } from '../resources/gateway-reference';
 import { ExternalGatewayWorkload, IGatewayWorkload } from '../resources/gateway-workload-reference';
 import { PortProtocol } from '../resources/port';
@@ -70,19 +75,22 @@ export class MeshEgress extends Construct {
   private _gateway?: Gateway;
   private _gatewayRule?: DestinationRule;
   private readonly _sidecar?: Sidecar;
-  private readonly routes: VirtualService[] = [];
+  private readonly virtualServiceRoutes: VirtualService[] = [];
   private readonly hosts = new Set<string>();
   private readonly originated: Array<{ host: string; port: number }> = [];
   private readonly passedThrough: Array<{ host: string; port: number }> = [];
   private readonly registryOnly: boolean;
+  private readonly api: TrafficApi;
+  private _gatewayApiGateway?: GatewayApiGateway;
+  private readonly gatewayApiRoutes: ApiObject[] = [];
+  private readonly grants = new Map<string, Set<string>>();
 
   constructor(scope: Construct, id: string, props: MeshEgressProps = {}) {
     super(scope, id);
     checkProps(this, 'MeshEgress', props);
     reportChildErrorsAsOwn(this);
     TrafficApi._markRendered(this);
-    TrafficApi.of(this)._require(this, 'MeshEgress in Gateway API form (TLSRoute to the egress gateway)', 'none',
-      'It is not rendered as Gateway API yet: TrafficApi.use(<its chart>, TrafficApi.istio()) renders it with Istio\'s classic API.');
+    this.api = TrafficApi.of(this);
     this.egressGateway = props.egressGateway;
     this.registryOnly = props.registryOnly ?? false;
     // Object names of the gateway leg come from the id, so two MeshEgress constructs do not collide.
@@ -128,12 +136,25 @@ export class MeshEgress extends Construct {
     return out;
   }
 
-  /** The egress Gateway, once a host is routed through the egress gateway. */
+  /** The egress Gateway API Gateway (with `TrafficApi.gatewayApi()`), once a host is routed through the egress gateway. */
+  public get gatewayApiGateway(): GatewayApiGateway | undefined {
+    return this._gatewayApiGateway;
+  }
+
+  /**
+   * With Gateway API, the routes chaining hosts through the egress gateway: per host, one whose
+   * parent is the host's ServiceEntry (to the gateway) and one on the Gateway (to the host).
+   */
+  public get routes(): ApiObject[] {
+    return [...this.gatewayApiRoutes];
+  }
+
+  /** The egress Gateway, once a host is routed through the egress gateway (Istio's classic API). */
   public get gateway(): Gateway | undefined {
     return this._gateway;
   }
 
-  /** The DestinationRule for the egress gateway's host (a subset per external host), once TLS is originated there. */
+  /** The DestinationRule for the egress gateway's host (classic API: a subset per external host; Gateway API: mutual TLS on port 80), once TLS is originated there. */
   public get gatewayDestinationRule(): DestinationRule | undefined {
     return this._gatewayRule;
   }
@@ -145,7 +166,7 @@ export class MeshEgress extends Construct {
 
   /** The VirtualServices chaining hosts through the egress gateway (one per host routed there). */
   public get virtualServices(): VirtualService[] {
-    return [...this.routes];
+    return [...this.virtualServiceRoutes];
   }
 
   /**
@@ -208,6 +229,10 @@ export class MeshEgress extends Construct {
         { number: port, protocol: PortProtocol.HTTPS, name: 'https' },
       ],
     });
+    if (this.api.isGatewayApi) {
+      this.originateAtGatewayApiGateway(egw, host, port, slug);
+      return se;
+    }
     this.gatewayFor(egw).addServer({
       name: `https-${slug}`,
       port: { number: 80, protocol: PortProtocol.HTTPS, name: `https-${slug}` },
@@ -238,6 +263,10 @@ export class MeshEgress extends Construct {
   /** Sidecar → egress gateway → host with the TLS stream passed through untouched (routed by SNI). */
   private routeThroughGateway(host: string, port: number, slug: string): void {
     const egw = this.requireGatewayPort(port);
+    if (this.api.isGatewayApi) {
+      this.passThroughGatewayApiGateway(egw, host, port, slug);
+      return;
+    }
     this.gatewayFor(egw).addServer({ name: `tls-${slug}`, port: { number: port, protocol: PortProtocol.TLS, name: `tls-${slug}` }, hosts: [host], tls: { mode: ServerTlsMode.PASSTHROUGH } });
     const vs = this.chainThroughGateway(host, slug);
     vs.addTlsRoute({ match: [{ gateways: ['mesh'], port, sniHosts: [host] }], route: [{ destination: { host: this.gatewayHost(egw), port } }] });
@@ -279,6 +308,119 @@ export class MeshEgress extends Construct {
     return model;
   }
 
+  /**
+   * Gateway API form of the passthrough chain (Istio's egress gateway task): a TLS listener in
+   * Passthrough mode for the host, a TLSRoute whose parent is the host's ServiceEntry sending the
+   * stream to the gateway's Service, and one on the Gateway sending it on to the host.
+   */
+  private passThroughGatewayApiGateway(egw: IGatewayWorkload, host: string, port: number, slug: string): void {
+    this.model(host)._claimRouting(this, `routes ${show(host)} through the egress gateway with routes of its own`);
+    const gw = this.gatewayApiGatewayFor(egw);
+    const section = `tls-${slug}`;
+    const tls = { mode: ListenerTlsMode.PASSTHROUGH };
+    gw.addListener({ name: section, port, protocol: ListenerProtocol.TLS, hostname: host, tls, ...this.allowedRoutes(egw) });
+    this.gatewayApiRoutes.push(
+      new GatewayApiTlsRoute(this, `TLSRoute-${slug}-to-egress`, {
+        metadata: { name: `${slug}-to-egress` },
+        parentRefs: [this.serviceEntryParent(slug)],
+        hostnames: [host],
+        backendRefs: [this.gatewayBackend(egw, port, 'TLSRoute')],
+      }),
+      new GatewayApiTlsRoute(this, `TLSRoute-${slug}-from-egress`, {
+        metadata: { name: `${slug}-from-egress` },
+        parentRefs: [this.gatewayParent(egw, section)],
+        hostnames: [host],
+        backendRefs: [{ group: 'networking.istio.io', kind: 'Hostname', name: host, port }],
+      }),
+    );
+  }
+
+  /**
+   * Gateway API form of TLS origination at the gateway: the sidecar sends HTTP inside the mesh's
+   * mutual TLS to port 80 of the gateway (a listener terminating ISTIO_MUTUAL, shared by the hosts),
+   * and the gateway sends it on to the host, whose DestinationRule originates TLS.
+   */
+  private originateAtGatewayApiGateway(egw: IGatewayWorkload, host: string, port: number, slug: string): void {
+    this.model(host)._claimRouting(this, `routes ${show(host)} through the egress gateway with routes of its own`);
+    const gw = this.gatewayApiGatewayFor(egw);
+    const section = 'mesh-http';
+    if (!gw.listenerNames.includes(section)) {
+      gw.addListener({
+        name: section,
+        port: 80,
+        protocol: ListenerProtocol.HTTPS,
+        tls: { mode: ListenerTlsMode.TERMINATE, options: { 'gateway.istio.io/tls-terminate-mode': 'ISTIO_MUTUAL' } },
+        ...this.allowedRoutes(egw),
+      });
+      // Sidecars reach the gateway pods with Istio mutual TLS only when a DestinationRule asks for it.
+      this._gatewayRule = new DestinationRule(this, 'GatewayDestinationRule', {
+        metadata: { name: `${this.baseName}-gateway` },
+        host: this.gatewayHost(egw),
+        trafficPolicy: { portLevelSettings: [{ port: 80, tls: { mode: ClientTlsMode.ISTIO_MUTUAL } }] },
+      });
+    }
+    this.gatewayApiRoutes.push(
+      new GatewayApiHttpRoute(this, `HTTPRoute-${slug}-to-egress`, {
+        metadata: { name: `${slug}-to-egress` },
+        parentRefs: [{ ...this.serviceEntryParent(slug), port: 80 }],
+        rules: [{ backendRefs: [this.gatewayBackend(egw, 80, 'HTTPRoute')] }],
+      }),
+      new GatewayApiHttpRoute(this, `HTTPRoute-${slug}-from-egress`, {
+        metadata: { name: `${slug}-from-egress` },
+        parentRefs: [this.gatewayParent(egw, section)],
+        hostnames: [host],
+        rules: [{ backendRefs: [{ group: 'networking.istio.io', kind: 'Hostname', name: host, port }] }],
+      }),
+    );
+    this.model(host)._addTrafficPolicy(this, {
+      portLevelSettings: [{ port, tls: { mode: ClientTlsMode.SIMPLE, sni: host, caCertificates: SYSTEM_CA_BUNDLE } }],
+    });
+  }
+
+  /** The Gateway API Gateway bound to the egress gateway pods through their Service (Istio's manual deployment). */
+  private gatewayApiGatewayFor(egw: IGatewayWorkload): GatewayApiGateway {
+    if (!this._gatewayApiGateway) {
+      this._gatewayApiGateway = new GatewayApiGateway(this, 'Gateway', {
+        metadata: { name: this.baseName, namespace: egw.namespace },
+        addresses: [{ type: 'Hostname', value: this.gatewayHost(egw) }],
+      });
+    }
+    return this._gatewayApiGateway;
+  }
+
+  /** Routes live in this chart's namespace; a Gateway elsewhere admits that namespace by name. */
+  private allowedRoutes(egw: IGatewayWorkload): { routeNamespaces?: RouteNamespaces; namespaceLabels?: { [key: string]: string } } {
+    const here = Chart.of(this).namespace ?? 'default';
+    return (egw.namespace ?? here) === here ? {} : { routeNamespaces: RouteNamespaces.SELECTOR, namespaceLabels: { 'kubernetes.io/metadata.name': here } };
+  }
+
+  private serviceEntryParent(slug: string): ParentReference {
+    return { group: 'networking.istio.io', kind: 'ServiceEntry', name: slug };
+  }
+
+  private gatewayParent(egw: IGatewayWorkload, section: string): ParentReference {
+    const here = Chart.of(this).namespace ?? 'default';
+    return { name: this.baseName, namespace: (egw.namespace ?? here) !== here ? egw.namespace : undefined, sectionName: section };
+  }
+
+  /** The egress gateway's Service as a backend; in another namespace, with that namespace's ReferenceGrant. */
+  private gatewayBackend(egw: IGatewayWorkload, port: number, routeKind: string): BackendReference {
+    const [name, namespace] = this.gatewayHost(egw).split('.');
+    const here = Chart.of(this).namespace ?? 'default';
+    if (namespace === here) return { name, port };
+    const kinds = this.grants.get(namespace) ?? new Set<string>();
+    if (!kinds.has(routeKind)) {
+      kinds.add(routeKind);
+      this.grants.set(namespace, kinds);
+      new ReferenceGrant(this, `ReferenceGrant-${namespace}-${routeKind}`, {
+        metadata: { name: `${this.baseName}-${routeKind.toLowerCase()}s-from-${here}`, namespace },
+        referrers: [{ group: 'gateway.networking.k8s.io', kind: routeKind, namespace: here }],
+        targets: [{ group: '', kind: 'Service', name }],
+      });
+    }
+    return { name, namespace, port };
+  }
+
   /** A VirtualService bound to the mesh and to our egress Gateway; `gateways[1]` is the Gateway reference. */
   private chainThroughGateway(host: string, slug: string): VirtualService {
     this.model(host)._claimRouting(this, `routes ${show(host)} through the egress gateway with a VirtualService of its own`);
@@ -287,7 +429,7 @@ export class MeshEgress extends Construct {
       hosts: [host],
       gateways: [GatewayReference.mesh(), GatewayReference.fromGateway(this._gateway!)],
     });
-    this.routes.push(vs);
+    this.virtualServiceRoutes.push(vs);
     return vs;
   }
 }

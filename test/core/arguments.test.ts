@@ -39,7 +39,9 @@ describe('argument shapes from JavaScript: clear errors, never a TypeError from 
   test('a missing required prop, and missing props altogether', () => {
     const c = chart();
     expect(() => new VirtualService(c, 'vs', {} as any)).toThrow(/^VirtualService 'shop\/vs': props.hosts is required \(an array of strings\)\.$/);
-    expect(() => new MeshIngress(c, 'in', undefined as any)).toThrow(/^MeshIngress 'shop\/in': props is required \(a MeshIngressProps\), got nothing\.$/);
+    expect(() => new CanaryRelease(c, 'canary', undefined as any)).toThrow(/^CanaryRelease 'shop\/canary': props is required \(a CanaryReleaseProps\), got nothing\.$/);
+    // Optional props (all of MeshIngress's are): left out is the classic API's missing gateway.
+    expect(() => new MeshIngress(c, 'in', undefined as any)).toThrow(/^MeshIngress 'shop\/in': gateway is required with Istio's classic API/);
     expect(() => new DestinationRule(c, 'dr', null as any)).toThrow(/DestinationRule 'shop\/dr': props is required \(a DestinationRuleProps\), got null/);
   });
 

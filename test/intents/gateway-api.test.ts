@@ -4,9 +4,9 @@ import * as path from 'path';
 import { ApiObject, App, Chart, Duration, JsonPatch, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import {
-  BackendTlsPolicy, CanaryRelease, CanaryVersion, FaultInjection, GatewayApiChannel, GatewayApiGateway, GatewayApiGrpcRoute, GatewayApiHttpRoute,
-  GatewayApiTlsRoute, HeaderMatchType, HttpRouteFilter, IngressGateway, ListenerProtocol, ListenerTlsMode, MeshEgress, MeshIngress,
-  ServiceReference, ServiceResilience, StringMatch, TrafficApi,
+  BackendTlsPolicy, CanaryRelease, CanaryVersion, EgressGateway, FaultInjection, GatewayApiChannel, GatewayApiGateway, GatewayApiGrpcRoute,
+  GatewayApiHttpRoute, GatewayApiTlsRoute, HeaderMatchType, HttpRouteFilter, IngressGateway, ListenerProtocol, ListenerTlsMode, MeshEgress,
+  MeshIngress, ServiceReference, ServiceResilience, StringMatch, TrafficApi,
 } from '../../src';
 import { ofKind, only } from '../support/synth';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -185,7 +185,6 @@ describe('Gateway API output', () => {
     ['retries on chosen conditions', (x: ReturnType<typeof reviewsApp>) => new ServiceResilience(x.c, 'r', {
       service: ServiceReference.fromService(x.service), retries: { attempts: 2, retryOn: ['5xx'] },
     }), /retries: it is only in Gateway API's experimental channel/],
-    ['MeshEgress', (x: ReturnType<typeof reviewsApp>) => new MeshEgress(x.c, 'e'), /MeshEgress in Gateway API form .* TrafficApi.use\(<its chart>, TrafficApi.istio\(\)\)/],
     ['client certificates at the ingress', (x: ReturnType<typeof reviewsApp>) => new MeshIngress(x.c, 'i', { gateway: new IngressGateway(x.c, 'g') })
       .addHost('a.example.com', { credentialName: 'cert', mutualTls: true }), /mutualTls \(client certificates\) on an ingress host: Gateway API cannot express it/],
     ['a canary of a host without its Service', (x: ReturnType<typeof reviewsApp>) => new CanaryRelease(x.c, 'c', {
@@ -472,5 +471,54 @@ describe('gRPC services (Gateway API)', () => {
       .toThrow(/rules\[1\].filters\[0\] is a URLRewrite filter, which a GRPCRoute does not have/);
     expect(() => route.addRule({ matches: [{ headers: [{ name: 'x', value: '(', type: HeaderMatchType.REGULAR_EXPRESSION }] }], backendRefs: [{ name: 'g', port: 1 }] }))
       .toThrow(/headers\[0\].value/);
+  });
+});
+
+describe('MeshEgress (Gateway API)', () => {
+  test('through the egress gateway: TLSRoutes (passthrough), HTTPRoutes + an ISTIO_MUTUAL listener (origination); parents: ServiceEntries, the Gateway', () => {
+    const app = Testing.app();
+    TrafficApi.use(app, gatewayApi);
+    const gws = new Chart(app, 'gws', { namespace: 'istio-egress' });
+    const egressGateway = new EgressGateway(gws, 'egw', { namespace: 'istio-egress' });
+    const c = new Chart(app, 'apps', { namespace: 'apps' });
+    const egress = new MeshEgress(c, 'external', { egressGateway });
+    egress.addExternalHost({ host: 'edition.cnn.com' });
+    egress.addExternalHost({ host: 'httpbin.org', originateTls: true });
+    app.synth();
+    const out = Testing.synth(c);
+    expect(ofKind(out, 'VirtualService')).toEqual([]);
+    const gateway = out.find(o => o.apiVersion === 'gateway.networking.k8s.io/v1' && o.kind === 'Gateway');
+    expect(gateway.metadata).toEqual({ name: 'external', namespace: 'istio-egress' });
+    const admitApps = { namespaces: { from: 'Selector', selector: { matchLabels: { 'kubernetes.io/metadata.name': 'apps' } } } };
+    expect(gateway.spec.listeners).toEqual([
+      { name: 'tls-edition-cnn-com', port: 443, protocol: 'TLS', hostname: 'edition.cnn.com', tls: { mode: 'Passthrough' }, allowedRoutes: admitApps },
+      { name: 'mesh-http', port: 80, protocol: 'HTTPS', tls: { mode: 'Terminate', options: { 'gateway.istio.io/tls-terminate-mode': 'ISTIO_MUTUAL' } }, allowedRoutes: admitApps },
+    ]);
+    const tls = Object.fromEntries(ofKind(out, 'TLSRoute').map(r => [r.metadata.name, r.spec]));
+    expect(tls['edition-cnn-com-to-egress']).toEqual({
+      parentRefs: [{ group: 'networking.istio.io', kind: 'ServiceEntry', name: 'edition-cnn-com' }],
+      hostnames: ['edition.cnn.com'],
+      rules: [{ backendRefs: [{ name: 'istio-egressgateway', namespace: 'istio-egress', port: 443 }] }],
+    });
+    expect(tls['edition-cnn-com-from-egress'].rules).toEqual([{ backendRefs: [{ group: 'networking.istio.io', kind: 'Hostname', name: 'edition.cnn.com', port: 443 }] }]);
+    const http = Object.fromEntries(ofKind(out, 'HTTPRoute').map(r => [r.metadata.name, r.spec]));
+    expect(http['httpbin-org-to-egress'].parentRefs).toEqual([{ group: 'networking.istio.io', kind: 'ServiceEntry', name: 'httpbin-org', port: 80 }]);
+    expect(http['httpbin-org-from-egress']).toMatchObject({ parentRefs: [{ name: 'external', namespace: 'istio-egress', sectionName: 'mesh-http' }], hostnames: ['httpbin.org'] });
+    expect(ofKind(out, 'ReferenceGrant').map(g => g.spec.from[0].kind).sort()).toEqual(['HTTPRoute', 'TLSRoute']);
+    expect(egress.routes).toHaveLength(4);
+    const rules = Object.fromEntries(ofKind(out, 'DestinationRule').map(r => [r.metadata.name, r.spec]));
+    expect(rules['external-gateway'].trafficPolicy).toEqual({ portLevelSettings: [{ port: { number: 80 }, tls: { mode: 'ISTIO_MUTUAL' } }] });
+    expect(rules['httpbin-org'].trafficPolicy.portLevelSettings[0].tls).toMatchObject({ mode: 'SIMPLE', sni: 'httpbin.org' });
+  });
+
+  test('direct egress (no gateway) renders the same ServiceEntries and DestinationRules as with the classic API', () => {
+    const render = (api: TrafficApi) => {
+      const app = Testing.app();
+      TrafficApi.use(app, api);
+      const c = new Chart(app, 'apps', { namespace: 'apps' });
+      new MeshEgress(c, 'direct', { registryOnly: true }).addExternalHost({ host: 'api.github.com', originateTls: true });
+      return Testing.synth(c);
+    };
+    expect(render(gatewayApi)).toEqual(render(TrafficApi.istio()));
   });
 });

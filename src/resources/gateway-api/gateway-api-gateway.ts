@@ -43,6 +43,12 @@ export interface ListenerTls {
   readonly mode?: ListenerTlsMode;
   /** Certificates (TERMINATE). @default - none */
   readonly certificateRefs?: SecretReference[];
+  /**
+   * Implementation options, e.g. Istio's `gateway.istio.io/tls-terminate-mode: ISTIO_MUTUAL`
+   * (terminate the mesh's own mutual TLS, as an egress gateway does; no certificate needed).
+   * @default - none
+   */
+  readonly options?: { [key: string]: string };
 }
 
 /** One listener of a Gateway. */
@@ -135,8 +141,9 @@ export class GatewayApiGateway extends IstioResource {
     }
     const terminates = listener.protocol === ListenerProtocol.HTTPS
       || (listener.protocol === ListenerProtocol.TLS && mode === ListenerTlsMode.TERMINATE);
-    if (terminates && !tls?.certificateRefs?.length) {
-      fail(this, `${prop} terminates TLS but names no certificate: set tls.certificateRefs to a TLS Secret.`);
+    const meshTls = tls?.options?.['gateway.istio.io/tls-terminate-mode'] === 'ISTIO_MUTUAL';
+    if (terminates && !tls?.certificateRefs?.length && !meshTls) {
+      fail(this, `${prop} terminates TLS but names no certificate: set tls.certificateRefs to a TLS Secret (or, for the mesh's own mutual TLS, tls.options { 'gateway.istio.io/tls-terminate-mode': 'ISTIO_MUTUAL' }).`);
     }
     if (tls && (listener.protocol === ListenerProtocol.HTTP || listener.protocol === ListenerProtocol.TCP)) {
       fail(this, `${prop} is ${listener.protocol}, which carries no TLS; remove tls or use HTTPS/TLS.`);
@@ -154,6 +161,7 @@ export class GatewayApiGateway extends IstioResource {
       tls: tls && {
         mode: tls.mode,
         certificateRefs: tls.certificateRefs?.map((c, i) => renderSecretRef(this, `${prop}.tls.certificateRefs[${i}]`, c)),
+        options: tls.options && { ...tls.options },
       },
       allowedRoutes: from && { namespaces: { from, selector: listener.namespaceLabels && { matchLabels: { ...listener.namespaceLabels } } } },
     });

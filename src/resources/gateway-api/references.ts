@@ -14,10 +14,17 @@ export interface ParentReference {
   readonly port?: number;
 }
 
-/** A backend (a Service) a route sends requests to. */
+/**
+ * A backend a route sends requests to: a Service, or with Istio an external host
+ * (`kind: 'Hostname'`, `group: 'networking.istio.io'`, the name a host a ServiceEntry registers).
+ */
 export interface BackendReference {
-  /** The Service's name. */
+  /** The Service's name (for a Hostname backend, the host). */
   readonly name: string;
+  /** Its kind: 'Service', or Istio's 'Hostname'. @default 'Service' */
+  readonly kind?: string;
+  /** Its API group: '' (core) for a Service, 'networking.istio.io' for a Hostname. @default '' */
+  readonly group?: string;
   /** Its namespace (another namespace needs a ReferenceGrant there). @default - the route's */
   readonly namespace?: string;
   /** The Service port (required for a Service). */

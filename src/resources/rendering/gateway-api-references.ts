@@ -1,6 +1,6 @@
 import { IConstruct } from 'constructs';
 import { fail, show } from '../../core/errors';
-import { checkDns1123Label, checkDns1123Subdomain } from '../../core/names';
+import { checkDns1123Label, checkDns1123Subdomain, checkHost } from '../../core/names';
 import { checkPercent, checkPort } from '../../core/percent';
 import { BackendReference, ParentReference, SecretReference } from '../gateway-api/references';
 
@@ -23,14 +23,21 @@ export function renderParentRef(scope: IConstruct, prop: string, p: ParentRefere
 
 /** @internal */
 export function renderBackendRef(scope: IConstruct, prop: string, b: BackendReference): any {
-  checkDns1123Label(scope, `${prop}.name`, b.name);
+  const kind = b.kind ?? 'Service';
+  if (kind === 'Hostname') {
+    // Istio's own backend kind: a host as registered (a ServiceEntry's), reached without a Service.
+    if ((b.group ?? '') !== 'networking.istio.io') fail(scope, `${prop}: kind 'Hostname' is Istio's, in group 'networking.istio.io'; set group to it.`);
+    checkHost(scope, `${prop}.name`, b.name, { allowWildcard: false });
+  } else {
+    checkDns1123Label(scope, `${prop}.name`, b.name);
+  }
   if (b.namespace !== undefined) checkDns1123Label(scope, `${prop}.namespace`, b.namespace);
   checkPort(scope, `${prop}.port`, b.port);
   if (b.port === undefined) fail(scope, `${prop}.port is required: a Service backend names its port.`);
   if (b.weight !== undefined && (!Number.isInteger(b.weight) || b.weight < 0 || b.weight > 1000000)) {
     fail(scope, `${prop}.weight must be a whole number from 0 to 1,000,000, got ${show(b.weight)}.`);
   }
-  return { name: b.name, namespace: b.namespace, port: b.port, weight: b.weight };
+  return { group: b.group, kind: b.kind, name: b.name, namespace: b.namespace, port: b.port, weight: b.weight };
 }
 
 /** @internal */
