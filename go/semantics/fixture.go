@@ -607,32 +607,12 @@ func istioDeployedGateways(docs [][]byte) ([][]byte, error) {
 			containerPorts = append(containerPorts, map[string]any{"containerPort": port})
 			servicePorts = append(servicePorts, map[string]any{"name": strings.ToLower(string(l.Protocol)) + "-" + fmt.Sprint(port), "port": port, "targetPort": port})
 		}
-		deployment := map[string]any{
-			"apiVersion": "apps/v1", "kind": "Deployment",
-			"metadata": map[string]any{"name": name, "namespace": gw.Namespace},
-			"spec": map[string]any{
-				"selector": map[string]any{"matchLabels": labels},
-				"template": map[string]any{
-					// Istio renders the proxy into these pods itself; to the harness that is a gateway-template injection.
-					"metadata": map[string]any{"labels": map[string]any{"gateway.networking.k8s.io/gateway-name": gw.Name, "sidecar.istio.io/inject": "true"},
-						"annotations": map[string]any{"inject.istio.io/templates": "gateway"}},
-					"spec": map[string]any{"serviceAccountName": name, "containers": []any{map[string]any{"name": "istio-proxy", "image": "auto",
-						"ports": containerPorts}}},
-				},
-			},
+		// Istio renders the proxy into these pods itself; to the harness that is a gateway-template injection.
+		pods, err := gatewayPodDocs(name, gw.Namespace, labels, containerPorts, servicePorts)
+		if err != nil {
+			return nil, err
 		}
-		service := map[string]any{
-			"apiVersion": "v1", "kind": "Service",
-			"metadata": map[string]any{"name": name, "namespace": gw.Namespace, "labels": labels},
-			"spec":     map[string]any{"selector": labels, "ports": servicePorts},
-		}
-		for _, o := range []any{deployment, service} {
-			b, err := yaml.Marshal(o)
-			if err != nil {
-				return nil, err
-			}
-			out = append(out, b)
-		}
+		out = append(out, pods...)
 	}
 	return out, nil
 }
@@ -643,29 +623,34 @@ func gatewayDocs(name string, g WorkloadRef) ([][]byte, error) {
 	for k, v := range g.Labels {
 		labels[k] = v
 	}
+	return gatewayPodDocs(name, g.Namespace, labels,
+		[]any{map[string]any{"containerPort": 8080}, map[string]any{"containerPort": 8443}},
+		[]any{map[string]any{"name": "http2", "port": 80, "targetPort": 8080}, map[string]any{"name": "https", "port": 443, "targetPort": 8443}})
+}
+
+// gatewayPodDocs is a Deployment of gateway pods (Istio's gateway template) selected by `labels`,
+// and the Service in front of them.
+func gatewayPodDocs(name, namespace string, labels map[string]any, containerPorts, servicePorts []any) ([][]byte, error) {
 	podLabels := map[string]any{"sidecar.istio.io/inject": "true"}
 	for k, v := range labels {
 		podLabels[k] = v
 	}
 	deployment := map[string]any{
 		"apiVersion": "apps/v1", "kind": "Deployment",
-		"metadata": map[string]any{"name": name, "namespace": g.Namespace},
+		"metadata": map[string]any{"name": name, "namespace": namespace},
 		"spec": map[string]any{
 			"selector": map[string]any{"matchLabels": labels},
 			"template": map[string]any{
 				"metadata": map[string]any{"labels": podLabels, "annotations": map[string]any{"inject.istio.io/templates": "gateway"}},
 				"spec": map[string]any{"serviceAccountName": name, "containers": []any{map[string]any{"name": "istio-proxy", "image": "auto",
-					"ports": []any{map[string]any{"containerPort": 8080}, map[string]any{"containerPort": 8443}}}}},
+					"ports": containerPorts}}},
 			},
 		},
 	}
 	service := map[string]any{
 		"apiVersion": "v1", "kind": "Service",
-		"metadata": map[string]any{"name": name, "namespace": g.Namespace},
-		"spec": map[string]any{"selector": labels, "ports": []any{
-			map[string]any{"name": "http2", "port": 80, "targetPort": 8080},
-			map[string]any{"name": "https", "port": 443, "targetPort": 8443},
-		}},
+		"metadata": map[string]any{"name": name, "namespace": namespace, "labels": labels},
+		"spec":     map[string]any{"selector": labels, "ports": servicePorts},
 	}
 	var out [][]byte
 	for _, o := range []any{deployment, service} {
