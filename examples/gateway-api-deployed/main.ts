@@ -6,8 +6,10 @@ import { addBookinfo } from '../bookinfo-app';
 /**
  * Gateway API with the gateway Istio deploys for the Gateway (no IngressGateway in the app):
  * Istio makes the Deployment and Service `bookinfo-istio` in istio-ingress, a port per listener.
- * One public host, an admin host that requires a token at the gateway, and a gRPC service whose
- * canary renders as a GRPCRoute (its port says grpc), reached from outside by its service path.
+ * One public host, an admin host that requires a token at the gateway, a ledger service that holds
+ * its own certificate (passed through on the same port: the admin host's policy must not close it),
+ * and a gRPC service whose canary renders as a GRPCRoute (its port says grpc), reached from outside
+ * by its service path.
  */
 export function build(app: App): void {
   TrafficApi.use(app, TrafficApi.gatewayApi());
@@ -23,6 +25,23 @@ export function build(app: App): void {
     credentialName: 'admin-cert',
     jwt: { issuers: [{ issuer: 'https://auth.example.com', jwksUri: 'https://auth.example.com/.well-known/jwks.json' }] },
   }).addRoute({ service: ServiceReference.fromService(bookinfo.services.details) });
+
+  // TLS passed through to a service that terminates it, on the port the admin host's token policy guards.
+  const ledgerLabels = { app: 'ledger', version: 'v1' };
+  const ledger = new kplus.Deployment(mesh, 'ledger', {
+    metadata: { name: 'ledger' },
+    replicas: 1,
+    select: false,
+    podMetadata: { labels: ledgerLabels },
+    containers: [{ name: 'ledger', image: 'ghcr.io/example/ledger:1.0', ports: [{ number: 8443, name: 'tls' }], securityContext: { user: 1000, group: 1000 } }],
+  });
+  ledger.select(kplus.LabelSelector.of({ labels: ledgerLabels }));
+  const ledgerService = new kplus.Service(mesh, 'ledger-svc', {
+    metadata: { name: 'ledger' },
+    selector: kplus.Pods.select(mesh, 'ledger-pods', { labels: { app: 'ledger' } }),
+    ports: [{ port: 8443, targetPort: 8443, name: 'tls' }],
+  });
+  ingress.addPassthroughHost('ledger.example.com', { service: ServiceReference.fromService(ledgerService) });
 
   // A gRPC service in two versions: the port named grpc makes its mesh route a GRPCRoute.
   const greeter = (version: string) => {

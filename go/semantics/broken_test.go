@@ -44,6 +44,9 @@ func TestBrokenCopiesFail(t *testing.T) {
 			}
 			return head + "kind: GRPCRoute" + strings.Replace(strings.Replace(route, "weight: 80", "weight: 50", 1), "weight: 20", "weight: 50", 1)
 		}, `got {"greeter-v1.bookinfo.svc.cluster.local":50,"greeter-v2.bookinfo.svc.cluster.local":50}`},
+		{"gateway-api-deployed", "the token policy's exemption for passed-through TLS removed", func(y string) string {
+			return strings.Replace(y, "      when:\n        - key: connection.sni\n          notValues:\n            - ledger.example.com\n", "", 1)
+		}, `connection closed by RBAC`},
 		{"observability", "tracing sampled less", func(y string) string {
 			return strings.Replace(y, "randomSamplingPercentage: 100", "randomSamplingPercentage: 1", 1)
 		}, `jaeger-collector.istio-system.svc.cluster.local 1%`},

@@ -596,7 +596,10 @@ func istioDeployedGateways(docs [][]byte) ([][]byte, error) {
 		}
 		name := gw.Name + "-istio"
 		labels := map[string]any{"gateway.networking.k8s.io/gateway-name": gw.Name}
-		var containerPorts, servicePorts []any
+		// The Service's ports as istiod's deployment controller writes them (extractServicePorts): the
+		// status port, then one per listener port, named after its first listener, appProtocol its protocol.
+		containerPorts := []any{map[string]any{"containerPort": 15021}}
+		servicePorts := []any{map[string]any{"name": "status-port", "port": 15021, "appProtocol": "tcp"}}
 		seen := map[int32]bool{}
 		for _, l := range gw.Spec.Listeners {
 			port := int32(l.Port)
@@ -604,8 +607,12 @@ func istioDeployedGateways(docs [][]byte) ([][]byte, error) {
 				continue
 			}
 			seen[port] = true
+			name := strings.ReplaceAll(string(l.Name), ".", "-")
+			if len(name) > 63 {
+				name = name[:63]
+			}
 			containerPorts = append(containerPorts, map[string]any{"containerPort": port})
-			servicePorts = append(servicePorts, map[string]any{"name": strings.ToLower(string(l.Protocol)) + "-" + fmt.Sprint(port), "port": port, "targetPort": port})
+			servicePorts = append(servicePorts, map[string]any{"name": name, "port": port, "targetPort": port, "appProtocol": strings.ToLower(string(l.Protocol))})
 		}
 		// Istio renders the proxy into these pods itself; to the harness that is a gateway-template injection.
 		pods, err := gatewayPodDocs(name, gw.Namespace, labels, containerPorts, servicePorts)

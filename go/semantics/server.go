@@ -1,6 +1,7 @@
 package semantics
 
 import (
+	"sort"
 	"strings"
 	"time"
 
@@ -61,21 +62,30 @@ func declareGatewayAPICRDs(t test.Failer, s *xds.FakeDiscoveryServer, fx *Fixtur
 	for _, crd := range []schema.GroupVersionResource{gvr.TLSRoute, gvr.GRPCRoute, gvr.BackendTLSPolicy} {
 		clienttest.MakeCRDWithAnnotations(t, s.KubeClient(), crd, map[string]string{"gateway.networking.k8s.io/bundle-version": GatewayAPIBundleVersion})
 	}
-	// A route istiod rejects never shows up: wait a bounded time, then trace what istiod has.
+	// A route istiod rejects never shows up: wait a bounded time, say which, then trace what istiod has.
 	deadline := time.Now().Add(10 * time.Second)
-	for time.Now().Before(deadline) {
-		seen := 0
+	var missing []string
+	for {
+		seen := map[string]bool{}
 		for _, c := range s.Env().GatewayAPIController.List(gvk.VirtualService, "") {
 			for _, p := range strings.Split(c.Annotations["internal.istio.io/parents"], ",") {
-				if want[p] {
-					seen++
-				}
+				seen[p] = true
 			}
 		}
-		if seen >= len(want) {
+		missing = nil
+		for p := range want {
+			if !seen[p] {
+				missing = append(missing, p)
+			}
+		}
+		if len(missing) == 0 || time.Now().After(deadline) {
 			break
 		}
 		time.Sleep(20 * time.Millisecond)
+	}
+	if len(missing) > 0 {
+		sort.Strings(missing)
+		t.Logf("istiod made no route of %s (rejected, or no parent accepts it)", strings.Join(missing, ", "))
 	}
 	// As istiod builds a push context (DiscoveryServer.initPushContext).
 	pc := model.NewPushContext()

@@ -1,5 +1,6 @@
 import { Chart, Duration } from 'cdk8s';
 import { Construct } from 'constructs';
+import { IngressPassthroughHost } from './ingress-passthrough-host';
 import { MeshService } from './mesh-service';
 import { strip, underMatch } from './route-composition';
 import { ServiceReference } from './service-reference';
@@ -250,7 +251,7 @@ export class IngressHost extends Construct {
     // otherwise refuse every TCP connection to the gateway, and the HTTP port must still redirect.
     const ports = workload.podPortsFor(servicePort);
     const hosts = [{ hosts: [this.host, `${this.host}:*`], ports }];
-    this._jwtPolicy = new AuthorizationPolicy(this, 'AuthorizationPolicy', {
+    const policy = new AuthorizationPolicy(this, 'AuthorizationPolicy', {
       metadata,
       selector,
       action: AuthorizationAction.DENY,
@@ -259,6 +260,10 @@ export class IngressHost extends Construct {
         ...claims.map(([claim, values]) => ({ operations: hosts, conditions: [{ key: `request.auth.claims[${claim}]`, notValues: values }] })),
       ],
     });
+    // On a TCP filter chain (TLS passed through on the same port) Istio drops the HTTP fields from a
+    // DENY rule, leaving the port: it would close every passthrough connection. Their SNIs are exempt.
+    policy._generateNotValuesCondition('connection.sni', () => IngressPassthroughHost._hostsOn(this, workload, servicePort));
+    this._jwtPolicy = policy;
     this._jwt = jwt;
   }
 

@@ -1,5 +1,5 @@
 import { Chart } from 'cdk8s';
-import { Construct } from 'constructs';
+import { Construct, IConstruct } from 'constructs';
 import { MeshService } from './mesh-service';
 import { ServiceReference } from './service-reference';
 import { serviceOfHost } from './traffic/gateway-api-routes';
@@ -54,6 +54,18 @@ export interface IngressPassthroughHostProps {
  * ingress.addPassthroughHost('db.example.com', { service: ServiceReference.fromService(db, 5432) });
  */
 export class IngressPassthroughHost extends Construct {
+  /**
+   * The hosts passed through on `port` of the gateway Service of `workload`'s pods, in the
+   * whole app (any MeshIngress on the same pods). @internal
+   */
+  public static _hostsOn(scope: IConstruct, workload: IGatewayWorkload, port: number): string[] {
+    const labels = (w: IGatewayWorkload) => JSON.stringify(sorted(w.podLabels));
+    const samePods = (w: IGatewayWorkload) => w.namespace === workload.namespace && labels(w) === labels(workload);
+    return scope.node.root.node.findAll()
+      .filter((c): c is IngressPassthroughHost => c instanceof IngressPassthroughHost && c.port === port && samePods(c.gatewayWorkload))
+      .map(h => h.host);
+  }
+
   /** @internal */
   public static _create(scope: Construct, slug: string, props: IngressPassthroughHostProps): IngressPassthroughHost {
     return new IngressPassthroughHost(scope, `PassthroughHost-${slug}`, slug, props);
@@ -67,6 +79,8 @@ export class IngressPassthroughHost extends Construct {
   public readonly serviceHost: string;
   /** The service port the stream reaches. */
   public readonly servicePort: number;
+  /** The gateway pods passing it through. */
+  public readonly gatewayWorkload: IGatewayWorkload;
   /** The VirtualService with the `tls` route (Istio's classic API). */
   public readonly virtualService?: VirtualService;
   /** The TLSRoute (Gateway API). */
@@ -77,6 +91,7 @@ export class IngressPassthroughHost extends Construct {
     const { host, options, workload } = props;
     if (host === '*') fail(this, 'a passthrough host is routed by the SNI its clients send: name it (a wildcard such as \'*.example.com\' is fine), not \'*\'.');
     this.host = host;
+    this.gatewayWorkload = workload;
     this.port = checkPort(this, 'port', options.port) ?? 443;
     if (!workload.hasServicePort(this.port)) {
       fail(this, `gateway '${workload.name}' exposes no Service port ${this.port}, which this Gateway listens on (IST0162). Add the port to the gateway, or set port.`);
@@ -149,4 +164,8 @@ export class IngressPassthroughHost extends Construct {
       }];
     });
   }
+}
+
+function sorted(labels: { [key: string]: string }): Array<[string, string]> {
+  return Object.entries(labels).sort(([a], [b]) => a.localeCompare(b));
 }

@@ -352,6 +352,8 @@ export class MeshEgress extends Construct {
         tls: { mode: ListenerTlsMode.TERMINATE, options: { 'gateway.istio.io/tls-terminate-mode': 'ISTIO_MUTUAL' } },
         ...this.allowedRoutes(egw),
       });
+      // Two Gateways' listeners on port 80 of the same pods, both for any host, are one server to Istio: one set of routes is lost.
+      this.node.addValidation({ validate: () => this.sharedOrigination(egw) });
       // Sidecars reach the gateway pods with Istio mutual TLS only when a DestinationRule asks for it.
       this._gatewayRule = new DestinationRule(this, 'GatewayDestinationRule', {
         metadata: { name: `${this.baseName}-gateway` },
@@ -375,6 +377,15 @@ export class MeshEgress extends Construct {
     this.model(host)._addTrafficPolicy(this, {
       portLevelSettings: [{ port, tls: { mode: ClientTlsMode.SIMPLE, sni: host, caCertificates: SYSTEM_CA_BUNDLE } }],
     });
+  }
+
+  /** With Gateway API, one MeshEgress per egress gateway originates TLS there (its listener on port 80 serves every host). */
+  private sharedOrigination(egw: IGatewayWorkload): string[] {
+    const other = this.node.root.node.findAll().find((c): c is MeshEgress => c instanceof MeshEgress && c !== this
+      && c._gatewayApiGateway?.listenerNames.includes('mesh-http') === true && c.egressGateway?.serviceHost === egw.serviceHost);
+    if (!other || this.node.path > other.node.path) return [];
+    return [`MeshEgress '${this.node.path}' and ${describe(other)} both originate TLS at egress gateway ${show(egw.serviceHost)} with Gateway API; `
+      + 'their listeners on port 80 would be one server to Istio, and one of them would lose its routes. Register those hosts in one MeshEgress.'];
   }
 
   /** The Gateway API Gateway bound to the egress gateway pods through their Service (Istio's manual deployment). */

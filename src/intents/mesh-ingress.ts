@@ -100,7 +100,11 @@ export class MeshIngress extends Construct {
       let addresses: GatewayAddress[] | undefined;
       if (workload instanceof IstioDeployedGateway) {
         // Istio's automated deployment: the Gateway names no address; Istio makes <name>-istio.
-        if (workload.name.length > 63) fail(this, `name ${show(name)} is too long: Istio names the gateway's Deployment and Service ${show(workload.name)}, over 63 characters.`);
+        // Istio names the pods' Deployment and Service `<name>-istio`, and a Service name is a DNS-1035 label.
+        if (workload.name.length > 63 || !/^[a-z]([-a-z0-9]*[a-z0-9])?$/.test(workload.name)) {
+          fail(this, `name ${show(name)} cannot name the gateway Istio deploys: its Deployment and Service would be ${show(workload.name)}, and a Service name is `
+            + 'at most 63 lowercase letters, digits and \'-\', starting with a letter. Choose another name.');
+        }
       } else {
         // Istio's manual deployment: a Hostname address naming the gateway pods' Service binds the
         // Gateway to them (an IngressGateway of the app, or pods installed by Istio's gateway chart).

@@ -2,7 +2,7 @@ import { ApiObject, Chart, Duration, Lazy } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { BaseRoute, composeRoutes, FaultRule, Owned, routeName } from './route-composition';
 import { ResolvedService, ServiceReference } from './service-reference';
-import { gatewayApiRule, grpcRule, serviceOfHost } from './traffic/gateway-api-routes';
+import { gatewayApiRule, grpcRuleOf, serviceOfHost } from './traffic/gateway-api-routes';
 import { checkArguments, checkProps } from '../core/arguments';
 import { describe, fail, show } from '../core/errors';
 import { ExpectedRequest } from '../core/expectations';
@@ -464,15 +464,20 @@ export class MeshService extends Construct {
     if (this._routes) {
       TrafficApi._markRendered(this);
       if (this.api.isGatewayApi) {
-        const grpc = this.isGrpc();
-        const route = grpc ? this._grpcRoute ?? this.createGrpcRoute() : this._httpRoute ?? this.createHttpRoute();
         // Converted (and checked) now, so what Gateway API cannot express fails here, naming the contributor.
-        this.gatewayRules = this._httpRoutes(true).map((r, i) => {
+        const rules = this._httpRoutes(true).map(r => {
           const owner = this._ownerOf(r) ?? this.split?.owner ?? this.timeout?.owner ?? this.retries?.owner ?? this.faults[0]?.owner ?? this;
-          const rule = gatewayApiRule(owner, this.api, r, d => this._backendOf(owner, d), this.namespace);
-          return grpc ? GatewayApiGrpcRoute._renderRule(route, `rules[${i}]`, grpcRule(owner, this.api, rule))
-            : GatewayApiHttpRoute._renderRule(route, `rules[${i}]`, rule);
+          return gatewayApiRule(owner, this.api, r, d => this._backendOf(owner, d), this.namespace);
         });
+        // A gRPC port gets a GRPCRoute when every rule has a GRPCRoute form; else an HTTPRoute (Istio applies it to gRPC too).
+        const grpcRules = this.isGrpc() ? rules.map(grpcRuleOf) : [];
+        if (grpcRules.length && grpcRules.every(r => r)) {
+          const route = this.gatewayRoute('GRPCRoute');
+          this.gatewayRules = grpcRules.map((r, i) => GatewayApiGrpcRoute._renderRule(route, `rules[${i}]`, r!));
+        } else {
+          const route = this.gatewayRoute('HTTPRoute');
+          this.gatewayRules = rules.map((r, i) => GatewayApiHttpRoute._renderRule(route, `rules[${i}]`, r));
+        }
       } else {
         const vs = this._virtualService ?? this.createVirtualService();
         // Rendered (and checked) now, so a bad combination fails here, naming the contributor.
@@ -482,22 +487,25 @@ export class MeshService extends Construct {
     this.listeners.forEach(l => l());
   }
 
-  /** The host's mesh route in Gateway API form: an HTTPRoute whose parent is the Service (GAMMA). */
-  private createHttpRoute(): GatewayApiHttpRoute {
-    this._httpRoute = new GatewayApiHttpRoute(this, 'HTTPRoute', { metadata: this.routeMetadata(), parentRefs: [this.serviceParent()] });
-    this._httpRoute._generateRules(() => this.gatewayRules);
-    return this._httpRoute;
-  }
-
-  /** The same for a gRPC port: a GRPCRoute whose parent is the Service. */
-  private createGrpcRoute(): GatewayApiGrpcRoute {
-    this._grpcRoute = new GatewayApiGrpcRoute(this, 'GRPCRoute', { metadata: this.routeMetadata(), parentRefs: [this.serviceParent()] });
-    this._grpcRoute._generateRules(() => this.gatewayRules);
-    return this._grpcRoute;
-  }
-
-  private routeMetadata() {
-    return { name: objectName(this.host), namespace: this.namespace };
+  /**
+   * The host's mesh route in Gateway API form, its parent the Service (GAMMA): an HTTPRoute, or a
+   * GRPCRoute for a gRPC port. A later contribution may need the other kind (a timeout on a gRPC
+   * host): the route is then replaced, and constructs that pointed at it point at its successor.
+   */
+  private gatewayRoute(kind: 'HTTPRoute' | 'GRPCRoute'): GatewayApiHttpRoute | GatewayApiGrpcRoute {
+    const existing = kind === 'HTTPRoute' ? this._httpRoute : this._grpcRoute;
+    if (existing) return existing;
+    const props = { metadata: { name: objectName(this.host), namespace: this.namespace }, parentRefs: [this.serviceParent()] };
+    const route = kind === 'HTTPRoute' ? new GatewayApiHttpRoute(this, kind, props) : new GatewayApiGrpcRoute(this, kind, props);
+    route._generateRules(() => this.gatewayRules);
+    const replaced = this._httpRoute ?? this._grpcRoute;
+    if (replaced) {
+      this.node.tryRemoveChild(replaced.node.id);
+      this.node.root.node.findAll().forEach(c => { if (c.node.defaultChild === replaced) c.node.defaultChild = route; });
+    }
+    this._httpRoute = kind === 'HTTPRoute' ? route as GatewayApiHttpRoute : undefined;
+    this._grpcRoute = kind === 'GRPCRoute' ? route as GatewayApiGrpcRoute : undefined;
+    return route;
   }
 
   private serviceParent(): ParentReference {
@@ -510,7 +518,12 @@ export class MeshService extends Construct {
    * name `grpc` / `grpc-<suffix>`. Only known for the app's own Service.
    */
   private isGrpc(): boolean {
-    const ports: any[] = this.serviceObject?.toJson().spec?.ports ?? [];
+    let ports: any[];
+    try {
+      ports = this.serviceObject?.toJson().spec?.ports ?? [];
+    } catch {
+      return false; // a Service not complete yet (cdk8s-plus before its ports are set): HTTPRoute serves gRPC too
+    }
     const port = this._port !== undefined ? ports.find(p => p.port === this._port) : ports.length === 1 ? ports[0] : undefined;
     if (!port) return false;
     return port.appProtocol !== undefined ? port.appProtocol === 'grpc' : (port.name ?? '').split('-')[0] === 'grpc';

@@ -123,6 +123,7 @@ export class AuthorizationPolicy extends IstioResource {
   private readonly _provider?: string;
   private readonly _rules: any[] = [];
   private readonly _rulesGiven: boolean;
+  private readonly _generated: Array<{ key: string; notValues: () => string[] }> = [];
 
   constructor(scope: Construct, id: string, props: AuthorizationPolicyProps = {}) {
     super(scope, id, { apiVersion: 'security.istio.io/v1', kind: 'AuthorizationPolicy' }, props);
@@ -169,13 +170,23 @@ export class AuthorizationPolicy extends IstioResource {
     return rule;
   }
 
+  /**
+   * A condition added to every rule at synth, `key` not one of `notValues()` (when any): for
+   * facts known only once the app is complete. @internal
+   */
+  public _generateNotValuesCondition(key: string, notValues: () => string[]): void {
+    this._generated.push({ key, notValues });
+  }
+
   /** @internal */
   protected _renderSpec(): any {
+    const extra = this._generated.map(g => ({ key: g.key, notValues: g.notValues() })).filter(c => c.notValues.length);
+    const rules = extra.length ? this._rules.map(r => ({ ...r, when: [...r.when ?? [], ...extra] })) : this._rules;
     return {
       ...this._targeting,
       action: this.action,
       provider: this._provider && { name: this._provider },
-      rules: this._rules.length || this._rulesGiven ? this._rules : undefined,
+      rules: rules.length || this._rulesGiven ? rules : undefined,
     };
   }
 }

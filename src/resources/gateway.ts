@@ -150,6 +150,11 @@ export class Gateway extends IstioResource {
     });
     const tls = server.tls;
     const protocol = server.port.protocol;
+    const clash = this._servers.find(s => s.port.number === server.port.number && protocolFamily(s.port.protocol) !== protocolFamily(protocol));
+    if (clash) {
+      fail(this, `${prop} (${protocol}) shares port ${server.port.number} with a ${clash.port.protocol} server; one port carries one kind of traffic `
+        + '(HTTPS and TLS servers may share one, told apart by SNI). Use another port.');
+    }
     if (tls?.httpsRedirect && protocol !== PortProtocol.HTTP) {
       fail(this, `${prop}.tls.httpsRedirect is only valid on an HTTP server, but port ${server.port.number} is ${protocol}. Put the redirect on the port-80 HTTP server.`);
     }
@@ -200,4 +205,12 @@ function renderTls(tls: ServerTlsSettings): any {
     maxProtocolVersion: tls.maxProtocolVersion,
     cipherSuites: tls.cipherSuites,
   };
+}
+
+/** Servers of one port must agree on how it is read: as HTTP, as TLS told apart by SNI, or as one other protocol. */
+function protocolFamily(protocol: string): string {
+  const p = protocol.toUpperCase();
+  if (['HTTP', 'HTTP2', 'GRPC'].includes(p)) return 'HTTP';
+  if (['HTTPS', 'TLS'].includes(p)) return 'TLS';
+  return p;
 }

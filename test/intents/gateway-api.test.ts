@@ -390,7 +390,9 @@ describe('a gateway Istio deploys for the Gateway', () => {
     const { c } = reviewsApp(gatewayApi);
     const gw = new IngressGateway(c, 'igw', { namespace: 'istio-ingress' });
     expect(() => new MeshIngress(c, 'a', { gateway: gw, namespace: 'edge' })).toThrow(/namespace "edge" is for the pods Istio deploys|namespace 'edge' is for the pods Istio deploys/);
-    expect(() => new MeshIngress(c, 'b', { name: 'x'.repeat(60) })).toThrow(/Istio names the gateway's Deployment and Service 'x+-istio', over 63 characters/);
+    expect(() => new MeshIngress(c, 'b', { name: 'x'.repeat(60) })).toThrow(/its Deployment and Service would be 'x+-istio', and a Service name is at most 63/);
+    expect(() => new MeshIngress(c, 'd', { name: 'shop.example' })).toThrow(/cannot name the gateway Istio deploys: .* 'shop.example-istio'/);
+    expect(() => new MeshIngress(c, 'e', { name: '1shop' })).toThrow(/starting with a letter/);
   });
 });
 
@@ -444,10 +446,26 @@ describe('gRPC services (Gateway API)', () => {
     expect(ofKind(Testing.synth(http.c), 'GRPCRoute')).toEqual([]);
   });
 
-  test('what GRPCRoute has no field for is an error naming the construct (a timeout)', () => {
-    const { c, service } = grpcApp({ name: 'grpc' });
-    expect(() => new ServiceResilience(c, 'slow', { service: ServiceReference.fromService(service), timeout: Duration.seconds(2) }))
-      .toThrow(/ServiceResilience 'shop\/slow'.*a timeout on a gRPC service \(Gateway API's GRPCRoute has none\).*classic API/);
+  test('a rule GRPCRoute has no field for (a timeout) makes the host an HTTPRoute, which Istio applies to gRPC too; constructs follow the route', () => {
+    const { app, c, service, v1, v2 } = grpcApp({ name: 'grpc' });
+    const canary = new CanaryRelease(c, 'greeter', { service: ServiceReference.fromService(service), stable: CanaryVersion.fromWorkload(v1), canary: CanaryVersion.fromWorkload(v2), canaryWeight: 10 });
+    expect(canary.grpcRoute).toBeDefined();
+    new ServiceResilience(c, 'slow', { service: ServiceReference.fromService(service), timeout: Duration.seconds(2) });
+    app.synth();
+    const out = Testing.synth(c);
+    expect(ofKind(out, 'GRPCRoute')).toEqual([]);
+    expect(only(out, 'HTTPRoute').spec.rules[0]).toMatchObject({ name: 'primary', timeouts: { request: '2s' } });
+    expect(canary.grpcRoute).toBeUndefined();
+    expect(canary.node.defaultChild).toBe(canary.httpRoute);
+  });
+
+  test('a Service whose ports are set after the intent does not crash it (its route is an HTTPRoute)', () => {
+    const { app, c, v1, v2 } = reviewsApp(gatewayApi);
+    const late = new kplus.Service(c, 'late-svc', { metadata: { name: 'late' }, selector: kplus.Pods.select(c, 'late-pods', { labels: { app: 'reviews' } }) });
+    new CanaryRelease(c, 'late', { service: ServiceReference.fromService(late, 50051), stable: CanaryVersion.fromWorkload(v1), canary: CanaryVersion.fromWorkload(v2), canaryWeight: 10 });
+    late.bind(50051, { name: 'grpc' });
+    app.synth();
+    expect(ofKind(Testing.synth(c), 'HTTPRoute')).toHaveLength(1);
   });
 
   test('the L2 GRPCRoute: typed header matches and filters; a rewrite is not a GRPCRoute filter', () => {
@@ -521,4 +539,51 @@ describe('MeshEgress (Gateway API)', () => {
     };
     expect(render(gatewayApi)).toEqual(render(TrafficApi.istio()));
   });
+});
+
+describe('Gateway API: what would conflict on one port is refused', () => {
+  test('two MeshEgress originating TLS at one egress gateway; a passthrough port that an HTTP listener has; Hostname backends with a namespace', () => {
+    const app = Testing.app();
+    TrafficApi.use(app, gatewayApi);
+    const c = new Chart(app, 'apps', { namespace: 'apps' });
+    const egressGateway = new EgressGateway(c, 'egw', { namespace: 'apps' });
+    new MeshEgress(c, 'a', { egressGateway }).addExternalHost({ host: 'a.example.com', originateTls: true });
+    new MeshEgress(c, 'b', { egressGateway }).addExternalHost({ host: 'b.example.com', originateTls: true });
+    expect(() => app.synth()).toThrow(/MeshEgress 'apps\/a' and MeshEgress 'apps\/b' both originate TLS at egress gateway .* Register those hosts in one MeshEgress/);
+
+    const x = reviewsApp(gatewayApi);
+    const ingress = new MeshIngress(x.c, 'edge', { namespace: 'edge' });
+    ingress.addHost('shop.example.com', { credentialName: 'c' }).addRoute({ service: ServiceReference.fromService(x.service) });
+    expect(() => ingress.addPassthroughHost('db.example.com', { service: ServiceReference.fromService(x.service), port: 80 }))
+      .toThrow(/\(TLS\) shares port 80 with listener 'http-shop-example-com' \(HTTP\); one port carries one kind of traffic/);
+    expect(() => new GatewayApiTlsRoute(x.c, 'r', {
+      parentRefs: [{ name: 'edge' }],
+      hostnames: ['a.example.com'],
+      backendRefs: [{ group: 'networking.istio.io', kind: 'Hostname', name: 'a.example.com', namespace: 'x', port: 443 }],
+    })).toThrow(/a Hostname backend has no namespace/);
+    expect(() => new GatewayApiTlsRoute(x.c, 's', {
+      parentRefs: [{ name: 'edge' }],
+      hostnames: ['a.example.com'],
+      backendRefs: [{ kind: 'hostname', name: 'a.example.com', port: 443 }],
+    })).toThrow(/kind must be 'Service' or Istio's 'Hostname' \(case matters\), got 'hostname'/);
+  });
+
+  test('a JWT host leaves TLS passed through on its port alone: the DENY exempts the passthrough SNIs (any MeshIngress on the same pods)', () => {
+    const { app, c, service } = reviewsApp(TrafficApi.istio());
+    const gateway = new IngressGateway(c, 'igw', { namespace: 'istio-ingress' });
+    new MeshIngress(c, 'api', { gateway }).addHost('api.example.com', { credentialName: 'api', jwt: { issuers: [{ issuer: 'https://auth.example.com', jwksUri: 'https://auth.example.com/jwks' }] } })
+      .addRoute({ service: ServiceReference.fromService(service) });
+    new MeshIngress(c, 'db', { gateway }).addPassthroughHost('*.db.example.com', { service: ServiceReference.fromService(service) });
+    app.synth();
+    const deny = ofKind(Testing.synth(c), 'AuthorizationPolicy').find(p => p.spec.action === 'DENY');
+    expect(deny.spec.rules[0].when).toEqual([{ key: 'connection.sni', notValues: ['*.db.example.com'] }]);
+  });
+});
+
+test('classic: a passthrough host on the HTTP redirect port is refused, naming the clash', () => {
+  const { c, service } = reviewsApp(TrafficApi.istio());
+  const ingress = new MeshIngress(c, 'edge', { gateway: new IngressGateway(c, 'igw', { namespace: 'istio-ingress' }) });
+  ingress.addHost('shop.example.com', { credentialName: 'c' });
+  expect(() => ingress.addPassthroughHost('db.example.com', { service: ServiceReference.fromService(service), port: 80 }))
+    .toThrow(/\(TLS\) shares port 80 with a HTTP server; one port carries one kind of traffic/);
 });

@@ -68,23 +68,20 @@ export function gatewayApiRule(owner: IConstruct, api: TrafficApi, route: HttpRo
   };
 }
 
+/** The filters a GRPCRoute rule has. */
+const GRPC_FILTERS = ['RequestHeaderModifier', 'ResponseHeaderModifier', 'RequestMirror'];
+
 /**
- * A host's route for a gRPC service as a GRPCRoute rule: the HTTPRoute rule (checked as such),
- * with what GRPCRoute lacks (paths, HTTP methods, rewrites, timeouts, retries) an error. @internal
+ * An HTTPRoute rule of a gRPC service as a GRPCRoute rule, or undefined when GRPCRoute has no
+ * field for part of it (timeouts, retries, paths other than every call, HTTP methods, rewrites):
+ * the host then keeps an HTTPRoute, which Istio applies to gRPC (HTTP/2) the same way. @internal
  */
-export function grpcRule(owner: IConstruct, api: TrafficApi, rule: HttpRouteRule): GrpcRouteRule {
-  const classic = 'Render this host with Istio\'s classic API: TrafficApi.use(<its chart>, TrafficApi.istio()).';
-  const missing = (what: string) => api._require(owner, `${what} on a gRPC service (Gateway API's GRPCRoute has none)`, 'none', classic);
-  if (rule.timeouts) missing('a timeout');
-  if (rule.retry) missing('retries');
-  const filter = rule.filters?.find(f => f._spec.type !== 'RequestMirror');
-  if (filter) missing(`a ${filter._spec.type} filter`);
-  const matches = rule.matches?.map(m => {
-    if (m.method !== undefined) missing('an HTTP method match');
-    // Every call's path starts with '/': that match is no condition at all.
-    if (m.pathValue !== undefined && !(m.pathType === PathMatchType.PATH_PREFIX && m.pathValue === '/')) missing('a path match (GRPCRoute matches services and methods)');
-    return { headers: m.headers };
-  });
+export function grpcRuleOf(rule: HttpRouteRule): GrpcRouteRule | undefined {
+  if (rule.timeouts || rule.retry || rule.filters?.some(f => !GRPC_FILTERS.includes(f._spec.type))) return undefined;
+  // Every call's path starts with '/': that match is no condition at all.
+  const everyCall = (m: HttpRouteMatch) => m.pathValue === undefined || (m.pathType === PathMatchType.PATH_PREFIX && m.pathValue === '/');
+  if (rule.matches?.some(m => m.method !== undefined || !everyCall(m))) return undefined;
+  const matches = rule.matches?.map(m => ({ headers: m.headers }));
   return {
     name: rule.name,
     matches: matches?.some(m => m.headers) ? matches : undefined,

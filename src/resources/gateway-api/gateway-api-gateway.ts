@@ -141,8 +141,15 @@ export class GatewayApiGateway extends IstioResource {
     }
     const terminates = listener.protocol === ListenerProtocol.HTTPS
       || (listener.protocol === ListenerProtocol.TLS && mode === ListenerTlsMode.TERMINATE);
-    const meshTls = tls?.options?.['gateway.istio.io/tls-terminate-mode'] === 'ISTIO_MUTUAL';
-    if (terminates && !tls?.certificateRefs?.length && !meshTls) {
+    // Istio's own certificates: the mesh's mutual TLS (ISTIO_MUTUAL) or its workload certificate (ISTIO_SIMPLE).
+    const istioCert = ['ISTIO_MUTUAL', 'ISTIO_SIMPLE'].includes(tls?.options?.['gateway.istio.io/tls-terminate-mode'] ?? '');
+    if (istioCert && !terminates) fail(this, `${prop}: tls.options sets an Istio terminate mode, but the listener does not terminate TLS (Istio ignores it).`);
+    const shared = this.listeners.find(l => l.port === listener.port && !compatibleOnOnePort(l.protocol, listener.protocol));
+    if (shared) {
+      fail(this, `${prop} (${listener.protocol}) shares port ${listener.port} with listener ${show(shared.name)} (${shared.protocol}); one port carries one kind of traffic `
+        + '(HTTPS and TLS listeners may share one, told apart by hostname). Use another port.');
+    }
+    if (terminates && !tls?.certificateRefs?.length && !istioCert) {
       fail(this, `${prop} terminates TLS but names no certificate: set tls.certificateRefs to a TLS Secret (or, for the mesh's own mutual TLS, tls.options { 'gateway.istio.io/tls-terminate-mode': 'ISTIO_MUTUAL' }).`);
     }
     if (tls && (listener.protocol === ListenerProtocol.HTTP || listener.protocol === ListenerProtocol.TCP)) {
@@ -175,4 +182,10 @@ export class GatewayApiGateway extends IstioResource {
       listeners: this.listeners,
     };
   }
+}
+
+/** Gateway API's listener compatibility: one protocol per port, except HTTPS and TLS, which SNI tells apart. */
+function compatibleOnOnePort(a: ListenerProtocol, b: ListenerProtocol): boolean {
+  const sni = [ListenerProtocol.HTTPS, ListenerProtocol.TLS];
+  return a === b || (sni.includes(a) && sni.includes(b));
 }

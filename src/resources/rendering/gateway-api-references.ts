@@ -24,12 +24,17 @@ export function renderParentRef(scope: IConstruct, prop: string, p: ParentRefere
 /** @internal */
 export function renderBackendRef(scope: IConstruct, prop: string, b: BackendReference): any {
   const kind = b.kind ?? 'Service';
+  const group = b.group ?? '';
   if (kind === 'Hostname') {
     // Istio's own backend kind: a host as registered (a ServiceEntry's), reached without a Service.
-    if ((b.group ?? '') !== 'networking.istio.io') fail(scope, `${prop}: kind 'Hostname' is Istio's, in group 'networking.istio.io'; set group to it.`);
+    if (group !== 'networking.istio.io') fail(scope, `${prop}: kind 'Hostname' is Istio's, in group 'networking.istio.io'; set group to it.`);
+    if (b.namespace !== undefined) fail(scope, `${prop}: a Hostname backend has no namespace (Istio rejects one); remove namespace.`);
     checkHost(scope, `${prop}.name`, b.name, { allowWildcard: false });
-  } else {
+  } else if (kind === 'Service') {
+    if (group !== '') fail(scope, `${prop}: a Service is in the core group '', not ${show(group)}; for Istio's Hostname backend set kind: 'Hostname' too.`);
     checkDns1123Label(scope, `${prop}.name`, b.name);
+  } else {
+    fail(scope, `${prop}.kind must be 'Service' or Istio's 'Hostname' (case matters), got ${show(kind)}.`);
   }
   if (b.namespace !== undefined) checkDns1123Label(scope, `${prop}.namespace`, b.namespace);
   checkPort(scope, `${prop}.port`, b.port);
