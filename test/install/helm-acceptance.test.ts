@@ -36,11 +36,16 @@ function installs(props: any, delivery: ControlPlaneDelivery): Array<{ install: 
   return chartInstalls(synth(c)).map(install => ({ install, objects: helmTemplate(install) }));
 }
 
+/** Every value of every install is one its chart reads. */
+function expectOnlyReadValues(all: ChartInstall[]): void {
+  for (const install of all) expect([install.chart, undeclaredValues(install.values, chartDefaults(install.chart))]).toEqual([install.chart, []]);
+}
+
 describe.each(deliveries)('Helm renders the %s delivery\'s values with Istio\'s charts', (_name, delivery) => {
   withHelm()('revisioned install: istiod-<rev>, replicas, resources, mesh config, tracing, revision tag; every value is one the chart reads', () => {
     const rendered = installs(production, delivery());
     expect(rendered.map(r => r.install.chart)).toEqual(['base', 'istiod']);
-    for (const { install } of rendered) expect([install.chart, undeclaredValues(install.values, chartDefaults(install.chart))]).toEqual([install.chart, []]);
+    expectOnlyReadValues(rendered.map(r => r.install));
     const out = rendered.flatMap(r => r.objects);
     const istiod = ofKind(out, 'Deployment').find(d => d.metadata.name === 'istiod-1-30-3');
     expect(istiod.spec.replicas).toBe(2);
@@ -60,7 +65,7 @@ describe.each(deliveries)('Helm renders the %s delivery\'s values with Istio\'s 
   withHelm()('ambient install: istio-cni and ztunnel DaemonSets, ambient istiod', () => {
     const rendered = installs({ revision: '1-30-3', profile: IstioProfile.AMBIENT }, delivery());
     expect(rendered.map(r => r.install.chart).sort()).toEqual(['base', 'cni', 'istiod', 'ztunnel']);
-    for (const { install } of rendered) expect([install.chart, undeclaredValues(install.values, chartDefaults(install.chart))]).toEqual([install.chart, []]);
+    expectOnlyReadValues(rendered.map(r => r.install));
     const out = rendered.flatMap(r => r.objects);
     expect(ofKind(out, 'DaemonSet').map(d => d.metadata.name).sort()).toEqual(['istio-cni-node', 'ztunnel']);
     // The release the app targets, in every chart (each reads Istio's global hub and tag its own way);
