@@ -269,7 +269,10 @@ export class IstioControlPlane extends Construct {
   /** The Helm releases this control plane installs, in order. @internal */
   public _releases(): ChartRelease[] {
     const releases: ChartRelease[] = [];
-    const globals = () => ({ hub: this.hub, tag: this.tag, istioNamespace: this.namespace });
+    // istio-cni reads hub and tag from Istio's global block, not istioNamespace; ztunnel reads them all.
+    // Both need the revision: ztunnel connects to istiod-<revision> (istiod.<ns> does not exist then).
+    const cniValues = () => prune({ profile: 'ambient', revision: this.revision, global: { hub: this.hub, tag: this.tag } });
+    const ztunnelValues = () => prune({ profile: 'ambient', revision: this.revision, global: { hub: this.hub, tag: this.tag, istioNamespace: this.namespace } });
     if (this.manageBase) {
       // The CRDs are large: server-side apply avoids the last-applied annotation's size limit.
       releases.push({ chart: 'base', releaseName: 'istio-base', wave: -30, values: () => this._baseValues(), serverSideApply: true, ignoreDifferences: WEBHOOK_DRIFT });
@@ -283,8 +286,8 @@ export class IstioControlPlane extends Construct {
       ignoreDifferences: WEBHOOK_DRIFT,
     });
     if (this.ambient) {
-      releases.push({ chart: 'cni', releaseName: 'istio-cni', wave: -10, dependsOn: releases[releases.length - 1].releaseName, values: () => ({ profile: 'ambient', global: globals() }) });
-      releases.push({ chart: 'ztunnel', releaseName: 'ztunnel', wave: -10, dependsOn: 'istio-cni', values: () => ({ profile: 'ambient', global: globals() }) });
+      releases.push({ chart: 'cni', releaseName: 'istio-cni', wave: -10, dependsOn: releases[releases.length - 1].releaseName, values: cniValues });
+      releases.push({ chart: 'ztunnel', releaseName: 'ztunnel', wave: -10, dependsOn: 'istio-cni', values: ztunnelValues });
     }
     return releases;
   }

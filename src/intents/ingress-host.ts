@@ -263,6 +263,12 @@ export class IngressHost extends Construct {
     // On a TCP filter chain (TLS passed through on the same port) Istio drops the HTTP fields from a
     // DENY rule, leaving the port: it would close every passthrough connection. Their SNIs are exempt.
     policy._generateNotValuesCondition('connection.sni', () => IngressPassthroughHost._hostsOn(this, workload, servicePort));
+    // That exemption must not reach this host: a passthrough wildcard covering it would exempt its SNI too.
+    this.node.addValidation({
+      validate: () => IngressPassthroughHost._hostsOn(this, workload, servicePort).filter(p => sniCovers(p, this.host))
+        .map(p => `IngressHost '${this.node.path}': host ${show(this.host)} requires a JWT, but the passthrough host ${show(p)} on the same gateway port covers its name; `
+          + 'the token policy exempts passed-through SNIs, so this host would need no token. Pass that TLS through on another port, or name its hosts exactly.'),
+    });
     this._jwtPolicy = policy;
     this._jwt = jwt;
   }
@@ -451,4 +457,11 @@ export class IngressHost extends Construct {
 function slug(host: string): string {
   if (host === '*') return 'any-host';
   return hostSlug(host.replace(/^\*\./, 'wildcard.'));
+}
+
+/** Whether an SNI pattern (exact, or `*.` + suffix, as Istio matches `connection.sni`) covers `host`. */
+function sniCovers(pattern: string, host: string): boolean {
+  const p = pattern.toLowerCase();
+  const h = host.toLowerCase();
+  return p === h || (p.startsWith('*.') && h.endsWith(p.slice(1)));
 }

@@ -500,6 +500,17 @@ export class MeshService extends Construct {
     route._generateRules(() => this.gatewayRules);
     const replaced = this._httpRoute ?? this._grpcRoute;
     if (replaced) {
+      // What the user wrote on the old route must not vanish: its labels and annotations move; patches and rules cannot.
+      const patched = ((replaced as any).patches ?? []).length > 0;
+      const ownRules = (replaced.toJson().spec?.rules ?? []).length > this.gatewayRules.length;
+      if (patched || ownRules) {
+        const article = kind === 'HTTPRoute' ? 'an HTTPRoute' : 'a GRPCRoute';
+        fail(this, `the ${replaced.kind} of ${show(this.host)} must become ${article} (a rule only ${article} can express was added), `
+          + `but it carries ${patched ? 'JSON patches' : 'rules'} of yours, which would be lost. Add the intents first and edit the route after them.`);
+      }
+      const metadata = replaced.metadata.toJson();
+      Object.entries(metadata.labels ?? {}).forEach(([k, v]) => route.metadata.addLabel(k, v as string));
+      Object.entries(metadata.annotations ?? {}).forEach(([k, v]) => route.metadata.addAnnotation(k, v as string));
       this.node.tryRemoveChild(replaced.node.id);
       this.node.root.node.findAll().forEach(c => { if (c.node.defaultChild === replaced) c.node.defaultChild = route; });
     }

@@ -74,6 +74,10 @@ describe.each(deliveries)('Helm renders the %s delivery\'s values with Istio\'s 
       .toEqual(['registry.istio.io/release/install-cni:1.30.3', 'registry.istio.io/release/ztunnel:1.30.3']);
     const istiod = ofKind(out, 'Deployment').find(d => d.metadata.name === 'istiod-1-30-3');
     expect(istiod.spec.template.spec.containers[0].env).toContainEqual({ name: 'PILOT_ENABLE_AMBIENT', value: 'true' });
+    // ztunnel reaches the revision's istiod, the one Service of it that exists.
+    const ztunnel = ofKind(out, 'DaemonSet').find(d => d.metadata.name === 'ztunnel').spec.template.spec.containers[0];
+    expect(ztunnel.env).toContainEqual({ name: 'XDS_ADDRESS', value: 'istiod-1-30-3.istio-system.svc:15012' });
+    expect(ofKind(out, 'Service').map(svc => svc.metadata.name)).toContain('istiod-1-30-3');
   });
 });
 

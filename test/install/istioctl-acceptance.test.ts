@@ -54,6 +54,8 @@ describe('istioctl manifest generate accepts our IstioOperator and applies every
     expect(ofKind(out, 'DaemonSet').map(d => d.metadata.name).sort()).toEqual(['istio-cni-node', 'ztunnel']);
     const istiod = ofKind(out, 'Deployment').find(d => d.metadata.name === 'istiod-1-30-3');
     expect(istiod.spec.template.spec.containers[0].env).toContainEqual({ name: 'PILOT_ENABLE_AMBIENT', value: 'true' });
+    const ztunnel = ofKind(out, 'DaemonSet').find(d => d.metadata.name === 'ztunnel').spec.template.spec.containers[0];
+    expect(ztunnel.env).toContainEqual({ name: 'XDS_ADDRESS', value: 'istiod-1-30-3.istio-system.svc:15012' });
   });
 
   withIstioctl()('istioctl rejects what Istio does not know (the oracle is strict)', () => {

@@ -587,3 +587,32 @@ test('classic: a passthrough host on the HTTP redirect port is refused, naming t
   expect(() => ingress.addPassthroughHost('db.example.com', { service: ServiceReference.fromService(service), port: 80 }))
     .toThrow(/\(TLS\) shares port 80 with a HTTP server; one port carries one kind of traffic/);
 });
+
+test('a passthrough wildcard covering a JWT host on its port is refused (its SNI would be exempt from the token policy)', () => {
+  const { app, c, service } = reviewsApp(TrafficApi.istio());
+  const gateway = new IngressGateway(c, 'igw', { namespace: 'istio-ingress' });
+  const jwt = { issuers: [{ issuer: 'https://auth.example.com', jwksUri: 'https://auth.example.com/jwks' }] };
+  new MeshIngress(c, 'api', { gateway }).addHost('API.example.com', { credentialName: 'api', jwt }).addRoute({ service: ServiceReference.fromService(service) });
+  new MeshIngress(c, 'db', { gateway }).addPassthroughHost('*.example.com', { service: ServiceReference.fromService(service) });
+  expect(() => app.synth()).toThrow(/host 'API.example.com' requires a JWT, but the passthrough host '\*.example.com' on the same gateway port covers its name/);
+});
+
+test('switching a gRPC host to an HTTPRoute keeps the labels and annotations written on its GRPCRoute, and refuses to drop patches', () => {
+  const make = () => {
+    const r = reviewsApp(gatewayApi);
+    const greeter = new kplus.Service(r.c, 'greeter-svc', {
+      metadata: { name: 'greeter' }, selector: kplus.Pods.select(r.c, 'greeter-pods', { labels: { app: 'reviews' } }), ports: [{ port: 50051, name: 'grpc' }],
+    });
+    const canary = new CanaryRelease(r.c, 'greeter', { service: ServiceReference.fromService(greeter), stable: CanaryVersion.fromWorkload(r.v1), canary: CanaryVersion.fromWorkload(r.v2), canaryWeight: 10 });
+    return { ...r, greeter, canary };
+  };
+  const kept = make();
+  kept.canary.grpcRoute!.metadata.addAnnotation('team', 'payments');
+  new ServiceResilience(kept.c, 'slow', { service: ServiceReference.fromService(kept.greeter), timeout: Duration.seconds(2) });
+  kept.app.synth();
+  expect(only(Testing.synth(kept.c), 'HTTPRoute').metadata.annotations).toEqual({ team: 'payments' });
+  const patched = make();
+  ApiObject.of(patched.canary.grpcRoute!).addJsonPatch(JsonPatch.add('/metadata/labels', { x: 'y' }));
+  expect(() => new ServiceResilience(patched.c, 'slow', { service: ServiceReference.fromService(patched.greeter), timeout: Duration.seconds(2) }))
+    .toThrow(/the GRPCRoute of 'greeter.shop.svc.cluster.local' must become an HTTPRoute .* carries JSON patches of yours, which would be lost/);
+});

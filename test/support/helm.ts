@@ -84,7 +84,12 @@ export function chartDefaults(chart: string): any {
   const defaults = values._internal_defaults_do_not_set ?? values;
   const descope = path.join(dir, 'templates', 'zzy_descope_legacy.yaml');
   const scopes = fs.existsSync(descope) ? [...fs.readFileSync(descope, 'utf-8').matchAll(/index \$\.Values "([a-zA-Z]+)"/g)].map(m => m[1]) : [];
-  return { ...defaults, ...Object.fromEntries(scopes.map(scope => [scope, defaults])) };
+  // Istio's shared `global` block: a chart reads the keys its own `global` defaults declare, and the
+  // top-level ones too when its zzz_profile.yaml flattens globals into the values (`if true`).
+  const profile = fs.readFileSync(path.join(dir, 'templates', 'zzz_profile.yaml'), 'utf-8');
+  const flattens = /\{\{-? if true \}\}\s*\{\{-? \$a := mustMergeOverwrite \$defaults \(\$profile\.global\)/.test(profile);
+  const global = { ...defaults.global ?? {}, ...flattens ? defaults : {} };
+  return { ...defaults, global, ...Object.fromEntries(scopes.map(scope => [scope, defaults])) };
 }
 
 /**
@@ -96,10 +101,11 @@ export function undeclaredValues(values: any, defaults: any, prefix = ''): strin
   const out: string[] = [];
   for (const [key, value] of Object.entries(values)) {
     const where = prefix ? `${prefix}.${key}` : key;
-    // Every Istio chart takes a profile and Istio's cross-chart `global` block (each reads what it uses:
-    // the tests check the rendered objects for those), and meshConfig is istiod's MeshConfig, which istiod validates.
-    if (!prefix && ['profile', 'global'].includes(key)) continue;
-    if (where === 'meshConfig') continue;
+    // Every Istio chart takes a profile (an unknown one is Helm's error). meshConfig is istiod's MeshConfig,
+    // which istiod reads leniently: istioctl-acceptance.test.ts checks the same meshConfig strictly
+    // (the IstioOperator's spec.meshConfig is typed). resources are Kubernetes ResourceRequirements.
+    if (!prefix && key === 'profile') continue;
+    if (where === 'meshConfig' || key === 'resources') continue;
     if (defaults === null || typeof defaults !== 'object' || Array.isArray(defaults)) continue;
     if (!(key in defaults)) {
       out.push(where);
