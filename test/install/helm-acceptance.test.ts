@@ -3,7 +3,8 @@ import * as os from 'os';
 import * as path from 'path';
 import { Chart, Testing } from 'cdk8s';
 import * as yaml from 'yaml';
-import { ControlPlaneDelivery, ExtensionProvider, IstioControlPlane, IstioProfile, OutboundTrafficMode, RevisionTag } from '../../src';
+import { ControlPlaneDelivery, IstioControlPlane, IstioProfile, RevisionTag } from '../../src';
+import { expectAmbientInstall, expectProductionIstiod, production } from '../support/control-plane-expectations';
 import { ChartInstall, chartDefaults, chartInstalls, helmTemplate, undeclaredValues, withHelm } from '../support/helm';
 import { ofKind, synth } from '../support/synth';
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -12,16 +13,6 @@ const { exampleNames, synthExample } = require('../../scripts/synth-examples');
 // What most GitOps users deploy is our Helm values in Argo CD Applications or Flux HelmReleases:
 // Helm renders them here with Istio's own charts (from the pinned istio.io/istio module), and the
 // rendered objects must carry every prop, as istioctl-acceptance.test.ts checks for IstioOperator.
-const production = {
-  revision: '1-30-3',
-  istiod: { replicas: 2, resources: { cpuRequest: '250m', memoryRequest: '512Mi' } },
-  meshConfig: {
-    outboundTrafficPolicy: OutboundTrafficMode.REGISTRY_ONLY,
-    accessLogFile: '/dev/stdout',
-    tracingSamplingPercent: 10,
-    extensionProviders: [ExtensionProvider.extAuthzHttp('ext-authz', { service: 'authz.auth.svc.cluster.local', port: 8000 })],
-  },
-};
 
 const deliveries: Array<[string, () => ControlPlaneDelivery]> = [
   ['Argo CD', () => ControlPlaneDelivery.argoCd()],
@@ -46,20 +37,7 @@ describe.each(deliveries)('Helm renders the %s delivery\'s values with Istio\'s 
     const rendered = installs(production, delivery());
     expect(rendered.map(r => r.install.chart)).toEqual(['base', 'istiod']);
     expectOnlyReadValues(rendered.map(r => r.install));
-    const out = rendered.flatMap(r => r.objects);
-    const istiod = ofKind(out, 'Deployment').find(d => d.metadata.name === 'istiod-1-30-3');
-    expect(istiod.spec.replicas).toBe(2);
-    const container = istiod.spec.template.spec.containers[0];
-    expect(container.image).toBe('registry.istio.io/release/pilot:1.30.3');
-    expect(container.resources.requests).toEqual({ cpu: '250m', memory: '512Mi' });
-    expect(container.env).toContainEqual({ name: 'PILOT_TRACE_SAMPLING', value: '10' });
-    expect(ofKind(out, 'HorizontalPodAutoscaler')).toEqual([]);
-    const mesh = ofKind(out, 'ConfigMap').find(m => m.metadata.name === 'istio-1-30-3').data.mesh;
-    expect(mesh).toMatch(/accessLogFile: \/dev\/stdout/);
-    expect(mesh).toMatch(/mode: REGISTRY_ONLY/);
-    expect(mesh).toMatch(/name: ext-authz/);
-    expect(ofKind(out, 'MutatingWebhookConfiguration').map(m => m.metadata.name).sort()).toEqual(['istio-revision-tag-prod-stable', 'istio-sidecar-injector-1-30-3']);
-    expect(ofKind(out, 'Deployment').map(d => d.metadata.name)).toEqual(['istiod-1-30-3']);
+    expectProductionIstiod(rendered.flatMap(r => r.objects));
   });
 
   withHelm()('ambient install: istio-cni and ztunnel DaemonSets, ambient istiod', () => {
@@ -67,16 +45,11 @@ describe.each(deliveries)('Helm renders the %s delivery\'s values with Istio\'s 
     expect(rendered.map(r => r.install.chart).sort()).toEqual(['base', 'cni', 'istiod', 'ztunnel']);
     expectOnlyReadValues(rendered.map(r => r.install));
     const out = rendered.flatMap(r => r.objects);
-    expect(ofKind(out, 'DaemonSet').map(d => d.metadata.name).sort()).toEqual(['istio-cni-node', 'ztunnel']);
+    expectAmbientInstall(out);
     // The release the app targets, in every chart (each reads Istio's global hub and tag its own way);
     // the image variant is the chart's default (distroless in the pinned charts).
     expect(ofKind(out, 'DaemonSet').map(d => d.spec.template.spec.containers[0].image.replace(/-distroless$/, '')).sort())
       .toEqual(['registry.istio.io/release/install-cni:1.30.3', 'registry.istio.io/release/ztunnel:1.30.3']);
-    const istiod = ofKind(out, 'Deployment').find(d => d.metadata.name === 'istiod-1-30-3');
-    expect(istiod.spec.template.spec.containers[0].env).toContainEqual({ name: 'PILOT_ENABLE_AMBIENT', value: 'true' });
-    // ztunnel reaches the revision's istiod, the one Service of it that exists.
-    const ztunnel = ofKind(out, 'DaemonSet').find(d => d.metadata.name === 'ztunnel').spec.template.spec.containers[0];
-    expect(ztunnel.env).toContainEqual({ name: 'XDS_ADDRESS', value: 'istiod-1-30-3.istio-system.svc:15012' });
     expect(ofKind(out, 'Service').map(svc => svc.metadata.name)).toContain('istiod-1-30-3');
   });
 });

@@ -4,6 +4,7 @@ import {
   AccessLogEncoding, ControlPlaneDelivery, EgressGateway, ExtensionProvider, IngressGateway, IstioControlPlane, IstioProfile, OutboundTrafficMode,
   RevisionTag,
 } from '../../src';
+import { production } from '../support/control-plane-expectations';
 import { gitOpsSchemaErrors } from '../support/gitops-schemas';
 import { ofKind, synth } from '../support/synth';
 
@@ -11,16 +12,6 @@ function cpChart(): Chart {
   return new Chart(Testing.app(), 'cp');
 }
 
-const production = {
-  revision: '1-30-3',
-  istiod: { replicas: 2, resources: { cpuRequest: '250m', memoryRequest: '512Mi' } },
-  meshConfig: {
-    outboundTrafficPolicy: OutboundTrafficMode.REGISTRY_ONLY,
-    accessLogFile: '/dev/stdout',
-    tracingSamplingPercent: 10,
-    extensionProviders: [ExtensionProvider.extAuthzHttp('ext-authz', { service: 'authz.auth.svc.cluster.local', port: 8000 })],
-  },
-};
 
 describe('IstioControlPlane — Argo CD delivery (default)', () => {
   test('one Application per chart, ordered by sync waves, with the webhook drift ignored', () => {

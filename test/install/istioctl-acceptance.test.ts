@@ -3,23 +3,14 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { Chart, Testing } from 'cdk8s';
-import { ControlPlaneDelivery, ExtensionProvider, IstioControlPlane, IstioProfile, OutboundTrafficMode, RevisionTag } from '../../src';
+import { ControlPlaneDelivery, IstioControlPlane, IstioProfile, RevisionTag } from '../../src';
+import { expectAmbientInstall, expectProductionIstiod, production } from '../support/control-plane-expectations';
 import { istioctl, withIstioctl } from '../support/istioctl';
 import { ofKind, synth } from '../support/synth';
 
 // istioctl manifest generate is Istio's own renderer of its charts: if it accepts the
 // IstioOperator built from our values, and the rendered objects carry the settings,
 // the same values are right for the Helm charts Argo CD and Flux install.
-const production = {
-  revision: '1-30-3',
-  istiod: { replicas: 2, resources: { cpuRequest: '250m', memoryRequest: '512Mi' } },
-  meshConfig: {
-    outboundTrafficPolicy: OutboundTrafficMode.REGISTRY_ONLY,
-    accessLogFile: '/dev/stdout',
-    tracingSamplingPercent: 10,
-    extensionProviders: [ExtensionProvider.extAuthzHttp('ext-authz', { service: 'authz.auth.svc.cluster.local', port: 8000 })],
-  },
-};
 
 function render(props: any): any[] {
   const c = new Chart(Testing.app(), 'cp');
@@ -31,31 +22,13 @@ function render(props: any): any[] {
 describe('istioctl manifest generate accepts our IstioOperator and applies every prop', () => {
   withIstioctl()('revisioned install: istiod-<rev>, replicas, resources, mesh config, tracing, revision tag', () => {
     const out = render(production);
-    const istiod = ofKind(out, 'Deployment').find(d => d.metadata.name === 'istiod-1-30-3');
-    expect(istiod.spec.replicas).toBe(2);
-    const container = istiod.spec.template.spec.containers[0];
-    expect(container.image).toBe('registry.istio.io/release/pilot:1.30.3');
-    expect(container.resources.requests).toEqual({ cpu: '250m', memory: '512Mi' });
-    expect(container.env).toContainEqual({ name: 'PILOT_TRACE_SAMPLING', value: '10' });
-    expect(ofKind(out, 'HorizontalPodAutoscaler')).toEqual([]);
-    const mesh = ofKind(out, 'ConfigMap').find(m => m.metadata.name === 'istio-1-30-3').data.mesh;
-    expect(mesh).toMatch(/accessLogFile: \/dev\/stdout/);
-    expect(mesh).toMatch(/mode: REGISTRY_ONLY/);
-    expect(mesh).toMatch(/name: ext-authz/);
-    expect(ofKind(out, 'MutatingWebhookConfiguration').map(m => m.metadata.name).sort()).toEqual(['istio-revision-tag-prod-stable', 'istio-sidecar-injector-1-30-3']);
+    expectProductionIstiod(out);
     expect(ofKind(out, 'CustomResourceDefinition')).toHaveLength(15);
     expect(ofKind(out, 'Namespace').map(n => n.metadata.name)).toEqual(['istio-system']);
-    // Gateways are native constructs, so the profile's gateway is switched off.
-    expect(ofKind(out, 'Deployment').map(d => d.metadata.name)).toEqual(['istiod-1-30-3']);
   });
 
   withIstioctl()('ambient install: istio-cni and ztunnel DaemonSets, ambient istiod', () => {
-    const out = render({ revision: '1-30-3', profile: IstioProfile.AMBIENT });
-    expect(ofKind(out, 'DaemonSet').map(d => d.metadata.name).sort()).toEqual(['istio-cni-node', 'ztunnel']);
-    const istiod = ofKind(out, 'Deployment').find(d => d.metadata.name === 'istiod-1-30-3');
-    expect(istiod.spec.template.spec.containers[0].env).toContainEqual({ name: 'PILOT_ENABLE_AMBIENT', value: 'true' });
-    const ztunnel = ofKind(out, 'DaemonSet').find(d => d.metadata.name === 'ztunnel').spec.template.spec.containers[0];
-    expect(ztunnel.env).toContainEqual({ name: 'XDS_ADDRESS', value: 'istiod-1-30-3.istio-system.svc:15012' });
+    expectAmbientInstall(render({ revision: '1-30-3', profile: IstioProfile.AMBIENT }));
   });
 
   withIstioctl()('istioctl rejects what Istio does not know (the oracle is strict)', () => {
