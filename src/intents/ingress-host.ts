@@ -4,7 +4,7 @@ import { IngressPassthroughHost } from './ingress-passthrough-host';
 import { MeshService } from './mesh-service';
 import { strip, underMatch } from './route-composition';
 import { ServiceReference } from './service-reference';
-import { gatewayApiRule } from './traffic/gateway-api-routes';
+import { admitRoutesFrom, gatewayApiRule } from './traffic/gateway-api-routes';
 import { gatewayVia } from './traffic/gateway-via';
 import { checkArguments } from '../core/arguments';
 import { describe, fail, show } from '../core/errors';
@@ -16,7 +16,7 @@ import { TrafficApi } from '../core/traffic-api';
 import { WorkloadSelector } from '../core/workload-selector';
 import { AuthorizationAction, AuthorizationPolicy } from '../resources/authorization-policy';
 import { Gateway, GatewayServer, ServerTlsMode } from '../resources/gateway';
-import { GatewayApiGateway, ListenerProtocol, RouteNamespaces } from '../resources/gateway-api/gateway-api-gateway';
+import { GatewayApiGateway, ListenerProtocol } from '../resources/gateway-api/gateway-api-gateway';
 import { GatewayApiHttpRoute, HttpRouteFilter } from '../resources/gateway-api/gateway-api-http-route';
 import { ReferenceGrant } from '../resources/gateway-api/reference-grant';
 import { GatewayReference } from '../resources/gateway-reference';
@@ -199,7 +199,7 @@ export class IngressHost extends Construct {
     // Routes live in this chart's namespace; a Gateway elsewhere lets them attach by that namespace only.
     const routeNs = Chart.of(this).namespace ?? 'default';
     const gwNs = gw.namespace ?? 'default';
-    const allowed = routeNs === gwNs ? {} : { routeNamespaces: RouteNamespaces.SELECTOR, namespaceLabels: { 'kubernetes.io/metadata.name': routeNs } };
+    const allowed = admitRoutesFrom(routeNs, gwNs);
     // '*' serves every host: Gateway API says so by naming none.
     const hostname = this.host === '*' ? undefined : this.host;
     if (options.httpOnly) {

@@ -2,14 +2,14 @@ import { Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { MeshService } from './mesh-service';
 import { ServiceReference } from './service-reference';
-import { serviceOfHost } from './traffic/gateway-api-routes';
+import { admitRoutesFrom, serviceOfHost } from './traffic/gateway-api-routes';
 import { gatewayVia } from './traffic/gateway-via';
 import { describe, fail, show } from '../core/errors';
 import { promise } from '../core/expectations';
 import { checkPort } from '../core/percent';
 import { TrafficApi } from '../core/traffic-api';
 import { Gateway, ServerTlsMode } from '../resources/gateway';
-import { GatewayApiGateway, ListenerProtocol, ListenerTlsMode, RouteNamespaces } from '../resources/gateway-api/gateway-api-gateway';
+import { GatewayApiGateway, ListenerProtocol, ListenerTlsMode } from '../resources/gateway-api/gateway-api-gateway';
 import { GatewayApiTlsRoute } from '../resources/gateway-api/gateway-api-tls-route';
 import { ReferenceGrant } from '../resources/gateway-api/reference-grant';
 import { GatewayReference } from '../resources/gateway-reference';
@@ -123,7 +123,7 @@ export class IngressPassthroughHost extends Construct {
         protocol: ListenerProtocol.TLS,
         hostname: host,
         tls: { mode: ListenerTlsMode.PASSTHROUGH },
-        ...(routeNs === gwNs ? {} : { routeNamespaces: RouteNamespaces.SELECTOR, namespaceLabels: { 'kubernetes.io/metadata.name': routeNs } }),
+        ...admitRoutesFrom(routeNs, gwNs),
       });
       const backend = serviceOfHost(this, resolved.host, routeNs);
       this.tlsRoute = new GatewayApiTlsRoute(this, 'TLSRoute', {

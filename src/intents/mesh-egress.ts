@@ -2,6 +2,7 @@ import { ApiObject, Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { MeshService } from './mesh-service';
 import { ServiceReference } from './service-reference';
+import { AdmittedRoutes, admitRoutesFrom } from './traffic/gateway-api-routes';
 import { checkArguments, checkProps } from '../core/arguments';
 import { describe, fail, reportChildErrorsAsOwn, show } from '../core/errors';
 import { Expectation, promise } from '../core/expectations';
@@ -12,7 +13,7 @@ import { TrafficApi } from '../core/traffic-api';
 import { ClientTlsMode } from '../resources/client-tls';
 import { DestinationRule } from '../resources/destination-rule';
 import { Gateway, ServerTlsMode } from '../resources/gateway';
-import { GatewayApiGateway, ListenerProtocol, ListenerTlsMode, RouteNamespaces } from '../resources/gateway-api/gateway-api-gateway';
+import { GatewayApiGateway, ListenerProtocol, ListenerTlsMode } from '../resources/gateway-api/gateway-api-gateway';
 import { GatewayApiHttpRoute } from '../resources/gateway-api/gateway-api-http-route';
 import { GatewayApiTlsRoute } from '../resources/gateway-api/gateway-api-tls-route';
 import { ReferenceGrant } from '../resources/gateway-api/reference-grant';
@@ -400,9 +401,9 @@ export class MeshEgress extends Construct {
   }
 
   /** Routes live in this chart's namespace; a Gateway elsewhere admits that namespace by name. */
-  private allowedRoutes(egw: IGatewayWorkload): { routeNamespaces?: RouteNamespaces; namespaceLabels?: { [key: string]: string } } {
+  private allowedRoutes(egw: IGatewayWorkload): AdmittedRoutes {
     const here = Chart.of(this).namespace ?? 'default';
-    return (egw.namespace ?? here) === here ? {} : { routeNamespaces: RouteNamespaces.SELECTOR, namespaceLabels: { 'kubernetes.io/metadata.name': here } };
+    return admitRoutesFrom(here, egw.namespace ?? here);
   }
 
   private serviceEntryParent(slug: string): ParentReference {

@@ -2,6 +2,7 @@ import { IConstruct } from 'constructs';
 import { fail, show } from '../../core/errors';
 import { StringMatch, StringMatchKind } from '../../core/string-match';
 import { TrafficApi } from '../../core/traffic-api';
+import { RouteNamespaces } from '../../resources/gateway-api/gateway-api-gateway';
 import { GrpcRouteRule } from '../../resources/gateway-api/gateway-api-grpc-route';
 import { HeaderMatchType, HttpHeaderMatch, HttpRouteFilter, HttpRouteMatch, HttpRouteRule, PathMatchType } from '../../resources/gateway-api/gateway-api-http-route';
 import { BackendReference } from '../../resources/gateway-api/references';
@@ -129,4 +130,19 @@ export function serviceOfHost(owner: IConstruct, host: string, defaultNamespace:
   if (parts.length >= 3 && parts[2] === 'svc') return { name: parts[0], namespace: parts[1] };
   return fail(owner, `routes to ${show(host)}, which is not a Kubernetes Service; Gateway API routes send requests to Services. `
     + 'Render this host with Istio\'s classic API: TrafficApi.use(<its chart>, TrafficApi.istio()).');
+}
+
+/** A listener's route admission settings. @internal */
+export interface AdmittedRoutes {
+  readonly routeNamespaces?: RouteNamespaces;
+  readonly namespaceLabels?: { [key: string]: string };
+}
+
+/**
+ * The listener settings that admit routes of `routeNamespace` to a Gateway in `gatewayNamespace`:
+ * none when they are one namespace, else that namespace by name. @internal
+ */
+export function admitRoutesFrom(routeNamespace: string, gatewayNamespace: string): AdmittedRoutes {
+  if (routeNamespace === gatewayNamespace) return {};
+  return { routeNamespaces: RouteNamespaces.SELECTOR, namespaceLabels: { 'kubernetes.io/metadata.name': routeNamespace } };
 }
