@@ -1,5 +1,6 @@
 import { Chart } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
+import { DataPlaneMode } from '../src';
 
 /** The workloads of Istio's Bookinfo sample, shared by the examples. */
 export interface BookinfoApp {
@@ -16,11 +17,13 @@ const VERSIONS: { [service: string]: string[] } = {
 };
 
 /**
- * Adds Bookinfo to a chart: an injected namespace, one Deployment per version
- * (labels `app` and `version`) and one Service per app selecting all versions.
+ * Adds Bookinfo to a chart: a namespace in the mesh (sidecars injected, or enrolled in ambient
+ * mode), one Deployment per version (labels `app` and `version`) and one Service per app
+ * selecting all versions.
  */
-export function addBookinfo(chart: Chart, namespace: string): BookinfoApp {
-  new kplus.Namespace(chart, 'Namespace', { metadata: { name: namespace, labels: { 'istio-injection': 'enabled' } } });
+export function addBookinfo(chart: Chart, namespace: string, dataPlane = DataPlaneMode.SIDECAR): BookinfoApp {
+  const enrolment: { [key: string]: string } = dataPlane === DataPlaneMode.AMBIENT ? { 'istio.io/dataplane-mode': 'ambient' } : { 'istio-injection': 'enabled' };
+  new kplus.Namespace(chart, 'Namespace', { metadata: { name: namespace, labels: enrolment } });
   const services: { [name: string]: kplus.Service } = {};
   const deployments: { [name: string]: kplus.Deployment } = {};
   for (const [app, versions] of Object.entries(VERSIONS)) {

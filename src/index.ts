@@ -4,6 +4,7 @@ export * from './core/workload-selector';
 export * from './core/suppression';
 export * from './core/user-interface';
 export * from './core/traffic-api';
+export * from './core/data-plane';
 
 // Istio resource model
 export * from './resources/istio-resource';
@@ -52,6 +53,8 @@ export * from './intents/jwt-protected-service';
 export * from './intents/mesh-ingress';
 export * from './intents/mesh-egress';
 export * from './intents/zero-trust-namespace';
+export * from './intents/waypoint';
+export * from './intents/denied-requests';
 export * from './intents/service-resilience';
 export * from './intents/fault-injection';
 export * from './intents/rate-limit';

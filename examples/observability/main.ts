@@ -13,7 +13,11 @@ import { addBookinfo } from '../bookinfo-app';
  */
 export function build(app: App): void {
   const control = new Chart(app, 'control-plane', { namespace: 'istio-system' });
-  const istio = new IstioControlPlane(control, 'istio', { delivery: ControlPlaneDelivery.argoCd() });
+  const istio = new IstioControlPlane(control, 'istio', {
+    delivery: ControlPlaneDelivery.argoCd(),
+    // The UI's token keys come from outside: istiod must not be made to fetch from inside the cluster (IST0175).
+    istiod: { blockedJwksCidrs: ['10.0.0.0/8', '172.16.0.0/12', '192.168.0.0/16', '169.254.169.254/32'] },
+  });
   // The native form (one replica each, like Istio's samples/addons); argoCd()/flux() deliver the projects' Helm charts.
   const observability = new MeshObservability(control, 'observability', {
     controlPlane: istio,

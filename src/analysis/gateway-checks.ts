@@ -8,10 +8,12 @@ const TLS_VERSIONS = ['TLSV1_0', 'TLSV1_1', 'TLSV1_2', 'TLSV1_3'];
  * IST0101 (Gateway selector matches no pod), IST0145 (two Gateways on the same
  * workload and port with overlapping hosts), IST0138 (one certificate on several Gateways),
  * CDK8SISTIO013 (a server's minimum TLS version above its maximum: Istio accepts it,
- * and no client can complete a handshake).
+ * and no client can complete a handshake), IST0176 (a Gateway API CRD of the app older than
+ * Istio reads: its resources are ignored).
  * @internal
  */
 export function checkGateways(index: MeshIndex, report: Report): void {
+  checkGatewayApiCrdVersions(index, report);
   const byWorkloadPortHost = new Map<string, IndexedObject>();
   const byCredential = new Map<string, IndexedObject[]>();
   for (const gw of index.of('Gateway')) {
@@ -48,6 +50,28 @@ export function checkGateways(index: MeshIndex, report: Report): void {
     if (gateways.length < 2) continue;
     for (const gw of gateways) {
       report(gw, 'IST0138', WARNING, `uses certificate '${credential}', as do ${gateways.length - 1} other Gateway(s); browsers reuse HTTP/2 connections across them and get 404s. Use one Gateway per certificate.`);
+    }
+  }
+}
+
+/** The oldest Gateway API release of each CRD that Istio 1.30 reads (pkg/config/schema/gatewayapi/minimumversions.go). */
+const MINIMUM_CRD_VERSIONS: { [crd: string]: number[] } = {
+  'grpcroutes.gateway.networking.k8s.io': [1, 1, 0],
+  'backendtlspolicies.gateway.networking.k8s.io': [1, 4, 0],
+  'tlsroutes.gateway.networking.k8s.io': [1, 5, 0],
+};
+
+/** IST0176: a CRD object of the app whose bundle version is below Istio's minimum for it. */
+function checkGatewayApiCrdVersions(index: MeshIndex, report: Report): void {
+  for (const crd of index.of('CustomResourceDefinition')) {
+    const minimum = MINIMUM_CRD_VERSIONS[crd.json.metadata?.name];
+    const version = /^v?(\d+)\.(\d+)\.(\d+)/.exec(crd.json.metadata?.annotations?.['gateway.networking.k8s.io/bundle-version'] ?? '');
+    if (!minimum || !version) continue;
+    const v = version.slice(1, 4).map(Number);
+    const below = v[0] !== minimum[0] ? v[0] < minimum[0] : v[1] !== minimum[1] ? v[1] < minimum[1] : v[2] < minimum[2];
+    if (below) {
+      report(crd, 'IST0176', WARNING, `is at Gateway API ${version[0]}, but Istio reads ${crd.json.metadata.name} from ${minimum.join('.')} on; `
+        + 'resources of this kind will not be processed. Install the CRDs of a newer Gateway API release.');
     }
   }
 }

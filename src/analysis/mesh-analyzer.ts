@@ -1,5 +1,6 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { Construct, IConstruct, IValidation } from 'constructs';
+import { checkAmbient } from './ambient-checks';
 import { checkComposition } from './composition-checks';
 import { checkEnvoyFilters } from './envoy-filter-checks';
 import { Finding, FindingSeverity } from './finding';
@@ -8,11 +9,12 @@ import { checkIdentities } from './identity-checks';
 import { isValidatedKind, SCHEMA_PREFIX, TARGET_ISTIO_VERSION, ValidationResult, ValidationRun, VALIDATION_SWITCH_ENV } from './istio-validator';
 import { checkKubernetesObjects } from './kubernetes-checks';
 import { IndexedObject, MeshIndex, Report } from './mesh-index';
-import { checkPolicies } from './policy-checks';
+import { checkPolicies, DeclaredMesh } from './policy-checks';
 import { checkVirtualServices } from './routing-checks';
 import { checkSecurity } from './security-checks';
 import { checkServicesAndNamespaces } from './service-checks';
 import { checkArguments } from '../core/arguments';
+import { DataPlane, DataPlaneMode } from '../core/data-plane';
 import { onIstioResourceCreated } from '../core/resource-hooks';
 import { SUPPRESS_ANNOTATION } from '../core/suppression';
 import { isRevalidationWithinSynth } from '../core/synth-checks';
@@ -22,6 +24,8 @@ import { TrafficApi } from '../core/traffic-api';
 const INSTANCE = Symbol.for('cdk8s-istio.MeshAnalyzer');
 /** What an IstioControlPlane exposes for the provider checks (read by name: analysis does not import install). */
 const CONTROL_PLANE_PROVIDERS = 'extensionProviderNames';
+/** …and the ranges its istiod refuses to fetch JWKS from (IST0175). */
+const CONTROL_PLANE_JWKS_BLOCKS = 'blockedJwksCidrs';
 
 /**
  * Synth-time mesh analysis: reproduces the offline parts of `istioctl analyze`
@@ -85,9 +89,12 @@ export class MeshAnalyzer implements IValidation {
       const objects: IndexedObject[] = [];
       const judged: IndexedObject[] = [];
       let providers: Set<string> | undefined;
+      const unrestrictedJwks: string[] = [];
       for (const c of this.root.node.findAll()) {
         const declared = (c as any)[CONTROL_PLANE_PROVIDERS];
         if (Array.isArray(declared)) providers = new Set([...providers ?? [], ...declared]);
+        const blocked = (c as any)[CONTROL_PLANE_JWKS_BLOCKS];
+        if (Array.isArray(declared) && Array.isArray(blocked) && blocked.length === 0) unrestrictedJwks.push(c.node.path);
         if (!(c instanceof ApiObject)) continue;
         const json = c.toJson();
         const o = { json, path: c.node.path, namespace: json.metadata?.namespace ?? Chart.of(c).namespace ?? 'default' };
@@ -104,9 +111,10 @@ export class MeshAnalyzer implements IValidation {
       // The checks read specs as Istio defines them. They run on every object while
       // Istio judges them; should Istio reject one (whose shape may mislead them),
       // they run again without it.
-      let checks = this.check(objects, providers, validating);
+      const mesh = { providers, unrestrictedJwks };
+      let checks = this.check(objects, mesh, validating);
       const rejected = run ? reportVerdicts(judged, run.finish(), findings, gatewayApi) : new Set<IndexedObject>();
-      if (rejected.size > 0 || checks === undefined) checks = this.check(objects.filter(o => !rejected.has(o)), providers, false);
+      if (rejected.size > 0 || checks === undefined) checks = this.check(objects.filter(o => !rejected.has(o)), mesh, false);
       return [...findings.list, ...checks!.list];
     } catch (e) {
       run?.abort();
@@ -119,7 +127,7 @@ export class MeshAnalyzer implements IValidation {
    * returns undefined (Istio's verdict decides what to leave out); otherwise it is a
    * clear error, since Istio's validation, which would have named the object, is off.
    */
-  private check(objects: IndexedObject[], providers: Set<string> | undefined, speculative: boolean): Collector | undefined {
+  private check(objects: IndexedObject[], mesh: DeclaredMesh, speculative: boolean): Collector | undefined {
     const found = this.collector();
     const index = new MeshIndex(objects);
     try {
@@ -127,7 +135,9 @@ export class MeshAnalyzer implements IValidation {
       checkGateways(index, found.report);
       checkServicesAndNamespaces(index, found.report);
       checkSecurity(index, found.report);
-      checkPolicies(index, found.report, { providers });
+      checkPolicies(index, found.report, mesh);
+      const declared = (mode: DataPlaneMode) => DataPlane._declaredAs(this.root, mode);
+      checkAmbient(index, found.report, declared(DataPlaneMode.AMBIENT), declared(DataPlaneMode.SIDECAR));
       checkKubernetesObjects(index, found.record);
       checkEnvoyFilters(index, found.report);
       checkComposition(index, found.report);

@@ -1,6 +1,5 @@
 import { FindingSeverity } from './finding';
 import { IndexedObject, MeshIndex, Report } from './mesh-index';
-import { httpOnlyRule } from './security-checks';
 import { pathProblem } from '../core/http-path';
 
 const { ERROR, WARNING } = FindingSeverity;
@@ -15,6 +14,8 @@ const BUILT_IN_PROVIDERS = ['prometheus', 'stackdriver', 'envoy'];
 export interface DeclaredMesh {
   /** Extension providers declared by the app's control planes; undefined when the app installs no control plane. */
   readonly providers?: Set<string>;
+  /** Paths of the app's control planes whose istiod fetches JWKS from any address. */
+  readonly unrestrictedJwks?: string[];
 }
 
 /**
@@ -27,15 +28,13 @@ export interface DeclaredMesh {
  *   (Istio reads it as one claim named with a dot; nested claims are `[a][b]`);
  * - CDK8SISTIO009: a CUSTOM provider or Telemetry provider that no control plane
  *   of the app declares (Istio then denies every request, or drops the telemetry);
- * - CDK8SISTIO010: an AuthorizationPolicy or RequestAuthentication that selects
- *   pods of an ambient namespace by label: ztunnel enforces it and cannot see HTTP,
- *   so a DENY with HTTP fields never fires and an ALLOW with them denies everything;
+ * - IST0175 (warning): RequestAuthentications in an app whose control plane lets istiod fetch
+ *   JWKS from any address (no `istiod.blockedJwksCidrs`);
  * - IST0111 / CDK8SISTIO011: two namespace-wide Sidecars, or two namespace-wide
  *   PeerAuthentications, in one namespace (which one applies is undefined).
  * @internal
  */
 export function checkPolicies(index: MeshIndex, report: Report, mesh: DeclaredMesh): void {
-  const ambient = ambientNamespaces(index);
   for (const ap of index.of('AuthorizationPolicy')) {
     const spec = ap.json.spec ?? {};
     (spec.rules ?? []).forEach((rule: any, i: number) => {
@@ -45,15 +44,6 @@ export function checkPolicies(index: MeshIndex, report: Report, mesh: DeclaredMe
     if (spec.action === 'CUSTOM' && mesh.providers && spec.provider?.name && !mesh.providers.has(spec.provider.name)) {
       report(ap, 'CDK8SISTIO009', ERROR, `CUSTOM provider '${spec.provider.name}' is not among the extension providers this app's control plane declares (${[...mesh.providers].sort().join(', ') || 'none'}); `
         + 'Istio denies every request it applies to. Declare it with meshConfig.extensionProviders (ExtensionProvider.extAuthzHttp/extAuthzGrpc).');
-    }
-    if (ambient.has(ap.namespace) && spec.selector && !spec.targetRefs && (spec.rules ?? []).some(httpOnlyRule)) {
-      report(ap, 'CDK8SISTIO010', ERROR, `selects pods of namespace '${ap.namespace}', which is enrolled in ambient mode, with HTTP attributes: ztunnel enforces it and cannot see HTTP, `
-        + `so ${spec.action === 'DENY' ? 'this DENY never fires' : 'this policy denies all traffic it selects'}. Attach it to a waypoint with targetRefs instead.`);
-    }
-  }
-  for (const ra of index.of('RequestAuthentication')) {
-    if (ambient.has(ra.namespace) && ra.json.spec?.selector && !ra.json.spec?.targetRefs) {
-      report(ra, 'CDK8SISTIO010', ERROR, `selects pods of namespace '${ra.namespace}', which is enrolled in ambient mode: ztunnel cannot validate JWTs, so no token is checked. Attach it to a waypoint with targetRefs instead.`);
     }
   }
   if (mesh.providers) {
@@ -67,6 +57,11 @@ export function checkPolicies(index: MeshIndex, report: Report, mesh: DeclaredMe
         }
       }
     }
+  }
+  const ras = index.of('RequestAuthentication');
+  if (ras.length && mesh.unrestrictedJwks?.length) {
+    report(ras[0], 'IST0175', WARNING, `is one of ${ras.length} RequestAuthentication(s), and istiod of ${mesh.unrestrictedJwks.map(p => `'${p}'`).join(', ')} fetches their jwksUri from any address `
+      + '(BLOCKED_CIDRS_IN_JWKS_URIS is not set). Set istiod.blockedJwksCidrs to the cluster\'s internal ranges.');
   }
   checkOnePerNamespace(index.of('Sidecar').filter(o => !o.json.spec?.workloadSelector), report, 'IST0111', 'Sidecar without a workloadSelector');
   checkOnePerNamespace(index.of('PeerAuthentication').filter(o => !o.json.spec?.selector && o.namespace !== 'istio-system'), report, 'CDK8SISTIO011', 'PeerAuthentication without a selector');
@@ -97,10 +92,6 @@ function checkClaimKey(o: IndexedObject, report: Report, key: string, where: str
     report(o, 'CDK8SISTIO008', WARNING, `${where} reads the claim '${m[1]}' as one name containing dots; a nested claim is written 'request.auth.claims[${m[1].split('.').join('][')}]'. `
       + 'Keep the dots only when the token really has a claim with that name (e.g. a URL-style claim).');
   }
-}
-
-function ambientNamespaces(index: MeshIndex): Set<string> {
-  return new Set(index.of('Namespace').filter(n => n.json.metadata?.labels?.['istio.io/dataplane-mode'] === 'ambient').map(n => n.json.metadata.name));
 }
 
 function checkOnePerNamespace(objects: IndexedObject[], report: Report, code: string, what: string): void {

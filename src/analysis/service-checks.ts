@@ -1,5 +1,5 @@
 import { FindingSeverity } from './finding';
-import { MeshIndex, Report } from './mesh-index';
+import { IndexedObject, MeshIndex, Report } from './mesh-index';
 
 const { WARNING } = FindingSeverity;
 const PROTOCOL_PREFIXES = ['http', 'http2', 'https', 'grpc', 'grpc-web', 'tcp', 'tls', 'mongo', 'mysql', 'redis', 'udp'];
@@ -7,10 +7,12 @@ const PROTOCOL_PREFIXES = ['http', 'http2', 'https', 'grpc', 'grpc-web', 'tcp', 
 /**
  * IST0118 (Service port not named `<protocol>[-suffix]`), IST0134 (TCP
  * ServiceEntry without addresses), IST0128/IST0129 (DestinationRule TLS without
- * caCertificates), IST0123 (namespace with several injection labels).
+ * caCertificates), IST0123 (namespace with several injection labels), IST0177 (ServiceEntries
+ * giving one host and port different protocols).
  * @internal
  */
 export function checkServicesAndNamespaces(index: MeshIndex, report: Report): void {
+  checkServiceEntryProtocols(index, report);
   for (const svc of index.of('Service')) {
     if (svc.json.spec?.type === 'ExternalName') continue;
     for (const port of svc.json.spec?.ports ?? []) {
@@ -45,6 +47,41 @@ export function checkServicesAndNamespaces(index: MeshIndex, report: Report): vo
     const injection = ['istio-injection', 'istio.io/rev'].filter(l => labels[l] !== undefined);
     if (injection.length > 1) {
       report(ns, 'IST0123', WARNING, `has both ${injection.map(l => `${l}=${labels[l]}`).join(' and ')}; which one injects is undefined. Keep one label.`);
+    }
+  }
+}
+
+/**
+ * IST0177, as istioctl decides it: ServiceEntries visible in one namespace (exportTo, `*` seen
+ * everywhere) that give one host and port different protocols; which one a proxy uses is undefined.
+ */
+function checkServiceEntryProtocols(index: MeshIndex, report: Report): void {
+  const byKey = new Map<string, Array<{ protocol: string; se: IndexedObject }>>();
+  for (const se of index.of('ServiceEntry')) {
+    const spec = se.json.spec ?? {};
+    const exportTo: string[] = spec.exportTo ?? [];
+    const scopes = !exportTo.length || exportTo.includes('*') ? ['*'] : exportTo.map(e => e === '.' ? se.namespace : e);
+    for (const scope of new Set(scopes)) {
+      for (const host of spec.hosts ?? []) {
+        for (const port of spec.ports ?? []) {
+          const key = JSON.stringify([scope, host, port?.number]);
+          byKey.set(key, [...byKey.get(key) ?? [], { protocol: String(port?.protocol ?? '').toUpperCase(), se }]);
+        }
+      }
+    }
+  }
+  const reported = new Set<IndexedObject>();
+  for (const [key, own] of byKey) {
+    const [scope, host, port] = JSON.parse(key);
+    const entries = scope === '*' ? own : [...own, ...byKey.get(JSON.stringify(['*', host, port])) ?? []];
+    const protocols = [...new Set(entries.map(e => e.protocol))].sort();
+    if (protocols.length < 2) continue;
+    const names = [...new Set(entries.map(e => `${e.se.namespace}/${e.se.json.metadata?.name}`))].sort();
+    for (const { se } of entries) {
+      if (reported.has(se)) continue;
+      reported.add(se);
+      report(se, 'IST0177', WARNING, `ServiceEntries ${names.join(', ')} define host '${host}' port ${port} with different protocols (${protocols.join(', ')}); `
+        + 'which one a proxy uses is undefined. Give the port one protocol.');
     }
   }
 }

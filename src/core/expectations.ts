@@ -1,5 +1,6 @@
 import { Duration } from 'cdk8s';
 import { IConstruct } from 'constructs';
+import { DataPlane, DataPlaneMode } from './data-plane';
 import { StringMatch, StringMatchKind } from './string-match';
 
 /**
@@ -86,9 +87,16 @@ export function promise(scope: IConstruct, producer: () => Expectation[]): void 
   producers.set(scope, list);
 }
 
-/** Every promise of the constructs under `root`, in tree order. */
+/**
+ * Every promise of the constructs under `root`, in tree order, but those about ambient
+ * namespaces: the harness simulates sidecars and gateways, not ztunnel and waypoints.
+ */
 export function collectExpectations(root: IConstruct): PromisedExpectation[] {
-  return root.node.findAll().flatMap(c => (producers.get(c) ?? []).flatMap(p => p().map(e => ({ by: c.node.path, ...e }))));
+  const ambient = (ns: string | undefined) => ns !== undefined && DataPlane.of(root, ns) === DataPlaneMode.AMBIENT;
+  const hostNamespace = (host: string | undefined) => host?.match(/^[^.]+\.([^.]+)\.svc\.cluster\.local$/)?.[1];
+  const sidecarOnly = (e: Expectation) => !ambient(e.request.from?.namespace) && !ambient(e.request.to?.namespace)
+    && !ambient(hostNamespace(e.request.host)) && !ambient(hostNamespace(e.expect.host));
+  return root.node.findAll().flatMap(c => (producers.get(c) ?? []).flatMap(p => p().filter(sidecarOnly).map(e => ({ by: c.node.path, ...e }))));
 }
 
 /**

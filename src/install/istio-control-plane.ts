@@ -41,6 +41,13 @@ export interface IstiodOptions {
   readonly resources?: ContainerResources;
   /** Emit a PodDisruptionBudget (minAvailable 1) for istiod. @default true (Istio's default) */
   readonly podDisruptionBudget?: boolean;
+  /**
+   * Address ranges istiod refuses to fetch JWKS from (`BLOCKED_CIDRS_IN_JWKS_URIS`), e.g. the
+   * cluster's pod and service ranges and `169.254.169.254/32`: a RequestAuthentication's
+   * `jwksUri` otherwise makes istiod fetch from any address it can reach (IST0175).
+   * @default - none (the analyzer warns when the app has RequestAuthentications)
+   */
+  readonly blockedJwksCidrs?: string[];
 }
 
 /** Props of an `IstioControlPlane`. */
@@ -122,6 +129,8 @@ export class IstioControlPlane extends Construct {
 
   /** Names of the extension providers its mesh config declares (CUSTOM authorization, tracing, access logs). */
   public readonly extensionProviderNames: string[];
+  /** The ranges istiod refuses to fetch JWKS from (read by the mesh analysis, IST0175). */
+  public readonly blockedJwksCidrs: string[];
   /** Istio version. */
   public readonly version: string;
   /** Revision, if any. */
@@ -156,6 +165,10 @@ export class IstioControlPlane extends Construct {
     if (!/^\d+\.\d+\.\d+$/.test(this.version)) fail(this, `version must be an Istio release like '1.30.3', got ${show(this.version)}.`);
     this.profile = props.profile ?? IstioProfile.DEFAULT;
     this.extensionProviderNames = (props.meshConfig?.extensionProviders ?? []).map(p => p.name);
+    this.blockedJwksCidrs = [...props.istiod?.blockedJwksCidrs ?? []];
+    this.blockedJwksCidrs.forEach((c, i) => {
+      if (!isCidr(c)) fail(this, `istiod.blockedJwksCidrs[${i}] is ${show(c)}, not a CIDR such as '10.0.0.0/8' or 'fd00::/8'.`);
+    });
     this._meshConfig = props.meshConfig ?? {};
     if (props.revision !== undefined) {
       checkDns1123Label(this, 'revision', props.revision);
@@ -342,6 +355,7 @@ export class IstioControlPlane extends Construct {
       cpu: as?.targetCpuUtilizationPercent !== undefined ? { targetAverageUtilization: as.targetCpuUtilizationPercent } : undefined,
       resources,
       traceSampling: props.meshConfig?.tracingSamplingPercent,
+      env: this.blockedJwksCidrs.length ? { BLOCKED_CIDRS_IN_JWKS_URIS: this.blockedJwksCidrs.join(',') } : undefined,
     };
     return () => prune({
       revision: this.revision,
@@ -442,4 +456,12 @@ function prune(value: any): any {
     out[k] = p;
   }
   return Object.keys(out).length ? out : undefined;
+}
+
+/** An IPv4 or IPv6 range in CIDR notation, as Go's netip.ParsePrefix accepts it (roughly). */
+function isCidr(value: string): boolean {
+  const [ip, bits, extra] = value.split('/');
+  if (extra !== undefined || bits === undefined || !/^\d{1,3}$/.test(bits)) return false;
+  if (/^\d{1,3}(\.\d{1,3}){3}$/.test(ip)) return ip.split('.').every(o => Number(o) <= 255) && Number(bits) <= 32;
+  return ip.includes(':') && /^[0-9a-fA-F:.]+$/.test(ip) && Number(bits) <= 128;
 }

@@ -1,6 +1,8 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
+import { Waypoint } from './waypoint';
 import { checkProps } from '../core/arguments';
+import { DataPlane, DataPlaneMode } from '../core/data-plane';
 import { describe, fail, reportChildErrorsAsOwn, show } from '../core/errors';
 import { Expectation, promise, samplePolicyPath } from '../core/expectations';
 import { pathProblem } from '../core/http-path';
@@ -12,6 +14,7 @@ import { AuthorizationAction, AuthorizationPolicy, AuthorizationRule } from '../
 import { JwtRule } from '../resources/jwt-rule';
 import { renderJwtRule } from '../resources/rendering/jwt-rule';
 import { RequestAuthentication } from '../resources/request-authentication';
+import { servicePortsTo } from './traffic/ambient';
 
 /** Props of a `JwtProtectedService`. */
 export interface JwtProtectedServiceProps {
@@ -96,12 +99,18 @@ export class JwtProtectedService extends Construct {
     props.issuers.forEach((issuer, i) => renderJwtRule(this, `issuers[${i}]`, issuer));
     const base = props.name ?? nameFromId(this.node.id);
     checkDns1123Subdomain(this, props.name !== undefined ? 'name' : `name (derived from the id ${show(this.node.id)}; set name to choose another)`, base);
+    const namespace = Chart.of(this).namespace ?? 'default';
+    // Ambient: ztunnel sees no HTTP, so the waypoint of the pods' Services checks tokens, and the
+    // pods refuse traffic that skipped it (ingress traffic is sent through it too).
+    const atWaypoint = DataPlane._renderFor(this, namespace) === DataPlaneMode.AMBIENT
+      ? Waypoint._attach(this, namespace, props.selector.labels, 'JWT check', { ingressUsesWaypoint: true, requireWaypoint: true }) : undefined;
     this.requestAuthentication = new RequestAuthentication(this, 'RequestAuthentication', {
       // The explicit opt-out is the user's decision: the analyzer's "not enforced" warning would only repeat it.
       metadata: { name: base, annotations: props.allowRequestsWithoutToken ? { [SUPPRESS_ANNOTATION]: 'CDK8SISTIO001' } : undefined },
-      selector: props.selector,
+      selector: atWaypoint ? undefined : props.selector,
       jwtRules: props.issuers,
     });
+    if (atWaypoint) this.requestAuthentication._generateTargeting(atWaypoint.targeting);
     this.node.defaultChild = this.requestAuthentication;
     promise(this, () => this.promises(props));
     if (props.allowRequestsWithoutToken) return;
@@ -118,7 +127,8 @@ export class JwtProtectedService extends Construct {
       }
     });
     if (props.ports?.length === 0) fail(this, 'ports is empty, so no port would require a token; omit it to cover every port.');
-    const scoped = props.ports;
+    // A waypoint sees the Service port the caller dialled, not the pod's: the ports given become those.
+    const scoped = atWaypoint && props.ports ? servicePortsTo(this, 'ports', atWaypoint.services, props.ports) : props.ports;
     const notPaths = props.publicPaths?.length ? props.publicPaths : undefined;
     const exempt = notPaths || scoped ? [{ ports: scoped, notPaths }] : undefined;
     const rules: AuthorizationRule[] = [
@@ -129,10 +139,11 @@ export class JwtProtectedService extends Construct {
     this.authorizationPolicy = new AuthorizationPolicy(this, 'AuthorizationPolicy', {
       // Without ports, Istio warns that the DENY refuses all plain TCP traffic: that is the intent here (documented on `ports`).
       metadata: { name: base, annotations: scoped ? undefined : { [SUPPRESS_ANNOTATION]: 'IST0106' } },
-      selector: props.selector,
+      selector: atWaypoint ? undefined : props.selector,
       action: AuthorizationAction.DENY,
       rules,
     });
+    if (atWaypoint) this.authorizationPolicy._generateTargeting(atWaypoint.targeting);
   }
 
   /**
@@ -192,3 +203,4 @@ function claimSelector(jwt: JwtProtectedService, selector: WorkloadSelector): vo
   }
   root[PROTECTED].set(key, jwt);
 }
+

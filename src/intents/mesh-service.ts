@@ -2,8 +2,11 @@ import { ApiObject, Chart, Duration, Lazy } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { BaseRoute, composeRoutes, FaultRule, Owned, routeName } from './route-composition';
 import { ResolvedService, ServiceReference } from './service-reference';
+import { waypointLabels } from './traffic/ambient';
 import { gatewayApiRule, grpcRuleOf, serviceOfHost } from './traffic/gateway-api-routes';
+import { Waypoint } from './waypoint';
 import { checkArguments, checkProps } from '../core/arguments';
+import { DataPlane, DataPlaneMode } from '../core/data-plane';
 import { describe, fail, show } from '../core/errors';
 import { ExpectedRequest } from '../core/expectations';
 import { hostSlug } from '../core/names';
@@ -98,6 +101,7 @@ export class MeshService extends Construct {
   private gatewayRules: any[] = [];
   private readonly versionServices = new Map<string, ApiObject>();
   private readonly versionRules = new Map<string, DestinationRule>();
+  private onWaypoint = false;
 
   constructor(scope: Construct, id: string, props: MeshServiceProps) {
     super(scope, id);
@@ -235,7 +239,8 @@ export class MeshService extends Construct {
     this.versionServices.set(subset, new ApiObject(this, `Service-${subset}`, {
       apiVersion: 'v1',
       kind: 'Service',
-      metadata: { name, namespace: this.namespace, labels: { ...labels } },
+      // A version Service is used as its Service is: through the same waypoint (ambient).
+      metadata: { name, namespace: this.namespace, labels: { ...labels, ...waypointLabels(base) } },
       spec: Lazy.any({
         produce: () => {
           const spec = render().spec ?? {};
@@ -463,6 +468,7 @@ export class MeshService extends Construct {
   private changed(): void {
     if (this._routes) {
       TrafficApi._markRendered(this);
+      if (!this.onWaypoint) this.checkDataPlane();
       if (this.api.isGatewayApi) {
         // Converted (and checked) now, so what Gateway API cannot express fails here, naming the contributor.
         const rules = this._httpRoutes(true).map(r => {
@@ -485,6 +491,25 @@ export class MeshService extends Construct {
       }
     }
     this.listeners.forEach(l => l());
+  }
+
+  /**
+   * Ambient: a waypoint applies the host's routes (ztunnel sees no HTTP), from an HTTPRoute whose
+   * parent is the Service; VirtualServices at waypoints are alpha, and mixing the two undefined.
+   */
+  private checkDataPlane(): void {
+    const owner = this._router ?? this;
+    if (!this.namespace || DataPlane._renderFor(owner, this.namespace) !== DataPlaneMode.AMBIENT) return;
+    if (!this.api.isGatewayApi) {
+      fail(owner, `routes ${show(this.host)} in namespace ${show(this.namespace)}, which is ambient: a waypoint applies its routes, and Istio supports `
+        + 'waypoint routing with Gateway API (VirtualService there is alpha). Render with Gateway API: TrafficApi.use(app, TrafficApi.gatewayApi()).');
+    }
+    if (!this.serviceObject) {
+      fail(owner, `routes ${show(this.host)} in namespace ${show(this.namespace)}, which is ambient: its Service must use a waypoint, and this app does not hold it. `
+        + 'Reference the Service itself (ServiceReference.fromService).');
+    }
+    Waypoint._serving(owner, this.serviceObject);
+    this.onWaypoint = true;
   }
 
   /**

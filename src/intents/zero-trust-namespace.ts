@@ -1,14 +1,18 @@
 import { Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
+import { Waypoint, WaypointAttachment } from './waypoint';
 import { checkArguments, checkProps } from '../core/arguments';
-import { fail, reportChildErrorsAsOwn, show } from '../core/errors';
+import { DataPlane, DataPlaneMode } from '../core/data-plane';
+import { describe, fail, reportChildErrorsAsOwn, show } from '../core/errors';
 import { Expectation, promise, samplePolicyPath } from '../core/expectations';
 import { kubeObjectOf, namespaceOf } from '../core/kube-objects';
 import { checkDns1123Label, checkDns1123Subdomain, isDns1123Label, isDns1123Subdomain, nameFromId } from '../core/names';
+import { addSynthCheck } from '../core/synth-checks';
 import { WorkloadSelector } from '../core/workload-selector';
 import { AuthorizationPolicy } from '../resources/authorization-policy';
 import { IGatewayWorkload } from '../resources/gateway-workload-reference';
 import { MtlsMode, PeerAuthentication } from '../resources/peer-authentication';
+import { servicePortsTo, servicesOfPods, userPath, waypointOf } from './traffic/ambient';
 
 /**
  * A mesh identity (SPIFFE principal) of a service account.
@@ -109,6 +113,8 @@ export class ZeroTrustNamespace extends Construct {
   public readonly denyAll: AuthorizationPolicy;
   private readonly allows: Array<{ policy: AuthorizationPolicy; options: ZeroTrustAllowOptions }> = [];
   private readonly plaintext: PermissivePorts[] = [];
+  private readonly namespace: string;
+  private readonly ambient: boolean;
 
   constructor(scope: Construct, id: string, props: ZeroTrustNamespaceProps = {}) {
     super(scope, id);
@@ -117,6 +123,8 @@ export class ZeroTrustNamespace extends Construct {
     this.peerAuthentication = new PeerAuthentication(this, 'StrictMtls', { metadata: { name: 'default' }, mtlsMode: MtlsMode.STRICT });
     this.denyAll = new AuthorizationPolicy(this, 'AllowNothing', { metadata: { name: 'allow-nothing' } });
     this.node.defaultChild = this.denyAll;
+    this.namespace = Chart.of(this).namespace ?? 'default';
+    this.ambient = DataPlane._renderFor(this, this.namespace) === DataPlaneMode.AMBIENT;
     promise(this, () => this.promises());
   }
 
@@ -151,16 +159,50 @@ export class ZeroTrustNamespace extends Construct {
     options.fromNamespaces?.forEach((ns, i) => checkDns1123Label(this, `allow(${show(id)}).fromNamespaces[${i}]`, ns));
     const hasOperation = options.ports?.length || options.methods?.length || options.paths?.length;
     const name = this.objectName('allow', id);
+    const atWaypoint = this.ambient ? this.waypointOf(id, options) : undefined;
     const policy = new AuthorizationPolicy(this, `Allow-${id}`, {
       metadata: { name: options.name ?? name },
-      selector: options.to,
+      selector: atWaypoint ? undefined : options.to,
       rules: [{
         sources: [{ principals: options.fromPrincipals?.map(p => p.principal), namespaces: options.fromNamespaces }],
-        operations: hasOperation ? [{ ports: options.ports, methods: options.methods, paths: options.paths }] : undefined,
+        operations: hasOperation ? [{
+          ports: atWaypoint && options.ports ? servicePortsTo(this, `allow(${show(id)}).ports`, atWaypoint.services, options.ports) : options.ports,
+          methods: options.methods,
+          paths: options.paths,
+        }] : undefined,
       }],
     });
+    if (atWaypoint) {
+      policy._generateTargeting(atWaypoint.targeting);
+      // ztunnel sees the waypoint as the caller of what it forwards: admit it to the pods (the
+      // waypoint applies the rule), and nobody else by this rule.
+      new AuthorizationPolicy(this, `AllowWaypoint-${id}`, {
+        metadata: { name: `${options.name ?? name}-via-waypoint`.slice(0, 253) },
+        selector: options.to,
+        rules: [{ sources: [{ principals: atWaypoint.principals }], operations: options.ports ? [{ ports: options.ports }] : undefined }],
+      });
+    }
     this.allows.push({ policy, options });
     return policy;
+  }
+
+  /**
+   * Ambient: where an allow rule is enforced. A rule with methods or paths needs a waypoint; so does
+   * any rule for pods whose Services already use one (ztunnel would see the waypoint, not the
+   * caller). Otherwise ztunnel enforces it by selector, and must still do so at synth.
+   */
+  private waypointOf(id: string, options: ZeroTrustAllowOptions): WaypointAttachment | undefined {
+    const labels = options.to.labels;
+    const http = options.methods?.length || options.paths?.length;
+    if (http || servicesOfPods(this, this.namespace, labels).some(s => waypointOf(s))) {
+      return Waypoint._attach(this, this.namespace, labels, `allow rule ${show(id)}`, {});
+    }
+    addSynthCheck(this, () => {
+      const late = servicesOfPods(this, this.namespace, labels).find(s => waypointOf(s));
+      return late ? [`${describe(this)}: allow(${show(id)}) is enforced by ztunnel, but Service '${userPath(late)}' of its pods uses a waypoint `
+        + '(set after the rule was added), so ztunnel would see the waypoint as the caller and refuse the callers the rule allows. Add intents that use waypoints before the allow rules.'] : [];
+    });
+    return undefined;
   }
 
   /**

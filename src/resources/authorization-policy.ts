@@ -1,7 +1,7 @@
 import { Construct } from 'constructs';
 import { IstioResource, IstioResourceProps } from './istio-resource';
 import { PolicyTargetReference } from './policy-target';
-import { renderTargeting } from './rendering/policy-target';
+import { GeneratedTargeting, PolicyTargeting } from './rendering/policy-target';
 import { checkArguments } from '../core/arguments';
 import { fail } from '../core/errors';
 import { WorkloadSelector } from '../core/workload-selector';
@@ -119,7 +119,7 @@ export interface AuthorizationPolicyProps extends IstioResourceProps {
 export class AuthorizationPolicy extends IstioResource {
   /** The action. */
   public readonly action: AuthorizationAction;
-  private readonly _targeting: any;
+  private readonly _targeting: PolicyTargeting;
   private readonly _provider?: string;
   private readonly _rules: any[] = [];
   private readonly _rulesGiven: boolean;
@@ -139,7 +139,7 @@ export class AuthorizationPolicy extends IstioResource {
       // A DENY/CUSTOM/AUDIT policy without rules matches nothing: almost always a mistake.
       fail(this, `action ${this.action} with no rules matches nothing. Add rules, or use ALLOW with no rules for deny-all.`);
     }
-    this._targeting = renderTargeting(this, props.selector, props.targetRefs);
+    this._targeting = new PolicyTargeting(this, props.selector, props.targetRefs);
     this._provider = props.provider;
     this._rulesGiven = props.rules !== undefined;
     props.rules?.forEach(r => this.addRule(r));
@@ -178,12 +178,17 @@ export class AuthorizationPolicy extends IstioResource {
     this._generated.push({ key, notValues });
   }
 
+  /** Decides at synth which pods or Services the policy applies to (ambient intents). @internal */
+  public _generateTargeting(targeting: () => GeneratedTargeting): void {
+    this._targeting.generate(targeting);
+  }
+
   /** @internal */
   protected _renderSpec(): any {
     const extra = this._generated.map(g => ({ key: g.key, notValues: g.notValues() })).filter(c => c.notValues.length);
     const rules = extra.length ? this._rules.map(r => ({ ...r, when: [...r.when ?? [], ...extra] })) : this._rules;
     return {
-      ...this._targeting,
+      ...this._targeting.render(),
       action: this.action,
       provider: this._provider && { name: this._provider },
       rules: rules.length || this._rulesGiven ? rules : undefined,

@@ -3,7 +3,7 @@ import { IstioResource, IstioResourceProps } from './istio-resource';
 import { JwtRule } from './jwt-rule';
 import { PolicyTargetReference } from './policy-target';
 import { renderJwtRule } from './rendering/jwt-rule';
-import { renderTargeting } from './rendering/policy-target';
+import { GeneratedTargeting, PolicyTargeting } from './rendering/policy-target';
 import { fail, show } from '../core/errors';
 import { WorkloadSelector } from '../core/workload-selector';
 
@@ -27,6 +27,7 @@ export class RequestAuthentication extends IstioResource {
   /** Issuers accepted (a copy). */
   public get issuers(): string[] { return this._spec.jwtRules.map((r: any) => r.issuer); }
   private readonly _spec: any;
+  private readonly _targeting: PolicyTargeting;
 
   constructor(scope: Construct, id: string, props: RequestAuthenticationProps) {
     super(scope, id, { apiVersion: 'security.istio.io/v1', kind: 'RequestAuthentication' }, props);
@@ -36,14 +37,19 @@ export class RequestAuthentication extends IstioResource {
       if (issuers.has(r.issuer)) fail(this, `jwtRules[${i}].issuer ${show(r.issuer)} is listed twice; merge the rules.`);
       issuers.add(r.issuer);
     });
+    this._targeting = new PolicyTargeting(this, props.selector, props.targetRefs);
     this._spec = {
-      ...renderTargeting(this, props.selector, props.targetRefs),
       jwtRules: props.jwtRules.map((r, i) => renderJwtRule(this, `jwtRules[${i}]`, r)),
     };
   }
 
+  /** Decides at synth which pods or Services the policy applies to (ambient intents). @internal */
+  public _generateTargeting(targeting: () => GeneratedTargeting): void {
+    this._targeting.generate(targeting);
+  }
+
   /** @internal */
   protected _renderSpec(): any {
-    return this._spec;
+    return { ...this._targeting.render(), ...this._spec };
   }
 }

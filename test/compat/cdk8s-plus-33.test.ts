@@ -14,7 +14,7 @@ function withPlus33(file: string, dest: string): void {
   const src = JSON.stringify(path.relative(path.dirname(dest), path.join(root, 'src')));
   const text = fs.readFileSync(file, 'utf8')
     .replace(/'cdk8s-plus-28'/g, '\'cdk8s-plus-33\'')
-    .replace(/from '\.\.\/\.\.\/src'/g, `from ${src}`);
+    .replace(/from '(\.\.\/)+src'/g, `from ${src}`);
   fs.mkdirSync(path.dirname(dest), { recursive: true });
   fs.writeFileSync(dest, text);
 }

@@ -100,6 +100,7 @@ describe('fuzz: every public constructor and method, every parameter, wrong valu
     MeshService: c => lib.MeshService.of(c, lib.ServiceReference.fromHost('reviews.shop.svc.cluster.local')),
     VirtualService: c => new VirtualService(c, 'vs', { hosts: ['reviews'] }),
     ZeroTrustNamespace: c => new ZeroTrustNamespace(c, 'zt'),
+    Waypoint: c => new lib.Waypoint(c, 'wp'),
   };
 
   const calls: Array<[string, (c: Chart, bad: unknown) => unknown]> = [];

@@ -29,7 +29,13 @@ describe('IstioControlPlane — Argo CD delivery (default)', () => {
       revision: '1-30-3',
       revisionTags: ['prod-stable'],
       global: { hub: 'registry.istio.io/release', tag: '1.30.3', istioNamespace: 'istio-system' },
-      pilot: { replicaCount: 2, autoscaleEnabled: false, resources: { requests: { cpu: '250m', memory: '512Mi' } }, traceSampling: 10 },
+      pilot: {
+        replicaCount: 2,
+        autoscaleEnabled: false,
+        resources: { requests: { cpu: '250m', memory: '512Mi' } },
+        traceSampling: 10,
+        env: { BLOCKED_CIDRS_IN_JWKS_URIS: '10.0.0.0/8,169.254.169.254/32' },
+      },
       meshConfig: {
         outboundTrafficPolicy: { mode: 'REGISTRY_ONLY' },
         accessLogFile: '/dev/stdout',

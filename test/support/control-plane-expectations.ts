@@ -4,7 +4,7 @@ import { ExtensionProvider, OutboundTrafficMode } from '../../src';
 /** A production control plane's props, shared by the tests that render it with istioctl and with Helm. */
 export const production = {
   revision: '1-30-3',
-  istiod: { replicas: 2, resources: { cpuRequest: '250m', memoryRequest: '512Mi' } },
+  istiod: { replicas: 2, resources: { cpuRequest: '250m', memoryRequest: '512Mi' }, blockedJwksCidrs: ['10.0.0.0/8', '169.254.169.254/32'] },
   meshConfig: {
     outboundTrafficPolicy: OutboundTrafficMode.REGISTRY_ONLY,
     accessLogFile: '/dev/stdout',
@@ -21,6 +21,7 @@ export function expectProductionIstiod(out: any[]): void {
   expect(container.image).toBe('registry.istio.io/release/pilot:1.30.3');
   expect(container.resources.requests).toEqual({ cpu: '250m', memory: '512Mi' });
   expect(container.env).toContainEqual({ name: 'PILOT_TRACE_SAMPLING', value: '10' });
+  expect(container.env).toContainEqual({ name: 'BLOCKED_CIDRS_IN_JWKS_URIS', value: '10.0.0.0/8,169.254.169.254/32' });
   expect(ofKind(out, 'HorizontalPodAutoscaler')).toEqual([]);
   const mesh = ofKind(out, 'ConfigMap').find(m => m.metadata.name === 'istio-1-30-3').data.mesh;
   expect(mesh).toMatch(/accessLogFile: \/dev\/stdout/);

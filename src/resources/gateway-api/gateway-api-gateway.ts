@@ -17,6 +17,8 @@ export enum ListenerProtocol {
   TLS = 'TLS',
   /** Plain TCP. */
   TCP = 'TCP',
+  /** Istio's HTTP-based overlay (mTLS tunnels on 15008): a waypoint's listener. */
+  HBONE = 'HBONE',
 }
 
 /** What the gateway does with TLS. */

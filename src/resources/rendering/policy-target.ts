@@ -18,3 +18,31 @@ export function renderTargeting(scope: IConstruct, selector: WorkloadSelector | 
     }),
   };
 }
+
+/** Where a policy applies: the props' selector or targetRefs, or a choice made at synth. @internal */
+export class PolicyTargeting {
+  private readonly given: any;
+  private generated?: () => GeneratedTargeting;
+
+  constructor(private readonly scope: IConstruct, selector: WorkloadSelector | undefined, targetRefs: PolicyTargetReference[] | undefined) {
+    this.given = renderTargeting(scope, selector, targetRefs);
+  }
+
+  /** Decides the targeting at synth (ambient: a waypoint's Services, or the pods), replacing the props'. */
+  public generate(targeting: () => GeneratedTargeting): void {
+    if (this.given.selector || this.given.targetRefs) fail(this.scope, 'already has a selector or targetRefs; its targeting cannot also be generated.');
+    this.generated = targeting;
+  }
+
+  public render(): any {
+    if (!this.generated) return this.given;
+    const t = this.generated();
+    return renderTargeting(this.scope, t.selector, t.targetRefs);
+  }
+}
+
+/** A targeting decided at synth. @internal */
+export interface GeneratedTargeting {
+  readonly selector?: WorkloadSelector;
+  readonly targetRefs?: PolicyTargetReference[];
+}
