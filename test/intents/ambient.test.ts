@@ -217,7 +217,9 @@ describe('traffic intents in an ambient namespace', () => {
     const c = ambientChart();
     const { service, deployments } = versioned(c, 'reviews', ['v1', 'v2']);
     expect(() => new CanaryRelease(c, 'reviews', {
-      service: ServiceReference.fromService(service), stable: CanaryVersion.fromWorkload(deployments[0]), canary: CanaryVersion.fromWorkload(deployments[1]),
+      service: ServiceReference.fromService(service),
+      stable: CanaryVersion.fromWorkload(deployments[0]),
+      canary: CanaryVersion.fromWorkload(deployments[1]),
     })).toThrow(/routes 'reviews.shop.svc.cluster.local' in namespace 'shop', which is ambient: .*TrafficApi.use\(app, TrafficApi.gatewayApi\(\)\)/);
     const app = Testing.app();
     TrafficApi.use(app, TrafficApi.gatewayApi());
