@@ -6,6 +6,9 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"istio.io/istio/pilot/pkg/features"
+	"istio.io/istio/pkg/test"
 )
 
 // A test that cannot fail proves nothing: deliberately broken copies of the
@@ -125,5 +128,61 @@ func TestRemoteJwksUnreachableFailsClosed(t *testing.T) {
 	}
 	if got.Status != 401 || got.Token != "Jwt verification fails" {
 		t.Fatalf("with istiod's failed fetch a valid token should get 401 (Jwt verification fails), got %d (%s)", got.Status, got.Token)
+	}
+}
+
+// The same for the ambient proof: broken copies of the ambient example must each fail it.
+func TestBrokenAmbientCopiesFail(t *testing.T) {
+	cases := []struct {
+		name       string
+		edit       func(yaml string) string
+		wantInDiff string
+	}{
+		{"productpage's waypoint label removed", func(y string) string {
+			return strings.Replace(y, "    istio.io/ingress-use-waypoint: \"true\"\n    istio.io/use-waypoint: waypoint\n", "    istio.io/ingress-use-waypoint: \"true\"\n", 1)
+		}, `(attached to Service productpage): istiod binds the Service to no waypoint, so the policy applies nowhere`},
+		{"the waypoint made an ordinary gateway", func(y string) string {
+			return strings.Replace(y, "gatewayClassName: istio-waypoint", "gatewayClassName: istio", 1)
+		}, `istiod binds it to waypoint "error`},
+		{"an HTTP attribute in a policy ztunnel enforces", func(y string) string {
+			return strings.Replace(y, "            notPrincipals:\n              - cluster.local/ns/bookinfo/sa/waypoint\n      to:\n        - operation:\n",
+				"            notPrincipals:\n              - cluster.local/ns/bookinfo/sa/waypoint\n      to:\n        - operation:\n            methods:\n              - POST\n", 1)
+		}, `istiod converts it for ztunnel with UnsupportedValue: ztunnel does not support HTTP attributes`},
+	}
+	test.SetForTest(t, &features.EnableAmbient, true)
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			src := filepath.Join(*examplesDir, "bookinfo-ambient")
+			dir := filepath.Join(t.TempDir(), "bookinfo-ambient")
+			if err := os.MkdirAll(dir, 0o755); err != nil {
+				t.Fatal(err)
+			}
+			files, _ := filepath.Glob(filepath.Join(src, "*.k8s.yaml"))
+			changed := false
+			for _, f := range files {
+				b, err := os.ReadFile(f)
+				if err != nil {
+					t.Fatal(err)
+				}
+				edited := c.edit(string(b))
+				changed = changed || edited != string(b)
+				if err := os.WriteFile(filepath.Join(dir, filepath.Base(f)), []byte(edited), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if !changed {
+				t.Fatal("the edit did not apply to bookinfo-ambient: the example changed, update this test")
+			}
+			fx, err := LoadFixture(dir, "", nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, failures := ProveAmbient(t, fx)
+			all := strings.Join(failures, "\n")
+			if !strings.Contains(all, c.wantInDiff) {
+				t.Fatalf("the failure does not show %q:\n%s", c.wantInDiff, all)
+			}
+			t.Logf("%s fails as it should:\n%s", c.name, all)
+		})
 	}
 }
