@@ -9,7 +9,7 @@ import { addBookinfo } from './bookinfo-app';
  * Bookinfo secured and routed: a canary of reviews (jason sees v3, others 90/10), a JWT on
  * productpage's API, /admin refused, and a zero-trust baseline. One program for both data
  * planes: the bookinfo-sidecar and bookinfo-ambient examples differ only in `dataPlane`,
- * and test/examples/migration.test.ts reviews the difference between their outputs.
+ * and test/examples/ambient.test.ts reviews the difference between their outputs.
  */
 export function buildBookinfoMesh(app: App, dataPlane: DataPlaneMode): void {
   TrafficApi.use(app, TrafficApi.gatewayApi());

@@ -181,30 +181,29 @@ func ProveAmbient(t test.Failer, fx *Fixture) (int, []string) {
 	}
 
 	// Policies for ztunnel: converted whole (istiod reports what ztunnel cannot enforce, and drops or widens it).
-	converted := map[string]*model.StatusMessage{}
-	expected := 0
+	var forZtunnel []string
 	for _, c := range fx.Configs {
-		if c.GroupVersionKind.Kind == "AuthorizationPolicy" && ambient[c.Namespace] != nil {
-			expected++
+		if c.GroupVersionKind.Kind == "AuthorizationPolicy" && ambient[c.Namespace] != nil && len(model.GetTargetRefs(c.Spec.(model.TargetablePolicy))) == 0 {
+			forZtunnel = append(forZtunnel, c.Namespace+"/"+c.Name)
 		}
 	}
+	converted := map[string]*model.StatusMessage{}
 	eventually(func() *bool {
 		for _, p := range idx.Policies(nil) {
 			converted[p.Authorization.GetNamespace()+"/"+p.Authorization.GetName()] = p.Binding.Status
 		}
-		if expected > 0 && len(converted) == 0 {
-			return nil
+		for _, k := range forZtunnel {
+			if _, ok := converted[k]; !ok {
+				return nil // not converted yet (one istiod refuses never comes: the wait ends)
+			}
 		}
 		done := true
 		return &done
 	})
-	for _, c := range fx.Configs {
-		if c.GroupVersionKind.Kind != "AuthorizationPolicy" || ambient[c.Namespace] == nil || len(model.GetTargetRefs(c.Spec.(model.TargetablePolicy))) > 0 {
-			continue
-		}
-		status, ok := converted[c.Namespace+"/"+c.Name]
-		check(ok, "AuthorizationPolicy %s/%s: istiod sends ztunnel no policy for it", c.Namespace, c.Name)
-		check(status == nil, "AuthorizationPolicy %s/%s: istiod converts it for ztunnel with %s", c.Namespace, c.Name, statusText(status))
+	for _, k := range forZtunnel {
+		status, ok := converted[k]
+		check(ok, "AuthorizationPolicy %s: istiod sends ztunnel no policy for it", k)
+		check(status == nil, "AuthorizationPolicy %s: istiod converts it for ztunnel with %s", k, statusText(status))
 	}
 	return checked, failures
 }

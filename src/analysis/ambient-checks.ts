@@ -1,6 +1,5 @@
 import { FindingSeverity } from './finding';
 import { IndexedObject, MeshIndex, Report, resolveHost } from './mesh-index';
-import { httpOnlyRule } from './security-checks';
 
 const { ERROR, WARNING } = FindingSeverity;
 
@@ -10,10 +9,10 @@ const USE_WAYPOINT_NAMESPACE = 'istio.io/use-waypoint-namespace';
 /**
  * Ambient mode, from config alone (the namespaces enrolled in the app's Namespace objects or
  * declared with `DataPlane.declare`). Kiali's ambient checks, made sharper where config decides:
- * - CDK8SISTIO010 (KIA0110, KIA1115): an AuthorizationPolicy that selects pods of an ambient
- *   namespace with HTTP attributes, action CUSTOM or AUDIT, or a RequestAuthentication that
- *   selects them: ztunnel enforces it and sees no HTTP, so a DENY never fires, an ALLOW denies
- *   everything it selects, and no token is checked;
+ * - CDK8SISTIO010 (KIA0110, KIA1115): an AuthorizationPolicy for ztunnel (no targetRefs) in an
+ *   ambient namespace with attributes ztunnel cannot see, or action CUSTOM or AUDIT, or such a
+ *   RequestAuthentication: ztunnel drops the ALLOW rules that use them and enforces a DENY without
+ *   them, and checks no token (pods running Envoy themselves, gateways, are not judged);
  * - KIA1117 (warning): a Telemetry with HTTP telemetry selecting pods of an ambient namespace;
  * - CDK8SISTIO019 (KIA0109, KIA1110, KIA1112): a policy attached by targetRefs to a Service that
  *   uses no waypoint: only waypoints apply Service-attached policies, so it applies nowhere;
@@ -46,24 +45,25 @@ export function checkAmbient(index: MeshIndex, report: Report, declaredAmbient: 
   for (const ap of index.of('AuthorizationPolicy')) {
     const spec = ap.json.spec ?? {};
     const targeted = !!spec.targetRef || !!spec.targetRefs?.length;
-    if (ambient.has(ap.namespace) && !targeted) {
-      // ztunnel also treats remote IP blocks as HTTP attributes (authorization.go).
-      const remoteIp = (r: any) => (r.from ?? []).some((f: any) => f.source?.remoteIpBlocks || f.source?.notRemoteIpBlocks);
-      const l4Only = (spec.rules ?? []).every((r: any) => !httpOnlyRule(r) && !remoteIp(r));
+    if (ambient.has(ap.namespace) && !targeted && !runsEnvoy(index, ap)) {
+      const l7 = [...new Set((spec.rules ?? []).flatMap(httpAttributes))];
       if (spec.action === 'CUSTOM' || spec.action === 'AUDIT') {
         report(ap, 'CDK8SISTIO010', ERROR, `has action ${spec.action} and selects pods of namespace '${ap.namespace}', which is enrolled in ambient mode: ztunnel does not support ${spec.action}. `
           + 'Attach it to a waypoint with targetRefs (KIA0110).');
-      } else if (!l4Only) {
+      } else if (l7.length) {
         const which = spec.selector ? 'selects pods' : 'applies to every pod';
-        report(ap, 'CDK8SISTIO010', ERROR, `${which} of namespace '${ap.namespace}', which is enrolled in ambient mode, with HTTP attributes: ztunnel enforces it and cannot see HTTP, `
-          + `so ${spec.action === 'DENY' ? 'this DENY never fires' : 'this policy denies all traffic it selects'}. Attach it to a waypoint with targetRefs instead (KIA0110), or use DeniedRequests / JwtProtectedService.`);
+        const effect = spec.action === 'DENY'
+          ? 'enforces it without them, refusing connections they were meant to let through (or nothing at all for a DENY of HTTP attributes alone, istio/istio#61126)'
+          : 'drops its rules that use them, so the callers those rules allow are refused';
+        report(ap, 'CDK8SISTIO010', ERROR, `${which} of namespace '${ap.namespace}', which is enrolled in ambient mode, with attributes ztunnel cannot see (${l7.join(', ')}): ztunnel ${effect}. `
+          + 'Attach it to a waypoint with targetRefs instead (KIA0110), or use DeniedRequests / JwtProtectedService / ZeroTrustNamespace.');
       }
     }
     checkServiceTargets(index, report, ap, waypointOf, 'AuthorizationPolicy');
   }
   for (const ra of index.of('RequestAuthentication')) {
     const spec = ra.json.spec ?? {};
-    if (ambient.has(ra.namespace) && !spec.targetRef && !spec.targetRefs?.length) {
+    if (ambient.has(ra.namespace) && !spec.targetRef && !spec.targetRefs?.length && !runsEnvoy(index, ra)) {
       report(ra, 'CDK8SISTIO010', ERROR, `applies to pods of namespace '${ra.namespace}', which is enrolled in ambient mode: ztunnel cannot validate JWTs, so no token is checked. `
         + 'Attach it to a waypoint with targetRefs instead (KIA1115), or use JwtProtectedService.');
     }
@@ -104,6 +104,30 @@ export function checkAmbient(index: MeshIndex, report: Report, declaredAmbient: 
   for (const sc of index.of('Sidecar')) {
     if (ambient.has(sc.namespace)) report(sc, 'IST0167', WARNING, `is in namespace '${sc.namespace}', which is enrolled in ambient mode: no sidecar reads it, so it has no effect.`);
   }
+}
+
+/** The L4 attributes ztunnel enforces in `when` (ambient/authorization.go l4WhenAttributes); any other key is HTTP to it. */
+const L4_WHEN = ['source.ip', 'source.namespace', 'source.principal', 'destination.ip', 'destination.port'];
+
+/** A rule's attributes ztunnel cannot enforce (ambient/authorization.go httpOperations, httpSources, when keys). */
+function httpAttributes(rule: any): string[] {
+  const out: string[] = [];
+  for (const to of rule?.to ?? []) {
+    for (const k of ['hosts', 'notHosts', 'methods', 'notMethods', 'paths', 'notPaths']) if (to?.operation?.[k]) out.push(k);
+  }
+  for (const from of rule?.from ?? []) {
+    for (const k of ['requestPrincipals', 'notRequestPrincipals', 'remoteIpBlocks', 'notRemoteIpBlocks']) if (from?.source?.[k]) out.push(k);
+  }
+  for (const when of rule?.when ?? []) if (!L4_WHEN.includes(String(when?.key))) out.push(String(when?.key));
+  return out;
+}
+
+/** Whether a policy selects only pods of the app that run an Envoy of their own (gateways, sidecar-enrolled pods). */
+function runsEnvoy(index: MeshIndex, policy: IndexedObject): boolean {
+  const labels = policy.json.spec?.selector?.matchLabels;
+  if (!labels) return false;
+  const pods = index.select(labels, policy.namespace);
+  return pods.length > 0 && pods.every(w => w.annotations['inject.istio.io/templates'] === 'gateway' || w.labels['sidecar.istio.io/inject'] === 'true');
 }
 
 /** A policy's Service targets must use a waypoint: elsewhere Istio ignores the policy (status AncestorNotBound). */

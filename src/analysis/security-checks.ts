@@ -15,6 +15,12 @@ function targets(index: MeshIndex, policy: IndexedObject): Workload[] {
   return index.select(selectorLabels(policy) ?? {}, policy.namespace);
 }
 
+/** A policy's targetRefs as `group/kind/name`. */
+function targetRefsOf(o: IndexedObject): string[] {
+  const spec = o.json.spec ?? {};
+  return [...spec.targetRef ? [spec.targetRef] : [], ...spec.targetRefs ?? []].map((r: any) => `${r.group ?? ''}/${r.kind}/${r.name}`);
+}
+
 /** A rule that only HTTP traffic can match: HTTP operation fields, request principals, request.* conditions. @internal */
 export function httpOnlyRule(rule: any): boolean {
   const ops = (rule.to ?? []).map((t: any) => t.operation ?? {});
@@ -53,15 +59,23 @@ export function checkSecurity(index: MeshIndex, report: Report): void {
 
   const policies = index.of('AuthorizationPolicy');
   // Where a request principal is required: `namespace|*` (no selector) or `namespace|<labels JSON>`.
+  // A policy attached by targetRefs (a waypoint's Service, a Gateway API gateway) counts for the same targets only.
   const enforcing = new Set<string>();
   for (const ap of policies) {
     if (!(ap.json.spec?.rules ?? []).some(requiresRequestPrincipal)) continue;
+    const refs = targetRefsOf(ap);
+    if (refs.length) {
+      refs.forEach(r => enforcing.add(`${ap.namespace}|ref:${r}`));
+      continue;
+    }
     const selector = ap.json.spec?.selector;
     enforcing.add(`${ap.namespace}|${selector === undefined ? '*' : JSON.stringify(selector.matchLabels ?? null)}`);
   }
   for (const ra of index.of('RequestAuthentication')) {
+    const refs = targetRefsOf(ra);
     const raLabels = JSON.stringify(ra.json.spec?.selector?.matchLabels ?? null);
-    const enforced = [ra.namespace, ROOT_NAMESPACE].some(ns => enforcing.has(`${ns}|*`) || enforcing.has(`${ns}|${raLabels}`));
+    const enforced = refs.length ? refs.every(r => enforcing.has(`${ra.namespace}|ref:${r}`))
+      : [ra.namespace, ROOT_NAMESPACE].some(ns => enforcing.has(`${ns}|*`) || enforcing.has(`${ns}|${raLabels}`));
     if (!enforced) {
       report(ra, 'CDK8SISTIO001', WARNING, 'validates tokens, but no AuthorizationPolicy for the same workloads requires a request principal, so requests without a token are let through. '
         + 'Add one (JwtProtectedService does), or suppress this if anonymous access is intended.');
@@ -77,7 +91,9 @@ export function checkSecurity(index: MeshIndex, report: Report): void {
     if (ap.json.spec?.action !== 'DENY') continue;
     const rules = (ap.json.spec?.rules ?? []).filter(httpOnlyRule);
     if (!rules.length) continue;
-    const tcpPorts = targets(index, ap).flatMap(servedBy).flatMap(s => s.json.spec.ports ?? [])
+    const refs = targetRefsOf(ap).filter(r => r.startsWith('/Service/')).map(r => index.servicesByHost.get(`${r.split('/')[2]}.${ap.namespace}.svc.cluster.local`));
+    const services = targetRefsOf(ap).length ? refs.filter((s): s is IndexedObject => s !== undefined) : targets(index, ap).flatMap(servedBy);
+    const tcpPorts = services.flatMap(s => s.json.spec.ports ?? [])
       .filter((p: any) => TCP_PREFIXES.includes(String(p.appProtocol ?? p.name ?? '').split('-')[0].toLowerCase()));
     if (tcpPorts.length) {
       report(ap, 'CDK8SISTIO002', ERROR, `is a DENY policy with HTTP-only fields, and its workloads serve TCP on port(s) ${[...new Set(tcpPorts.map((p: any) => p.port))].join(', ')}; `

@@ -15,6 +15,7 @@ export enum DataPlaneMode {
 
 const DECLARED = Symbol.for('cdk8s-istio.DataPlane.declared');
 const ANSWERS = Symbol.for('cdk8s-istio.DataPlane.answers');
+const NAMESPACES = Symbol.for('cdk8s-istio.DataPlane.namespaces');
 
 interface Answer { readonly asker: IConstruct; readonly mode: DataPlaneMode }
 
@@ -53,7 +54,7 @@ export class DataPlane {
   /** The data plane of `namespace` in `scope`'s app (its Namespace object's enrolment, else its declaration, else SIDECAR). */
   public static of(scope: IConstruct, namespace: string): DataPlaneMode {
     checkArguments(undefined, 'DataPlane', 'of', arguments);
-    return modeOf(scope, namespace);
+    return modeOf(scope, namespace, true);
   }
 
   /**
@@ -74,14 +75,25 @@ export class DataPlane {
     return new Set([...declarations(scope)].filter(([, m]) => m === mode).map(([ns]) => ns));
   }
 
-  /** The app's Namespace object named `namespace`, if it holds one. @internal */
-  public static _namespaceObject(scope: IConstruct, namespace: string): ApiObject | undefined {
-    return scope.node.root.node.findAll().find((c): c is ApiObject => c instanceof ApiObject && c.kind === 'Namespace' && c.name === namespace);
+  /**
+   * The app's Namespace object named `namespace`, if it holds one. Found once per namespace (a
+   * walk of the app per intent would make synth quadratic); one added after that is caught at
+   * synth, like an enrolment after an intent, by the walk of the app `stale()` makes. @internal
+   */
+  public static _namespaceObject(scope: IConstruct, namespace: string, fresh = false): ApiObject | undefined {
+    const root = scope.node.root as any;
+    if (!root[NAMESPACES]) Object.defineProperty(root, NAMESPACES, { value: new Map() });
+    const known: Map<string, ApiObject | undefined> = root[NAMESPACES];
+    if (!fresh && known.has(namespace)) return known.get(namespace);
+    const found = scope.node.root.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject && c.kind === 'Namespace');
+    for (const o of found) if (!known.get(o.name)) known.set(o.name, o);
+    if (!known.has(namespace)) known.set(namespace, undefined);
+    return known.get(namespace);
   }
 }
 
-function modeOf(scope: IConstruct, namespace: string): DataPlaneMode {
-  const object = DataPlane._namespaceObject(scope, namespace);
+function modeOf(scope: IConstruct, namespace: string, fresh = false): DataPlaneMode {
+  const object = DataPlane._namespaceObject(scope, namespace, fresh);
   if (object) return object.metadata.getLabel('istio.io/dataplane-mode') === 'ambient' ? DataPlaneMode.AMBIENT : DataPlaneMode.SIDECAR;
   return declarations(scope).get(namespace) ?? DataPlaneMode.SIDECAR;
 }
@@ -91,7 +103,7 @@ function stale(scope: IConstruct): string[] {
   const errors: string[] = [];
   const declared = declarations(scope);
   for (const [namespace, list] of answers(scope)) {
-    const now = modeOf(scope, namespace);
+    const now = modeOf(scope, namespace, true);
     const object = DataPlane._namespaceObject(scope, namespace);
     if (object && declared.has(namespace) && declared.get(namespace) !== now) {
       errors.push(`DataPlane: namespace ${show(namespace)} is declared ${declared.get(namespace)}, but its Namespace object '${object.node.path}' is enrolled ${now}. Remove the declaration.`);

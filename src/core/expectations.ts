@@ -92,7 +92,12 @@ export function promise(scope: IConstruct, producer: () => Expectation[]): void 
  * namespaces: the harness simulates sidecars and gateways, not ztunnel and waypoints.
  */
 export function collectExpectations(root: IConstruct): PromisedExpectation[] {
-  const ambient = (ns: string | undefined) => ns !== undefined && DataPlane.of(root, ns) === DataPlaneMode.AMBIENT;
+  const modes = new Map<string, DataPlaneMode>();
+  const ambient = (ns: string | undefined) => {
+    if (ns === undefined) return false;
+    if (!modes.has(ns)) modes.set(ns, DataPlane.of(root, ns));
+    return modes.get(ns) === DataPlaneMode.AMBIENT;
+  };
   const hostNamespace = (host: string | undefined) => host?.match(/^[^.]+\.([^.]+)\.svc\.cluster\.local$/)?.[1];
   const sidecarOnly = (e: Expectation) => !ambient(e.request.from?.namespace) && !ambient(e.request.to?.namespace)
     && !ambient(hostNamespace(e.request.host)) && !ambient(hostNamespace(e.expect.host));

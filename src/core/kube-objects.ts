@@ -33,6 +33,7 @@ export function namespaceOf(obj: ApiObject): string {
 /** What a workload's pods carry, as the object renders so far. */
 export interface PodTemplate {
   readonly labels: { [key: string]: string };
+  readonly annotations: { [key: string]: string };
   readonly matchLabels: { [key: string]: string };
   readonly containerPorts: number[];
 }
@@ -46,8 +47,10 @@ export interface PodTemplate {
 export function podTemplateOf(workload: IConstruct, obj: ApiObject): PodTemplate {
   const plus = workload as { podMetadata?: unknown; matchLabels?: unknown; containers?: unknown };
   if (plus.podMetadata instanceof ApiObjectMetadataDefinition && isStringMap(plus.matchLabels) && Array.isArray(plus.containers)) {
+    const metadata = plus.podMetadata.toJson();
     return {
-      labels: { ...plus.podMetadata.toJson().labels },
+      labels: { ...metadata.labels },
+      annotations: { ...metadata.annotations },
       matchLabels: { ...plus.matchLabels },
       containerPorts: plus.containers.flatMap((c: any) => (Array.isArray(c?.ports) ? c.ports : []).map((p: any) => p?.number)).filter(isNumber),
     };
@@ -57,6 +60,7 @@ export function podTemplateOf(workload: IConstruct, obj: ApiObject): PodTemplate
   const containers: any[] = spec?.template?.spec?.containers ?? [];
   return {
     labels: { ...spec?.template?.metadata?.labels },
+    annotations: { ...spec?.template?.metadata?.annotations },
     matchLabels: { ...spec?.selector?.matchLabels },
     containerPorts: containers.flatMap(c => (c.ports ?? []).map((p: any) => p.containerPort)).filter(isNumber),
   };

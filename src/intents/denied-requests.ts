@@ -1,9 +1,8 @@
 import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
-import { servicePortsTo } from './traffic/ambient';
+import { rendersAtWaypoint } from './traffic/ambient';
 import { Waypoint } from './waypoint';
 import { checkProps } from '../core/arguments';
-import { DataPlane, DataPlaneMode } from '../core/data-plane';
 import { fail, reportChildErrorsAsOwn, show } from '../core/errors';
 import { Expectation, promise, samplePolicyPath } from '../core/expectations';
 import { pathProblem } from '../core/http-path';
@@ -70,8 +69,8 @@ export class DeniedRequests extends Construct {
     const name = props.name ?? nameFromId(this.node.id);
     checkDns1123Subdomain(this, props.name !== undefined ? 'name' : `name (derived from the id ${show(this.node.id)}; set name to choose another)`, name);
     const namespace = Chart.of(this).namespace ?? 'default';
-    const atWaypoint = DataPlane._renderFor(this, namespace) === DataPlaneMode.AMBIENT
-      ? Waypoint._attach(this, namespace, props.to.labels, 'request denial', { ingressUsesWaypoint: true, requireWaypoint: true }) : undefined;
+    const atWaypoint = rendersAtWaypoint(this, namespace, props.to)
+      ? Waypoint._attach(this, namespace, props.to.labels, 'request denial', { guard: { name }, ports: props.ports }) : undefined;
     this.authorizationPolicy = new AuthorizationPolicy(this, 'AuthorizationPolicy', {
       metadata: { name },
       selector: atWaypoint ? undefined : props.to,
@@ -81,7 +80,7 @@ export class DeniedRequests extends Construct {
           paths: props.paths,
           methods: props.methods,
           // A waypoint sees the Service port the caller dialled.
-          ports: atWaypoint ? servicePortsTo(this, 'ports', atWaypoint.services, props.ports) : props.ports,
+          ports: atWaypoint ? atWaypoint.servicePorts : props.ports,
         }],
       }],
     });

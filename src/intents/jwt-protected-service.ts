@@ -2,7 +2,6 @@ import { Chart } from 'cdk8s';
 import { Construct } from 'constructs';
 import { Waypoint } from './waypoint';
 import { checkProps } from '../core/arguments';
-import { DataPlane, DataPlaneMode } from '../core/data-plane';
 import { describe, fail, reportChildErrorsAsOwn, show } from '../core/errors';
 import { Expectation, promise, samplePolicyPath } from '../core/expectations';
 import { pathProblem } from '../core/http-path';
@@ -14,7 +13,7 @@ import { AuthorizationAction, AuthorizationPolicy, AuthorizationRule } from '../
 import { JwtRule } from '../resources/jwt-rule';
 import { renderJwtRule } from '../resources/rendering/jwt-rule';
 import { RequestAuthentication } from '../resources/request-authentication';
-import { servicePortsTo } from './traffic/ambient';
+import { rendersAtWaypoint } from './traffic/ambient';
 
 /** Props of a `JwtProtectedService`. */
 export interface JwtProtectedServiceProps {
@@ -102,8 +101,8 @@ export class JwtProtectedService extends Construct {
     const namespace = Chart.of(this).namespace ?? 'default';
     // Ambient: ztunnel sees no HTTP, so the waypoint of the pods' Services checks tokens, and the
     // pods refuse traffic that skipped it (ingress traffic is sent through it too).
-    const atWaypoint = DataPlane._renderFor(this, namespace) === DataPlaneMode.AMBIENT
-      ? Waypoint._attach(this, namespace, props.selector.labels, 'JWT check', { ingressUsesWaypoint: true, requireWaypoint: true }) : undefined;
+    const atWaypoint = rendersAtWaypoint(this, namespace, props.selector)
+      ? Waypoint._attach(this, namespace, props.selector.labels, 'JWT check', { guard: { name: base }, ports: props.ports }) : undefined;
     this.requestAuthentication = new RequestAuthentication(this, 'RequestAuthentication', {
       // The explicit opt-out is the user's decision: the analyzer's "not enforced" warning would only repeat it.
       metadata: { name: base, annotations: props.allowRequestsWithoutToken ? { [SUPPRESS_ANNOTATION]: 'CDK8SISTIO001' } : undefined },
@@ -128,7 +127,7 @@ export class JwtProtectedService extends Construct {
     });
     if (props.ports?.length === 0) fail(this, 'ports is empty, so no port would require a token; omit it to cover every port.');
     // A waypoint sees the Service port the caller dialled, not the pod's: the ports given become those.
-    const scoped = atWaypoint && props.ports ? servicePortsTo(this, 'ports', atWaypoint.services, props.ports) : props.ports;
+    const scoped = atWaypoint ? atWaypoint.servicePorts : props.ports;
     const notPaths = props.publicPaths?.length ? props.publicPaths : undefined;
     const exempt = notPaths || scoped ? [{ ports: scoped, notPaths }] : undefined;
     const rules: AuthorizationRule[] = [

@@ -333,6 +333,7 @@ export class MeshService extends Construct {
       this.policies.set(field, value);
     }
     this.rule().addTrafficPolicy(policy);
+    if (!this.onWaypoint) this.checkDataPlane(owner, false);
     // With Gateway API each version is a host of its own: the policy must reach those hosts too.
     for (const subset of this.versionServices.keys()) {
       const rule = this.versionRules.get(subset);
@@ -494,13 +495,13 @@ export class MeshService extends Construct {
   }
 
   /**
-   * Ambient: a waypoint applies the host's routes (ztunnel sees no HTTP), from an HTTPRoute whose
-   * parent is the Service; VirtualServices at waypoints are alpha, and mixing the two undefined.
+   * Ambient: a waypoint applies the host's routes and traffic policy (ztunnel sees no HTTP, nor
+   * DestinationRules); routes from an HTTPRoute whose parent is the Service, since VirtualServices
+   * at waypoints are alpha, and mixing the two undefined.
    */
-  private checkDataPlane(): void {
-    const owner = this._router ?? this;
+  private checkDataPlane(owner: IConstruct = this._router ?? this, routes = true): void {
     if (!this.namespace || DataPlane._renderFor(owner, this.namespace) !== DataPlaneMode.AMBIENT) return;
-    if (!this.api.isGatewayApi) {
+    if (routes && !this.api.isGatewayApi) {
       fail(owner, `routes ${show(this.host)} in namespace ${show(this.namespace)}, which is ambient: a waypoint applies its routes, and Istio supports `
         + 'waypoint routing with Gateway API (VirtualService there is alpha). Render with Gateway API: TrafficApi.use(app, TrafficApi.gatewayApi()).');
     }
@@ -508,7 +509,9 @@ export class MeshService extends Construct {
       fail(owner, `routes ${show(this.host)} in namespace ${show(this.namespace)}, which is ambient: its Service must use a waypoint, and this app does not hold it. `
         + 'Reference the Service itself (ServiceReference.fromService).');
     }
-    Waypoint._serving(owner, this.serviceObject);
+    // Ingress traffic through the waypoint too, so it is routed (and policed) as mesh traffic is.
+    Waypoint._serving(owner, this.serviceObject, { ingressUsesWaypoint: true });
+    this.versionServices.forEach(v => Waypoint._serving(owner, v, { ingressUsesWaypoint: true }));
     this.onWaypoint = true;
   }
 

@@ -2,6 +2,7 @@ import { ApiObject, Chart, Duration } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
 import { IngressHost } from './ingress-host';
 import { checkArguments, checkProps } from '../core/arguments';
+import { DataPlane, DataPlaneMode } from '../core/data-plane';
 import { fail, reportChildErrorsAsOwn, show } from '../core/errors';
 import { Expectation, ExpectedRequest, durationText, promise } from '../core/expectations';
 import { checkDns1123Label, checkDns1123Subdomain, checkHeaderName, nameFromId } from '../core/names';
@@ -342,8 +343,7 @@ export class RateLimit extends Construct {
     const errors: string[] = [];
     const objects = this.node.root.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject);
     const ns = namespace ?? 'default';
-    const ambient = objects.find(o => o.kind === 'Namespace' && o.name === ns && o.metadata.getLabel('istio.io/dataplane-mode') === 'ambient');
-    if (ambient && !props.ingressHosts) {
+    if (DataPlane.of(this, ns) === DataPlaneMode.AMBIENT && !props.ingressHosts) {
       errors.push(`RateLimit '${this.node.path}': namespace ${show(ns)} is ambient, where pods have no sidecar to run these Envoy filters. `
         + 'Limit requests at ingress hosts (ingressHosts) instead; waypoints are not supported yet.');
     }

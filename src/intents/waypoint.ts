@@ -1,9 +1,10 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import { requireWaypoint, servicesOfPods, userPath, WAYPOINT_NAMESPACE_LABEL, WAYPOINT_LABEL, waypointOf } from './traffic/ambient';
+import { podsInfo, requireWaypoint, servicePortsTo, servicesOfPods, userPath, WAYPOINT_NAMESPACE_LABEL, WAYPOINT_LABEL, waypointOf } from './traffic/ambient';
 import { checkArguments, checkProps } from '../core/arguments';
+import { DataPlane } from '../core/data-plane';
 import { describe, fail, show } from '../core/errors';
-import { kubeObjectOf, namespaceOf } from '../core/kube-objects';
+import { kubeObjectOf, namespaceOf, serviceSelectorOf } from '../core/kube-objects';
 import { checkDns1123Label } from '../core/names';
 import { addSynthCheck } from '../core/synth-checks';
 import { GatewayApiGateway, ListenerProtocol, RouteNamespaces } from '../resources/gateway-api/gateway-api-gateway';
@@ -46,10 +47,10 @@ export interface WaypointServeOptions {
    */
   readonly ingressUsesWaypoint?: boolean;
   /**
-   * Refuse, on ztunnel, traffic to the Service's pods (on its target ports) that does not come
-   * from this waypoint, so a pod IP dialled directly cannot skip the policies attached to the
-   * Service here. A DENY, so no ALLOW elsewhere reopens the bypass; callers outside the mesh
-   * (plain text) are refused on those ports too.
+   * Refuse, on ztunnel, traffic to the Service's pods (on every port) that does not come from
+   * this waypoint, so a pod IP dialled directly cannot skip the policies attached to the Service
+   * here (`<service>-require-waypoint`). A DENY, so no ALLOW elsewhere reopens the bypass;
+   * callers outside the mesh (plain text) are refused too.
    * @default false
    */
   readonly requireWaypoint?: boolean;
@@ -59,6 +60,8 @@ export interface WaypointServeOptions {
 export interface WaypointAttachment {
   /** The pods' Services when the intent was added. */
   readonly services: ApiObject[];
+  /** The Service ports that send to the intent's container ports (a waypoint sees the Service port). */
+  readonly servicePorts?: number[];
   /** The identities of their waypoints (what ztunnel sees as the caller of what they forward). */
   readonly principals: string[];
   /** Its policies' targeting at synth: the pods' Services then. */
@@ -105,7 +108,8 @@ export class Waypoint extends Construct {
 
   /**
    * The waypoint that carries HTTP for `service` (in an ambient namespace): the one it uses,
-   * else the app's first Waypoint in its namespace, else a new `waypoint` there. @internal
+   * else the app's first Waypoint for Service traffic in its namespace, else a new `waypoint`
+   * there. @internal
    */
   public static _serving(owner: IConstruct, service: ApiObject, options: WaypointServeOptions = {}): ServingWaypoint {
     const used = waypointOf(service);
@@ -115,43 +119,80 @@ export class Waypoint extends Construct {
       return ours;
     }
     if (used) {
-      // A waypoint deployed outside this app, named by a label the user wrote.
-      const principal = `cluster.local/ns/${used.namespace}/sa/${used.name}`;
+      // A waypoint deployed outside this app, named by a label the user wrote; its identity as istioctl deploys it.
       if (options.ingressUsesWaypoint) setLabel(owner, service, 'istio.io/ingress-use-waypoint', 'true', `Service ${show(service.name)}`);
-      if (options.requireWaypoint) requireWaypoint(service, principal);
-      return { ...used, principal };
+      return { ...used, principal: `cluster.local/ns/${used.namespace}/sa/${used.name}` };
     }
     const namespace = namespaceOf(service);
-    const waypoint = registry(owner).find(w => w.namespace === namespace)
-      ?? new Waypoint(Chart.of(service), `Waypoint-${namespace}`, {});
+    let waypoint = registry(owner).find(w => w.namespace === namespace && w.trafficType !== WaypointTrafficType.WORKLOAD);
+    if (!waypoint) {
+      const chart = Chart.of(service);
+      if ((chart.namespace ?? 'default') !== namespace) {
+        fail(owner, `Service '${userPath(service)}' needs a waypoint in namespace ${show(namespace)}, and its chart renders into another; `
+          + `create a Waypoint in a chart of namespace ${show(namespace)}.`);
+      }
+      waypoint = new Waypoint(chart, `Waypoint-${namespace}`, {});
+    }
     waypoint.serve(service, options);
     return waypoint;
   }
 
   /**
    * Makes the Services of the pods `labels` selects in `namespace` use a waypoint, for HTTP
-   * policy or routing of `owner` in an ambient namespace (`what` names it in errors), and returns
-   * the targeting its policies render with at synth: every such Service then, by targetRefs.
-   * A Service of those pods added later without a waypoint would carry traffic past the policy:
-   * that is a synth error. @internal
+   * policy of `owner` in an ambient namespace (`what` names it in errors). A waypoint applies
+   * policy per Service, so each of those Services must send to these pods only; ingress traffic
+   * is sent through the waypoints too. With `guard`, the pods refuse, on ztunnel, every caller but
+   * their waypoints (on `ports`, else every port).
+   *
+   * Its policies target, at synth, every such Service then; one added later without a waypoint
+   * would carry traffic past them, and a Service port added later would not be in their rules:
+   * both are synth errors. @internal
    */
   public static _attach(owner: IConstruct, namespace: string, labels: { [key: string]: string }, what: string,
-    options: WaypointServeOptions): WaypointAttachment {
-    const services = servicesOfPods(owner, namespace, labels);
-    if (!services.length) {
+    options: { guard?: { name: string }; ports?: number[] } = {}): WaypointAttachment {
+    const info = podsInfo(owner, namespace, labels);
+    if (!info.services.length) {
       fail(owner, `namespace ${show(namespace)} is ambient, where ${what} is applied by a waypoint, which serves Services; `
         + `no Service of this app in ${show(namespace)} selects the pods ${show(labels)}. Add their Service before this intent.`);
     }
-    const principals = [...new Set(services.map(s => Waypoint._serving(owner, s, options).principal))];
-    addSynthCheck(owner, () => servicesOfPods(owner, namespace, labels).filter(s => !waypointOf(s)).map(s =>
-      `${describe(owner)}: Service '${userPath(s)}' selects the pods ${show(labels)}, whose ${what} a waypoint applies, but it uses no waypoint `
-      + '(it was added after the intent), so traffic through it would skip the policy. Create it before the intent.'));
+    const wider = info.wider[0];
+    if (wider) {
+      fail(owner, `namespace ${show(namespace)} is ambient, where a waypoint applies ${what} per Service, and Service '${userPath(wider)}' also sends to pods `
+        + `outside ${show(labels)}: they would get the rule too. Select all of its pods, or give these pods a Service of their own.`);
+    }
+    const ns = DataPlane._namespaceObject(owner, namespace);
+    const nsWaypoint = ns && waypointOf(ns);
+    const podBound = nsWaypoint && registry(owner).find(w => w.name === nsWaypoint.name && w.namespace === nsWaypoint.namespace
+      && w.trafficType !== WaypointTrafficType.SERVICE);
+    if (podBound) {
+      fail(owner, `the pods of namespace ${show(namespace)} use ${describe(podBound)}, a waypoint for ${podBound.trafficType} traffic: calls to a pod's IP `
+        + `pass it without the policies attached to Services, so ${what} could be skipped. Serve the namespace with a Waypoint for SERVICE traffic.`);
+    }
+    // Ingress gateways skip a waypoint unless told: the policies attached here must see their traffic too.
+    const serving = info.services.map(s => Waypoint._serving(owner, s, { ingressUsesWaypoint: true }));
+    const principals = [...new Set(serving.map(w => w.principal))].sort();
+    if (options.guard) requireWaypoint(owner, 'RequireWaypoint', options.guard.name, namespace, labels, principals, options.ports);
+    const servicePorts = options.ports && servicePortsTo(owner, 'ports', info.services, options.ports);
+    const current = () => servicesOfPods(owner, namespace, labels);
+    addSynthCheck(owner, () => {
+      const now = current();
+      const errors = now.filter(s => !waypointOf(s)).map(s =>
+        `${describe(owner)}: Service '${userPath(s)}' selects the pods ${show(labels)}, whose ${what} a waypoint applies, but it uses no waypoint `
+        + '(it was added after the intent), so traffic through it would skip the policy. Create it before the intent.');
+      const ports = options.ports && now.length ? servicePortsTo(owner, 'ports', now, options.ports) : undefined;
+      if (servicePorts && ports && ports.join() !== servicePorts.join()) {
+        errors.push(`${describe(owner)}: the Services of the pods ${show(labels)} send to ${show(options.ports)} from ports ${ports.join(', ')} by the end of the program, `
+          + `but the rule was made for ${servicePorts.join(', ')} (a port was added after the intent). Complete the Services before the intent.`);
+      }
+      return errors;
+    });
     const targeting = () => {
-      const targets = servicesOfPods(owner, namespace, labels).filter(s => waypointOf(s));
+      const targets = current().filter(s => waypointOf(s));
+      if (!targets.length) fail(owner, `no Service of this app selects the pods ${show(labels)} any more, so ${what} would apply to the whole namespace.`);
       if (targets.length > 16) fail(owner, `${targets.length} Services select the pods ${show(labels)}; a policy attaches to at most 16. Select fewer pods.`);
       return { targetRefs: targets.map(s => ({ kind: 'Service', group: '', name: s.name })) };
     };
-    return { services, principals, targeting };
+    return { services: info.services, principals, servicePorts, targeting };
   }
 
   /** The waypoint's Gateway. */
@@ -199,9 +240,14 @@ export class Waypoint extends Construct {
   public serve(service: IConstruct, options: WaypointServeOptions = {}): PolicyTargetReference {
     checkArguments(this, 'Waypoint', 'serve', arguments);
     const obj = kubeObjectOf(service, ['Service'], 'Waypoint.serve()');
+    if (this.trafficType === WaypointTrafficType.WORKLOAD) {
+      fail(this, `serves Service ${show(obj.name)}, but it is a waypoint for WORKLOAD traffic: Istio binds no Service to it. Use trafficType SERVICE or ALL.`);
+    }
     this.use(obj, `Service ${show(obj.name)}`);
     if (options.ingressUsesWaypoint) setLabel(this, obj, 'istio.io/ingress-use-waypoint', 'true', `Service ${show(obj.name)}`);
-    if (options.requireWaypoint) requireWaypoint(obj, this.principal);
+    if (options.requireWaypoint && !this.node.tryFindChild(`RequireWaypoint-${namespaceOf(obj)}-${obj.name}`)) {
+      requireWaypoint(this, `RequireWaypoint-${namespaceOf(obj)}-${obj.name}`, obj.name, namespaceOf(obj), serviceSelectorOf(obj), [this.principal]);
+    }
     return { kind: 'Service', group: '', name: obj.name };
   }
 

@@ -12,7 +12,7 @@ import { WorkloadSelector } from '../core/workload-selector';
 import { AuthorizationPolicy } from '../resources/authorization-policy';
 import { IGatewayWorkload } from '../resources/gateway-workload-reference';
 import { MtlsMode, PeerAuthentication } from '../resources/peer-authentication';
-import { servicePortsTo, servicesOfPods, userPath, waypointOf } from './traffic/ambient';
+import { podsInfo, servicesOfPods, userPath, waypointOf } from './traffic/ambient';
 
 /**
  * A mesh identity (SPIFFE principal) of a service account.
@@ -166,7 +166,7 @@ export class ZeroTrustNamespace extends Construct {
       rules: [{
         sources: [{ principals: options.fromPrincipals?.map(p => p.principal), namespaces: options.fromNamespaces }],
         operations: hasOperation ? [{
-          ports: atWaypoint && options.ports ? servicePortsTo(this, `allow(${show(id)}).ports`, atWaypoint.services, options.ports) : options.ports,
+          ports: atWaypoint ? atWaypoint.servicePorts : options.ports,
           methods: options.methods,
           paths: options.paths,
         }] : undefined,
@@ -194,8 +194,10 @@ export class ZeroTrustNamespace extends Construct {
   private waypointOf(id: string, options: ZeroTrustAllowOptions): WaypointAttachment | undefined {
     const labels = options.to.labels;
     const http = options.methods?.length || options.paths?.length;
-    if (http || servicesOfPods(this, this.namespace, labels).some(s => waypointOf(s))) {
-      return Waypoint._attach(this, this.namespace, labels, `allow rule ${show(id)}`, {});
+    const pods = podsInfo(this, this.namespace, labels);
+    if (pods.runEnvoy) return undefined; // gateway or sidecar pods apply selector policies themselves
+    if (http || pods.services.some(s => waypointOf(s))) {
+      return Waypoint._attach(this, this.namespace, labels, `allow rule ${show(id)}`, { ports: options.ports });
     }
     addSynthCheck(this, () => {
       const late = servicesOfPods(this, this.namespace, labels).find(s => waypointOf(s));

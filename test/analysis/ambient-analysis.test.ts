@@ -45,6 +45,39 @@ describe('ambient checks', () => {
     expect(found(d, 'CDK8SISTIO010')).toEqual(['CDK8SISTIO010 remote/http']);
   });
 
+  test('CDK8SISTIO010 reads conditions as ztunnel does, and leaves pods that run Envoy (gateways) alone', () => {
+    const c = ambientApp();
+    const gateway = { app: 'edge' };
+    new ApiObject(c, 'edge', {
+      apiVersion: 'apps/v1',
+      kind: 'Deployment',
+      metadata: { name: 'edge' },
+      spec: { selector: { matchLabels: gateway }, template: { metadata: { labels: gateway, annotations: { 'inject.istio.io/templates': 'gateway' } }, spec: { containers: [{ name: 'istio-proxy', image: 'auto' }] } } },
+    });
+    new AuthorizationPolicy(c, 'sni', {
+      selector: WorkloadSelector.fromLabels({ app: 'api' }),
+      action: AuthorizationAction.DENY,
+      rules: [{ conditions: [{ key: 'connection.sni', values: ['a.example.com'] }] }],
+    });
+    new AuthorizationPolicy(c, 'port', { selector: WorkloadSelector.fromLabels({ app: 'api' }), rules: [{ conditions: [{ key: 'destination.port', values: ['80'] }] }] });
+    new AuthorizationPolicy(c, 'edge-admin', { selector: WorkloadSelector.fromLabels(gateway), action: AuthorizationAction.DENY, rules: [{ operations: [{ paths: ['/admin'] }] }] });
+    const f = findings(c).filter(x => x.code === 'CDK8SISTIO010');
+    expect(f.map(x => x.path)).toEqual(['mesh/sni']);
+    expect(f[0].message).toMatch(/attributes ztunnel cannot see \(connection.sni\): ztunnel enforces it without them/);
+  });
+
+  test('CDK8SISTIO001 pairs a Service-attached RequestAuthentication with a policy attached to the same Service', () => {
+    const c = ambientApp();
+    service(c, 'api', { 'istio.io/use-waypoint': 'waypoint' });
+    service(c, 'web', { 'istio.io/use-waypoint': 'waypoint' });
+    waypointGateway(c);
+    const jwtRules = [{ issuer: 'https://i.example.com', jwksUri: 'https://i.example.com/jwks' }];
+    new RequestAuthentication(c, 'api-jwt', { targetRefs: toService('api'), jwtRules });
+    new RequestAuthentication(c, 'web-jwt', { targetRefs: toService('web'), jwtRules });
+    new AuthorizationPolicy(c, 'api-deny', { targetRefs: toService('api'), action: AuthorizationAction.DENY, rules: [{ sources: [{ notRequestPrincipals: ['*'] }] }] });
+    expect(found(c, 'CDK8SISTIO001')).toEqual(['CDK8SISTIO001 mesh/web-jwt']);
+  });
+
   test('CDK8SISTIO019: a policy attached to a Service without a waypoint applies nowhere', () => {
     const c = ambientApp();
     service(c, 'reviews');

@@ -13,7 +13,9 @@ function httpAttributes(rule: any): string[] {
   for (const from of rule.from ?? []) {
     for (const k of ['requestPrincipals', 'notRequestPrincipals', 'remoteIpBlocks', 'notRemoteIpBlocks']) if (from.source?.[k]) found.push(`from.source.${k}`);
   }
-  for (const when of rule.when ?? []) if (String(when.key).startsWith('request.')) found.push(`when ${when.key}`);
+  // ztunnel enforces only these condition keys (l4WhenAttributes); any other is an HTTP attribute to it.
+  const l4 = ['source.ip', 'source.namespace', 'source.principal', 'destination.ip', 'destination.port'];
+  for (const when of rule.when ?? []) if (!l4.includes(String(when.key))) found.push(`when ${when.key}`);
   return found;
 }
 
@@ -22,8 +24,8 @@ function objectsOf(name: string): any[] {
   return out.files.flatMap(f => Yaml.load(f)).filter(o => o);
 }
 
-// In an ambient namespace a policy without targetRefs goes to ztunnel, which sees no HTTP: a DENY with
-// HTTP attributes never fires, an ALLOW with them denies everything, and no token is checked.
+// In an ambient namespace a policy without targetRefs goes to ztunnel, which sees no HTTP: it enforces a DENY
+// without its HTTP attributes, drops the ALLOW rules that use them, and checks no token.
 test('no example emits a policy for ztunnel with HTTP attributes, or a RequestAuthentication for ztunnel, in an ambient namespace', () => {
   let ambientNamespaces = 0;
   for (const name of exampleNames()) {

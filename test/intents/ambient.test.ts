@@ -2,7 +2,8 @@ import { App, Chart, Testing } from 'cdk8s';
 import * as kplus from 'cdk8s-plus-28';
 import {
   CanaryRelease, CanaryVersion, DataPlane, DataPlaneMode, DeniedRequests, FaultInjection, IstioControlPlane, IstioProfile, JwtProtectedService,
-  MeshPrincipal, RouteNamespaces, ServiceReference, TrafficApi, Waypoint, WaypointTrafficType, WorkloadSelector, ZeroTrustNamespace,
+  MeshPrincipal, RouteNamespaces, ServiceReference, ServiceResilience, TrafficApi, Waypoint, WaypointTrafficType, WorkloadSelector,
+  ZeroTrustNamespace,
 } from '../../src';
 import { chart, ofKind, only, synth } from '../support/synth';
 import { versioned } from '../support/workloads';
@@ -119,9 +120,9 @@ describe('JwtProtectedService in an ambient namespace', () => {
     expect(deny.spec.selector).toBeUndefined();
     // A waypoint sees the Service port (8000), not the container port.
     expect(deny.spec.rules[0].to).toEqual([{ operation: { ports: ['8000'] } }]);
-    // The guard selects the Service's pods, by the Service's own selector.
+    // The guard: the intent's pods, on its ports, refuse every caller but the waypoint.
     expect(byName(out, 'AuthorizationPolicy', 'httpbin-require-waypoint').spec).toEqual({
-      selector: { matchLabels: byName(out, 'Service', 'httpbin').spec.selector },
+      selector: { matchLabels: { app: 'httpbin' } },
       action: 'DENY',
       rules: [{ from: [{ source: { notPrincipals: ['cluster.local/ns/shop/sa/waypoint'] } }], to: [{ operation: { ports: ['8080'] } }] }],
     });
@@ -230,6 +231,61 @@ describe('traffic intents in an ambient namespace', () => {
   });
 });
 
+describe('what a waypoint cannot do safely is refused', () => {
+  test('a Service that also sends to pods the intent does not select: the per-Service rule would cover them too', () => {
+    const c = ambientChart();
+    const { deployments } = versioned(c, 'api', ['v1', 'v2']);
+    expect(() => new ZeroTrustNamespace(c, 'zt').allow('v1-only', {
+      to: WorkloadSelector.fromWorkload(deployments[0], ['app', 'version']), fromNamespaces: ['web'], methods: ['GET'],
+    })).toThrow(/a waypoint applies allow rule 'v1-only' per Service, and Service 'shop\/api-svc' also sends to pods outside \{"app":"api","version":"v1"\}/);
+  });
+
+  test('a waypoint for workload traffic serves no Service; one the namespace\'s pods are bound to would let pod-IP calls skip the policies', () => {
+    const c = ambientChart();
+    const { service, deployments } = versioned(c, 'api', ['v1']);
+    const workloads = new Waypoint(c, 'wl', { name: 'pods', trafficType: WaypointTrafficType.WORKLOAD });
+    expect(() => workloads.serve(service)).toThrow(/a waypoint for WORKLOAD traffic: Istio binds no Service to it/);
+    workloads.serveNamespace(c.node.findChild('ns'));
+    expect(() => new DeniedRequests(c, 'admin', { to: WorkloadSelector.fromWorkload(deployments[0]), paths: ['/admin'], ports: [9080] }))
+      .toThrow(/the pods of namespace 'shop' use Waypoint 'shop\/wl', a waypoint for workload traffic: calls to a pod's IP pass it without the policies attached to Services/);
+  });
+
+  test('a Service port added after the intent is a synth error (the rule names the Service ports it knew)', () => {
+    const app = Testing.app();
+    const c = ambientChart(app);
+    const { service, deployments } = versioned(c, 'api', ['v1']);
+    new DeniedRequests(c, 'admin', { to: WorkloadSelector.fromWorkload(deployments[0]), paths: ['/admin'], ports: [9080] });
+    service.bind(8080, { targetPort: 9080, name: 'http-alt' });
+    expect(() => app.synth()).toThrow(/the Services of the pods \{"app":"api"\} send to \[9080\] from ports 8080, 9080 by the end of the program, but the rule was made for 9080/);
+  });
+
+  test('gateway pods in an ambient namespace keep selector policies (they run Envoy)', () => {
+    const c = ambientChart();
+    const gw = new kplus.Deployment(c, 'gw', {
+      select: false,
+      podMetadata: { labels: { istio: 'ingressgateway' }, annotations: { 'inject.istio.io/templates': 'gateway' } },
+      containers: [{ image: 'auto', ports: [{ number: 8443, name: 'https' }] }],
+    });
+    gw.select(kplus.LabelSelector.of({ labels: { istio: 'ingressgateway' } }));
+    new JwtProtectedService(c, 'edge', { selector: WorkloadSelector.fromLabels({ istio: 'ingressgateway' }), issuers: [issuer] });
+    const out = synth(c);
+    expect(only(out, 'RequestAuthentication').spec.selector).toEqual({ matchLabels: { istio: 'ingressgateway' } });
+    expect(ofKind(out, 'Gateway')).toEqual([]);
+  });
+
+  test('an allow rule moved to the waypoint, and a circuit breaker, bring ingress traffic and DestinationRules to the waypoint', () => {
+    const app = Testing.app();
+    const c = ambientChart(app);
+    const api = versioned(c, 'api', ['v1']);
+    new ZeroTrustNamespace(c, 'zt').allow('gets', { to: WorkloadSelector.fromWorkload(api.deployments[0]), fromNamespaces: ['web'], methods: ['GET'] });
+    const db = versioned(c, 'db', ['v1']);
+    new ServiceResilience(c, 'db', { service: ServiceReference.fromService(db.service), circuitBreaker: { maxConnections: 10 } });
+    const out = synth(c);
+    expect(byName(out, 'Service', 'api').metadata.labels).toMatchObject({ 'istio.io/use-waypoint': 'waypoint', 'istio.io/ingress-use-waypoint': 'true' });
+    expect(byName(out, 'Service', 'db').metadata.labels).toMatchObject({ 'istio.io/use-waypoint': 'waypoint' });
+  });
+});
+
 describe('DeniedRequests', () => {
   test('with sidecars: a DENY selecting the pods, scoped to the HTTP ports', () => {
     const c = chart('shop');
@@ -246,7 +302,8 @@ describe('DeniedRequests', () => {
     new DeniedRequests(c, 'admin', { to: WorkloadSelector.fromWorkload(deployments[0]), methods: ['DELETE'], ports: [9080] });
     const out = synth(c);
     expect(byName(out, 'AuthorizationPolicy', 'admin').spec.targetRefs).toEqual([{ group: '', kind: 'Service', name: 'productpage' }]);
-    expect(byName(out, 'AuthorizationPolicy', 'productpage-require-waypoint')).toBeDefined();
+    // The guard: the pods refuse, on the denied ports, every caller but the waypoint.
+    expect(byName(out, 'AuthorizationPolicy', 'admin-require-waypoint').spec.rules).toEqual([{ from: [{ source: { notPrincipals: ['cluster.local/ns/shop/sa/waypoint'] } }], to: [{ operation: { ports: ['9080'] } }] }]);
   });
 
   test('bad props are named', () => {

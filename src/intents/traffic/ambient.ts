@@ -1,6 +1,6 @@
-import { ApiObject, Chart } from 'cdk8s';
+import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
-import { DataPlane } from '../../core/data-plane';
+import { DataPlane, DataPlaneMode } from '../../core/data-plane';
 import { fail, show } from '../../core/errors';
 import { namespaceOf, podTemplateOf, serviceSelectorOf, WORKLOAD_KINDS } from '../../core/kube-objects';
 import { WorkloadSelector } from '../../core/workload-selector';
@@ -40,54 +40,75 @@ export function waypointOf(service: ApiObject): WaypointName | undefined {
   return (ns && read(ns)) ?? undefined;
 }
 
+/** What an intent's pods look like to a waypoint: their Services, and whether they run Envoy themselves. */
+export interface PodsInfo {
+  /** The app's Services in the namespace that send to any of the pods. */
+  readonly services: ApiObject[];
+  /** Those of them that also send to pods the selector does not select. */
+  readonly wider: ApiObject[];
+  /** The pods are the app's and all run an Envoy of their own (a gateway, or a pod enrolled with a sidecar). */
+  readonly runEnvoy: boolean;
+}
+
 /**
- * The Services of this app in `namespace` that send to the pods `labels` selects: those whose
- * selector the pods' labels satisfy. The pods are the app's workloads there that `labels` selects
- * (a version Service, `reviews-v2`, selects some of `app: reviews`); pods outside the app are
- * known only by `labels`.
+ * The Services of this app in `namespace` that send to the pods `labels` selects (a version
+ * Service, `reviews-v2`, sends to some of `app: reviews`), read from the app's workloads there;
+ * pods outside the app are known only by `labels`, and a Service then sends to them when its
+ * selector is within `labels`.
  */
-export function servicesOfPods(scope: IConstruct, namespace: string, labels: { [key: string]: string }): ApiObject[] {
+export function podsInfo(scope: IConstruct, namespace: string, labels: { [key: string]: string }): PodsInfo {
   const all = scope.node.root.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject);
   const within = (small: { [key: string]: string }, big: { [key: string]: string }) => Object.entries(small).every(([k, v]) => big[k] === v);
   const pods = all.filter(o => WORKLOAD_KINDS.includes(o.kind) && namespaceOf(o) === namespace)
     // A cdk8s-plus workload is read through its own getters (its object may not render yet).
-    .map(o => podTemplateOf(o.node.scope?.node.defaultChild === o ? o.node.scope! : o, o).labels)
-    .filter(p => within(labels, p));
-  const podSets = pods.length ? pods : [labels];
-  return all.filter(o => o.kind === 'Service' && namespaceOf(o) === namespace).filter(s => {
+    .map(o => podTemplateOf(o.node.scope?.node.defaultChild === o ? o.node.scope! : o, o));
+  const selected = pods.filter(p => within(labels, p.labels));
+  const services: ApiObject[] = [];
+  const wider: ApiObject[] = [];
+  for (const s of all.filter(o => o.kind === 'Service' && namespaceOf(o) === namespace)) {
     const selector = serviceSelectorOf(s);
-    return Object.keys(selector).length > 0 && podSets.some(p => within(selector, p));
+    if (!Object.keys(selector).length) continue;
+    const sends = pods.filter(p => within(selector, p.labels));
+    const reaches = selected.length ? selected.some(p => within(selector, p.labels)) : within(selector, labels);
+    if (!reaches) continue;
+    services.push(s);
+    if (sends.length ? sends.some(p => !within(labels, p.labels)) : !within(labels, selector)) wider.push(s);
+  }
+  const envoy = (p: { labels: { [key: string]: string }; annotations: { [key: string]: string } }) =>
+    p.annotations['inject.istio.io/templates'] === 'gateway' || p.labels['sidecar.istio.io/inject'] === 'true';
+  return { services, wider, runEnvoy: selected.length > 0 && selected.every(envoy) };
+}
+
+/** The Services of this app in `namespace` that send to the pods `labels` selects. */
+export function servicesOfPods(scope: IConstruct, namespace: string, labels: { [key: string]: string }): ApiObject[] {
+  return podsInfo(scope, namespace, labels).services;
+}
+
+/**
+ * A DENY on ztunnel, for the pods `labels` selects (on `ports`, else every port), of every caller
+ * but their waypoints (`principals`): traffic that skips the waypoint (a pod IP dialled, a waypoint
+ * not yet ready, a Service without one) would skip the HTTP policy it applies. A DENY, not the ALLOW
+ * Istio's docs show, so no ALLOW of another construct can reopen the bypass.
+ */
+export function requireWaypoint(owner: IConstruct, id: string, name: string, namespace: string, labels: { [key: string]: string },
+  principals: string[], ports?: number[]): AuthorizationPolicy {
+  // One guard per pods, waypoints and ports: a second intent on the same pods reuses the first's.
+  const root = owner.node.root as any;
+  if (!root[GUARDS]) Object.defineProperty(root, GUARDS, { value: new Map<string, AuthorizationPolicy>() });
+  const key = JSON.stringify([namespace, Object.entries(labels).sort(), [...principals].sort(), [...ports ?? []].sort()]);
+  const existing: AuthorizationPolicy | undefined = root[GUARDS].get(key);
+  if (existing) return existing;
+  const guard = new AuthorizationPolicy(owner, id, {
+    metadata: { name: `${name}-require-waypoint`.slice(0, 253), namespace },
+    selector: WorkloadSelector.fromLabels(labels),
+    action: AuthorizationAction.DENY,
+    rules: [{ sources: [{ notPrincipals: principals }], operations: ports?.length ? [{ ports }] : undefined }],
   });
+  root[GUARDS].set(key, guard);
+  return guard;
 }
 
 const GUARDS = Symbol.for('cdk8s-istio.requireWaypoint.guards');
-
-/**
- * A DENY on ztunnel for the pods of `service`, on its target ports, of every caller but the
- * waypoint (`principal`): traffic that skips the waypoint (a pod IP dialled, a waypoint not yet
- * ready, another Service of the same pods) would skip the HTTP policy the waypoint applies. A DENY,
- * not the ALLOW Istio's docs show, so no ALLOW of another construct can reopen the bypass.
- * One per Service and waypoint; created beside the Service.
- */
-export function requireWaypoint(service: ApiObject, principal: string): AuthorizationPolicy {
-  const root = service.node.root as any;
-  if (!root[GUARDS]) Object.defineProperty(root, GUARDS, { value: new Map<ApiObject, AuthorizationPolicy>() });
-  const guards: Map<ApiObject, AuthorizationPolicy> = root[GUARDS];
-  const existing = guards.get(service);
-  if (existing) return existing;
-  const spec = service.toJson().spec ?? {};
-  // Numeric target ports only: a named one is resolved per pod, so the guard then covers every port.
-  const targets: Array<number | string> = (spec.ports ?? []).map((p: any) => p.targetPort ?? p.port);
-  const ports = targets.every(t => typeof t === 'number') ? [...new Set(targets as number[])] : undefined;
-  const guard = new AuthorizationPolicy(Chart.of(service), `RequireWaypoint-${namespaceOf(service)}-${service.name}`, {
-    metadata: { name: `${service.name}-require-waypoint`.slice(0, 253), namespace: namespaceOf(service) },
-    selector: WorkloadSelector.fromLabels(serviceSelectorOf(service)),
-    action: AuthorizationAction.DENY,
-    rules: [{ sources: [{ notPrincipals: [principal] }], operations: ports?.length ? [{ ports }] : undefined }],
-  });
-  guards.set(service, guard);
-  return guard;
-}
 
 /**
  * The Service ports of `services` that send to the container `ports`: what a policy at their
@@ -106,4 +127,14 @@ export function servicePortsTo(owner: IConstruct, prop: string, services: ApiObj
 /** The construct a user made an object with: a cdk8s-plus resource, else the object itself. */
 export function userPath(obj: ApiObject): string {
   return (obj.node.scope?.node.defaultChild === obj ? obj.node.scope : obj).node.path;
+}
+
+/**
+ * Whether `owner`'s HTTP policy for the pods `selector` selects in `namespace` is applied by a
+ * waypoint: the namespace is ambient and the pods do not run an Envoy of their own (a gateway's
+ * pods, or pods enrolled with a sidecar, apply selector policies themselves).
+ */
+export function rendersAtWaypoint(owner: IConstruct, namespace: string, selector: WorkloadSelector): boolean {
+  if (DataPlane._renderFor(owner, namespace) !== DataPlaneMode.AMBIENT) return false;
+  return !podsInfo(owner, namespace, selector.labels).runEnvoy;
 }
