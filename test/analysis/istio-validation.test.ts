@@ -200,7 +200,7 @@ describe('accepted by Istio, never what was meant', () => {
     new RequestAuthentication(c, 'jwt', { selector, jwtRules: [{ issuer: 'https://issuer.example.com', jwksUri: 'https://issuer.example.com/jwks' }] });
     const f = findings(c).filter(x => x.code === 'CDK8SISTIO010');
     expect(f.map(x => x.path)).toEqual(['mesh/http', 'mesh/jwt']);
-    expect(f[0].message).toMatch(/this DENY never fires/);
+    expect(f[0].message).toMatch(/ztunnel enforces it without them/);
   });
 
   test('IST0111 / CDK8SISTIO011 two namespace-wide Sidecars or PeerAuthentications in one namespace', () => {
