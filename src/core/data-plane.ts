@@ -94,7 +94,7 @@ export class DataPlane {
 
 function modeOf(scope: IConstruct, namespace: string, fresh = false): DataPlaneMode {
   const object = DataPlane._namespaceObject(scope, namespace, fresh);
-  if (object) return object.metadata.getLabel('istio.io/dataplane-mode') === 'ambient' ? DataPlaneMode.AMBIENT : DataPlaneMode.SIDECAR;
+  if (object) return labelledMode(object);
   return declarations(scope).get(namespace) ?? DataPlaneMode.SIDECAR;
 }
 
@@ -102,9 +102,14 @@ function modeOf(scope: IConstruct, namespace: string, fresh = false): DataPlaneM
 function stale(scope: IConstruct): string[] {
   const errors: string[] = [];
   const declared = declarations(scope);
+  // One walk of the complete app for every namespace asked about.
+  const objects = new Map<string, ApiObject>();
+  for (const c of scope.node.root.node.findAll()) {
+    if (c instanceof ApiObject && c.kind === 'Namespace' && !objects.has(c.name)) objects.set(c.name, c);
+  }
   for (const [namespace, list] of answers(scope)) {
-    const now = modeOf(scope, namespace, true);
-    const object = DataPlane._namespaceObject(scope, namespace);
+    const object = objects.get(namespace);
+    const now = object ? labelledMode(object) : declared.get(namespace) ?? DataPlaneMode.SIDECAR;
     if (object && declared.has(namespace) && declared.get(namespace) !== now) {
       errors.push(`DataPlane: namespace ${show(namespace)} is declared ${declared.get(namespace)}, but its Namespace object '${object.node.path}' is enrolled ${now}. Remove the declaration.`);
     }
@@ -115,6 +120,10 @@ function stale(scope: IConstruct): string[] {
     }
   }
   return errors;
+}
+
+function labelledMode(namespace: ApiObject): DataPlaneMode {
+  return namespace.metadata.getLabel('istio.io/dataplane-mode') === 'ambient' ? DataPlaneMode.AMBIENT : DataPlaneMode.SIDECAR;
 }
 
 function declarations(scope: IConstruct): Map<string, DataPlaneMode> {
