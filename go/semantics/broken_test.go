@@ -62,26 +62,7 @@ func TestBrokenCopiesFail(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			dir := filepath.Join(t.TempDir(), c.example)
-			if err := os.MkdirAll(dir, 0o755); err != nil {
-				t.Fatal(err)
-			}
-			files, _ := filepath.Glob(filepath.Join(src, "*.k8s.yaml"))
-			changed := false
-			for _, f := range files {
-				b, err := os.ReadFile(f)
-				if err != nil {
-					t.Fatal(err)
-				}
-				edited := c.edit(string(b))
-				changed = changed || edited != string(b)
-				if err := os.WriteFile(filepath.Join(dir, filepath.Base(f)), []byte(edited), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			if !changed {
-				t.Fatalf("the edit did not apply to %s: the example changed, update this test", c.example)
-			}
+			dir := brokenCopy(t, c.example, c.edit)
 			failures := RunExpectations(t, dir, ef, keys, jwksURL)
 			if len(failures) == 0 {
 				t.Fatalf("%s: the broken copy (%s) keeps every promise", c.example, c.name)
@@ -152,28 +133,7 @@ func TestBrokenAmbientCopiesFail(t *testing.T) {
 	test.SetForTest(t, &features.EnableAmbient, true)
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			src := filepath.Join(*examplesDir, "bookinfo-ambient")
-			dir := filepath.Join(t.TempDir(), "bookinfo-ambient")
-			if err := os.MkdirAll(dir, 0o755); err != nil {
-				t.Fatal(err)
-			}
-			files, _ := filepath.Glob(filepath.Join(src, "*.k8s.yaml"))
-			changed := false
-			for _, f := range files {
-				b, err := os.ReadFile(f)
-				if err != nil {
-					t.Fatal(err)
-				}
-				edited := c.edit(string(b))
-				changed = changed || edited != string(b)
-				if err := os.WriteFile(filepath.Join(dir, filepath.Base(f)), []byte(edited), 0o644); err != nil {
-					t.Fatal(err)
-				}
-			}
-			if !changed {
-				t.Fatal("the edit did not apply to bookinfo-ambient: the example changed, update this test")
-			}
-			fx, err := LoadFixture(dir, "", nil)
+			fx, err := LoadFixture(brokenCopy(t, "bookinfo-ambient", c.edit), "", nil)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -185,4 +145,31 @@ func TestBrokenAmbientCopiesFail(t *testing.T) {
 			t.Logf("%s fails as it should:\n%s", c.name, all)
 		})
 	}
+}
+
+// brokenCopy writes the example's YAML, edited, into a temporary directory and returns it; an edit
+// that changes nothing fails the test (the example changed under it).
+func brokenCopy(t *testing.T, example string, edit func(yaml string) string) string {
+	src := filepath.Join(*examplesDir, example)
+	dir := filepath.Join(t.TempDir(), example)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	files, _ := filepath.Glob(filepath.Join(src, "*.k8s.yaml"))
+	changed := false
+	for _, f := range files {
+		b, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		edited := edit(string(b))
+		changed = changed || edited != string(b)
+		if err := os.WriteFile(filepath.Join(dir, filepath.Base(f)), []byte(edited), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if !changed {
+		t.Fatalf("the edit did not apply to %s: the example changed, update this test", example)
+	}
+	return dir
 }
