@@ -175,10 +175,14 @@ export class Waypoint extends Construct {
     const servicePorts = options.ports && servicePortsTo(owner, 'ports', info.services, options.ports);
     const current = () => servicesOfPods(owner, namespace, labels);
     addSynthCheck(owner, () => {
-      const now = current();
+      const later = podsInfo(owner, namespace, labels);
+      const now = later.services;
       const errors = now.filter(s => !waypointOf(s)).map(s =>
         `${describe(owner)}: Service '${userPath(s)}' selects the pods ${show(labels)}, whose ${what} a waypoint applies, but it uses no waypoint `
         + '(it was added after the intent), so traffic through it would skip the policy. Create it before the intent.');
+      errors.push(...later.wider.filter(s => !info.wider.includes(s)).map(s =>
+        `${describe(owner)}: Service '${userPath(s)}' also sends to pods outside ${show(labels)} by the end of the program, and a waypoint applies ${what} `
+        + 'per Service: they would get the rule too. Give these pods a Service of their own.'));
       const ports = options.ports && now.length ? servicePortsTo(owner, 'ports', now, options.ports) : undefined;
       if (servicePorts && ports && ports.join() !== servicePorts.join()) {
         errors.push(`${describe(owner)}: the Services of the pods ${show(labels)} send to ${show(options.ports)} from ports ${ports.join(', ')} by the end of the program, `

@@ -250,6 +250,29 @@ describe('what a waypoint cannot do safely is refused', () => {
       .toThrow(/the pods of namespace 'shop' use Waypoint 'shop\/wl', a waypoint for workload traffic: calls to a pod's IP pass it without the policies attached to Services/);
   });
 
+  test('a Service added after the intent that also sends to other pods is a synth error', () => {
+    const app = Testing.app();
+    const c = ambientChart(app);
+    const { deployments } = versioned(c, 'api', ['v1', 'v2']);
+    new kplus.Service(c, 'v1-only', {
+      metadata: { name: 'api-v1' },
+      selector: kplus.Pods.select(c, 'v1-pods', { labels: { app: 'api', version: 'v1' } }),
+      ports: [{ port: 9080, targetPort: 9080, name: 'http' }],
+    });
+    const v1 = WorkloadSelector.fromWorkload(deployments[0], ['app', 'version']);
+    expect(() => new DeniedRequests(c, 'admin', { to: v1, paths: ['/admin'], ports: [9080] }))
+      .toThrow(/Service 'shop\/api-svc' also sends to pods outside/);
+    const d = ambientChart(Testing.app(), 'web');
+    const web = versioned(d, 'web', ['v1']);
+    const later = d.node.root as App;
+    new DeniedRequests(d, 'admin', { to: WorkloadSelector.fromWorkload(web.deployments[0]), paths: ['/admin'], ports: [9080] });
+    // Added after the intent: a Service of some of its pods (tier x) that also sends to pods of another app.
+    new kplus.Deployment(d, 'web-x', { podMetadata: { labels: { app: 'web', tier: 'x' } }, containers: [{ image: 'x', ports: [{ number: 9080 }] }] });
+    new kplus.Deployment(d, 'other-x', { podMetadata: { labels: { app: 'other', tier: 'x' } }, containers: [{ image: 'x', ports: [{ number: 9080 }] }] });
+    new kplus.Service(d, 'tier', { metadata: { name: 'tier' }, selector: kplus.Pods.select(d, 'tier-pods', { labels: { tier: 'x' } }), ports: [{ port: 80, targetPort: 9080, name: 'http' }] });
+    expect(() => later.synth()).toThrow(/Service 'web\/tier' also sends to pods outside \{"app":"web"\} by the end of the program/);
+  });
+
   test('a Service port added after the intent is a synth error (the rule names the Service ports it knew)', () => {
     const app = Testing.app();
     const c = ambientChart(app);
