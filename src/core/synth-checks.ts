@@ -12,14 +12,49 @@ const REGISTRY = Symbol.for('cdk8s-istio.SynthChecks');
  * @internal
  */
 export function isRevalidationWithinSynth(): boolean {
+  // Its _synthChart() under its synth()/synthYaml(), not Testing.synth(chart) or a user's synth().
+  const frames = cdk8sAppFrames();
+  return frames.some(f => /\._synthChart \(/.test(f)) && frames.some(f => /\.(synth|synthYaml) \(/.test(f));
+}
+
+/**
+ * Whether cdk8s is validating or synthesizing the app (its validate() or _synthChart() is on the
+ * stack): the app is complete then, and nothing changes it until the pass ends.
+ * @internal
+ */
+export function isWithinCdk8sPass(): boolean {
+  return cdk8sAppFrames().some(f => /(\._synthChart|at validate) \(/.test(f));
+}
+
+/** Frames of cdk8s' own app module (lib/app.js, or src/app.ts where source maps apply), whatever the App subclass. */
+function cdk8sAppFrames(): string[] {
   const limit = Error.stackTraceLimit;
   Error.stackTraceLimit = 100;
   const stack = new Error().stack ?? '';
   Error.stackTraceLimit = limit;
-  // Frames of cdk8s' own app module (lib/app.js, or src/app.ts where source maps apply), whatever the App
-  // subclass: its _synthChart() under its synth()/synthYaml(), not Testing.synth(chart) or a user's synth().
-  const frames = stack.split('\n').filter(f => CDK8S_APP_FILES.some(file => f.includes(`(${file}:`)));
-  return frames.some(f => /\._synthChart \(/.test(f)) && frames.some(f => /\.(synth|synthYaml) \(/.test(f));
+  return stack.split('\n').filter(f => CDK8S_APP_FILES.some(file => f.includes(`(${file}:`)));
+}
+
+const PASS_MEMO = Symbol.for('cdk8s-istio.passMemo');
+
+/**
+ * `compute()`, remembered under `key` for the rest of a cdk8s validation or synthesis pass (the
+ * app is complete and unchanging then); outside one, `outside()` (by default `compute()`) every
+ * time. A pass that is not a per-chart revalidation inside one App.synth() starts afresh, so
+ * nothing is stale after a change.
+ * @internal
+ */
+export function passMemo<T>(scope: IConstruct, key: string, compute: () => T, outside: () => T = compute): T {
+  const root = scope.node.root as any;
+  if (!root[PASS_MEMO]) {
+    Object.defineProperty(root, PASS_MEMO, { value: { map: new Map<string, unknown>() } });
+    // The root is validated first in every pass (cdk8s walks the tree in pre-order).
+    scope.node.root.node.addValidation({ validate: () => { if (!isRevalidationWithinSynth()) root[PASS_MEMO].map = new Map(); return []; } });
+  }
+  if (!isWithinCdk8sPass()) return outside();
+  const memo: Map<string, unknown> = root[PASS_MEMO].map;
+  if (!memo.has(key)) memo.set(key, compute());
+  return memo.get(key) as T;
 }
 
 /** cdk8s' app module as stack frames name it, compiled or source-mapped. */

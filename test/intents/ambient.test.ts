@@ -273,6 +273,19 @@ describe('what a waypoint cannot do safely is refused', () => {
     expect(() => later.synth()).toThrow(/Service 'web\/tier' also sends to pods outside \{"app":"web"\} by the end of the program/);
   });
 
+  test('each synth reads the app afresh: a Service added between two synths is seen by the checks and the targetRefs', () => {
+    const app = Testing.app();
+    const c = ambientChart(app);
+    const { deployments } = versioned(c, 'api', ['v1']);
+    const deny = new DeniedRequests(c, 'admin', { to: WorkloadSelector.fromWorkload(deployments[0]), paths: ['/admin'], ports: [9080] });
+    app.synth();
+    const direct = new kplus.Service(c, 'direct', { metadata: { name: 'api-direct' }, selector: deployments[0], ports: [{ port: 9080, targetPort: 9080, name: 'http' }] });
+    expect(() => app.synth()).toThrow(/Service 'shop\/direct' selects the pods \{"app":"api"\}, whose request denial a waypoint applies, but it uses no waypoint/);
+    Waypoint.of(c.node.findChild('api-svc'))!.serve(direct);
+    app.synth();
+    expect(deny.authorizationPolicy.toJson().spec.targetRefs.map((r: any) => r.name)).toEqual(['api', 'api-direct']);
+  });
+
   test('a Service port added after the intent is a synth error (the rule names the Service ports it knew)', () => {
     const app = Testing.app();
     const c = ambientChart(app);

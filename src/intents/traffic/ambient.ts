@@ -2,7 +2,8 @@ import { ApiObject } from 'cdk8s';
 import { IConstruct } from 'constructs';
 import { DataPlane, DataPlaneMode } from '../../core/data-plane';
 import { fail, show } from '../../core/errors';
-import { namespaceOf, podTemplateOf, serviceSelectorOf, WORKLOAD_KINDS } from '../../core/kube-objects';
+import { namespaceOf, PodTemplate, podTemplateOf, serviceSelectorOf, WORKLOAD_KINDS } from '../../core/kube-objects';
+import { passMemo } from '../../core/synth-checks';
 import { WorkloadSelector } from '../../core/workload-selector';
 import { AuthorizationAction, AuthorizationPolicy } from '../../resources/authorization-policy';
 
@@ -57,26 +58,37 @@ export interface PodsInfo {
  * selector is within `labels`.
  */
 export function podsInfo(scope: IConstruct, namespace: string, labels: { [key: string]: string }): PodsInfo {
-  const all = scope.node.root.node.findAll().filter((c): c is ApiObject => c instanceof ApiObject);
   const within = (small: { [key: string]: string }, big: { [key: string]: string }) => Object.entries(small).every(([k, v]) => big[k] === v);
-  const pods = all.filter(o => WORKLOAD_KINDS.includes(o.kind) && namespaceOf(o) === namespace)
-    // A cdk8s-plus workload is read through its own getters (its object may not render yet).
-    .map(o => podTemplateOf(o.node.scope?.node.defaultChild === o ? o.node.scope! : o, o));
+  // While cdk8s validates or synthesizes, the app is read once per pass; before, only the namespace asked about.
+  const index = passMemo(scope, 'objectsByNamespace', () => objectsByNamespace(scope), () => objectsByNamespace(scope, namespace));
+  const { pods, services: all } = index.get(namespace) ?? { pods: [], services: [] };
   const selected = pods.filter(p => within(labels, p.labels));
   const services: ApiObject[] = [];
   const wider: ApiObject[] = [];
-  for (const s of all.filter(o => o.kind === 'Service' && namespaceOf(o) === namespace)) {
-    const selector = serviceSelectorOf(s);
-    if (!Object.keys(selector).length) continue;
+  for (const { service, selector } of all) {
     const sends = pods.filter(p => within(selector, p.labels));
     const reaches = selected.length ? selected.some(p => within(selector, p.labels)) : within(selector, labels);
     if (!reaches) continue;
-    services.push(s);
-    if (sends.length ? sends.some(p => !within(labels, p.labels)) : !within(labels, selector)) wider.push(s);
+    services.push(service);
+    if (sends.length ? sends.some(p => !within(labels, p.labels)) : !within(labels, selector)) wider.push(service);
   }
-  const envoy = (p: { labels: { [key: string]: string }; annotations: { [key: string]: string } }) =>
-    p.annotations['inject.istio.io/templates'] === 'gateway' || p.labels['sidecar.istio.io/inject'] === 'true';
+  const envoy = (p: PodTemplate) => p.annotations['inject.istio.io/templates'] === 'gateway' || p.labels['sidecar.istio.io/inject'] === 'true';
   return { services, wider, runEnvoy: selected.length > 0 && selected.every(envoy) };
+}
+
+/** The app's workloads (their pod templates) and Services with a selector, by namespace (or in `only`). */
+function objectsByNamespace(scope: IConstruct, only?: string): Map<string, { pods: PodTemplate[]; services: Array<{ service: ApiObject; selector: { [key: string]: string } }> }> {
+  const out = new Map<string, { pods: PodTemplate[]; services: Array<{ service: ApiObject; selector: { [key: string]: string } }> }>();
+  const of = (ns: string) => out.get(ns) ?? out.set(ns, { pods: [], services: [] }).get(ns)!;
+  for (const o of scope.node.root.node.findAll()) {
+    if (!(o instanceof ApiObject) || (only !== undefined && namespaceOf(o) !== only)) continue;
+    // A cdk8s-plus workload is read through its own getters (its object may not render yet).
+    if (WORKLOAD_KINDS.includes(o.kind)) of(namespaceOf(o)).pods.push(podTemplateOf(o.node.scope?.node.defaultChild === o ? o.node.scope! : o, o));
+    if (o.kind !== 'Service') continue;
+    const selector = serviceSelectorOf(o);
+    if (Object.keys(selector).length) of(namespaceOf(o)).services.push({ service: o, selector });
+  }
+  return out;
 }
 
 /** The Services of this app in `namespace` that send to the pods `labels` selects. */
