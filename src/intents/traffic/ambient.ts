@@ -76,9 +76,15 @@ export function podsInfo(scope: IConstruct, namespace: string, labels: { [key: s
   return { services, wider, runEnvoy: selected.length > 0 && selected.every(envoy) };
 }
 
-/** The app's workloads (their pod templates) and Services with a selector, by namespace (or in `only`). */
-function objectsByNamespace(scope: IConstruct, only?: string): Map<string, { pods: PodTemplate[]; services: Array<{ service: ApiObject; selector: { [key: string]: string } }> }> {
-  const out = new Map<string, { pods: PodTemplate[]; services: Array<{ service: ApiObject; selector: { [key: string]: string } }> }>();
+/** A namespace's workloads (their pod templates) and Services with a selector. */
+interface NamespaceObjects {
+  readonly pods: PodTemplate[];
+  readonly services: Array<{ service: ApiObject; selector: { [key: string]: string } }>;
+}
+
+/** The app's workloads and Services with a selector, by namespace (or in `only`). */
+function objectsByNamespace(scope: IConstruct, only?: string): Map<string, NamespaceObjects> {
+  const out = new Map<string, NamespaceObjects>();
   const of = (ns: string) => out.get(ns) ?? out.set(ns, { pods: [], services: [] }).get(ns)!;
   for (const o of scope.node.root.node.findAll()) {
     if (!(o instanceof ApiObject) || (only !== undefined && namespaceOf(o) !== only)) continue;
