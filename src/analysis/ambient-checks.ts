@@ -1,10 +1,9 @@
 import { FindingSeverity } from './finding';
 import { IndexedObject, MeshIndex, Report, resolveHost } from './mesh-index';
+import { labelledWaypoint, selects, WAYPOINT_LABEL, WaypointName } from '../core/labels';
 
 const { ERROR, WARNING } = FindingSeverity;
 
-const USE_WAYPOINT = 'istio.io/use-waypoint';
-const USE_WAYPOINT_NAMESPACE = 'istio.io/use-waypoint-namespace';
 
 /**
  * Ambient mode, from config alone (the namespaces enrolled in the app's Namespace objects or
@@ -38,7 +37,7 @@ export function checkAmbient(index: MeshIndex, report: Report, declaredAmbient: 
   // The Service's own label wins, 'none' included; else its namespace's.
   const waypointOf = (service: IndexedObject) => {
     const own = service.json.metadata?.labels ?? {};
-    const from = own[USE_WAYPOINT] !== undefined ? own : labelled.get(service.namespace) ?? {};
+    const from = own[WAYPOINT_LABEL] !== undefined ? own : labelled.get(service.namespace) ?? {};
     return usedWaypoint(from, service.namespace);
   };
 
@@ -193,17 +192,15 @@ function bindingProblem(gw: IndexedObject, namespace: string, namespaceLabels: {
   const listener = (spec.listeners ?? []).find((l: any) => l?.protocol === 'HBONE' && l?.port === 15008);
   const from = listener?.allowedRoutes?.namespaces?.from ?? 'Same';
   const selector = listener?.allowedRoutes?.namespaces?.selector?.matchLabels ?? {};
-  const admitted = from === 'All' || (from === 'Selector' && Object.entries(selector).every(([k, v]) => namespaceLabels[k] === v));
+  const admitted = from === 'All' || (from === 'Selector' && selects(selector, namespaceLabels));
   return admitted ? undefined : `the waypoint is in namespace '${gw.namespace}' and its HBONE listener does not admit namespace '${namespace}' (allowedRoutes ${from}); `
     + 'Istio refuses the binding. Set routeNamespaces on the Waypoint.';
 }
 
-interface WaypointName { readonly name: string; readonly namespace: string }
 type WaypointLookup = (service: IndexedObject) => WaypointName | undefined;
 
-/** The waypoint labels name, as istiod reads them ('none' opts out). */
+/** The waypoint labels name, as istiod reads them ('none', or an empty name, opts out). */
 function usedWaypoint(labels: { [key: string]: string }, namespace: string): WaypointName | undefined {
-  const name = labels[USE_WAYPOINT];
-  if (!name || name === 'none') return undefined;
-  return { name, namespace: labels[USE_WAYPOINT_NAMESPACE] ?? namespace };
+  const named = labelledWaypoint(labels, namespace);
+  return named?.name ? named : undefined;
 }

@@ -1,10 +1,11 @@
 import { ApiObject, Chart } from 'cdk8s';
 import { Construct, IConstruct } from 'constructs';
-import { podsInfo, requireWaypoint, servicePortsTo, servicesOfPods, userPath, WAYPOINT_NAMESPACE_LABEL, WAYPOINT_LABEL, waypointOf } from './traffic/ambient';
+import { podsInfo, requireWaypoint, servicePortsTo, servicesOfPods, userPath, waypointOf } from './traffic/ambient';
 import { checkArguments, checkProps } from '../core/arguments';
 import { DataPlane } from '../core/data-plane';
 import { describe, fail, show } from '../core/errors';
 import { kubeObjectOf, namespaceOf, serviceSelectorOf } from '../core/kube-objects';
+import { WAYPOINT_LABEL, WAYPOINT_NAMESPACE_LABEL } from '../core/labels';
 import { checkDns1123Label } from '../core/names';
 import { addSynthCheck } from '../core/synth-checks';
 import { GatewayApiGateway, ListenerProtocol, RouteNamespaces } from '../resources/gateway-api/gateway-api-gateway';

@@ -6,6 +6,7 @@ import { DataPlane, DataPlaneMode } from '../core/data-plane';
 import { describe, fail, reportChildErrorsAsOwn, show } from '../core/errors';
 import { Expectation, promise, samplePolicyPath } from '../core/expectations';
 import { kubeObjectOf, namespaceOf } from '../core/kube-objects';
+import { selects } from '../core/labels';
 import { checkDns1123Label, checkDns1123Subdomain, isDns1123Label, isDns1123Subdomain, nameFromId } from '../core/names';
 import { addSynthCheck } from '../core/synth-checks';
 import { WorkloadSelector } from '../core/workload-selector';
@@ -240,7 +241,7 @@ export class ZeroTrustNamespace extends Construct {
       }
       const stranger = { namespace: 'semantics-stranger', serviceAccount: 'nobody' };
       out.push({ promise: `a caller no rule names is refused by ${pods}`, request: { ...request, from: stranger }, expect: { status: 403 } });
-      const open = this.plaintext.some(p => matchesLabels(options.to.labels, p.selector.labels) && (port === undefined || p.ports.includes(port)));
+      const open = this.plaintext.some(p => selects(p.selector.labels, options.to.labels) && (port === undefined || p.ports.includes(port)));
       if (!open) {
         out.push({ promise: `plain text to ${pods} is refused (STRICT mTLS)`, request: { ...request, from: { namespace, outsideMesh: true } }, expect: { connection: 'refused' } });
       }
@@ -267,9 +268,4 @@ export class ZeroTrustNamespace extends Construct {
 
 function labelText(labels: { [key: string]: string }): string {
   return `pods ${Object.entries(labels).map(([k, v]) => `${k}=${v}`).join(',')}`;
-}
-
-/** Whether pods carrying `labels` are selected by `selector` (every selector label present with its value). */
-function matchesLabels(labels: { [key: string]: string }, selector: { [key: string]: string }): boolean {
-  return Object.entries(selector).every(([k, v]) => labels[k] === v);
 }

@@ -3,25 +3,15 @@ import { IConstruct } from 'constructs';
 import { DataPlane, DataPlaneMode } from '../../core/data-plane';
 import { fail, show } from '../../core/errors';
 import { namespaceOf, PodTemplate, podTemplateOf, serviceSelectorOf, WORKLOAD_KINDS } from '../../core/kube-objects';
+import { labelledWaypoint, selects, WAYPOINT_LABEL, WAYPOINT_NAMESPACE_LABEL, WaypointName } from '../../core/labels';
 import { passMemo } from '../../core/synth-checks';
 import { WorkloadSelector } from '../../core/workload-selector';
 import { AuthorizationAction, AuthorizationPolicy } from '../../resources/authorization-policy';
-
-/** The label that makes a Service (or a namespace's Services) use a waypoint. */
-export const WAYPOINT_LABEL = 'istio.io/use-waypoint';
-/** The namespace of that waypoint, when it is not the object's own. */
-export const WAYPOINT_NAMESPACE_LABEL = 'istio.io/use-waypoint-namespace';
 
 /** A Service's labels that choose its waypoint, for another Service of the same pods to use it too. */
 export function waypointLabels(service: ApiObject): { [key: string]: string } {
   const keys = [WAYPOINT_LABEL, WAYPOINT_NAMESPACE_LABEL, 'istio.io/ingress-use-waypoint'];
   return Object.fromEntries(keys.map(k => [k, service.metadata.getLabel(k)]).filter(([, v]) => v !== undefined));
-}
-
-/** A waypoint by name, as a label names it. */
-export interface WaypointName {
-  readonly name: string;
-  readonly namespace: string;
 }
 
 /**
@@ -30,11 +20,7 @@ export interface WaypointName {
  */
 export function waypointOf(service: ApiObject): WaypointName | undefined {
   const namespace = namespaceOf(service);
-  const read = (obj: ApiObject) => {
-    const name = obj.metadata.getLabel(WAYPOINT_LABEL);
-    if (name === undefined) return undefined;
-    return name === 'none' ? null : { name, namespace: obj.metadata.getLabel(WAYPOINT_NAMESPACE_LABEL) ?? namespace };
-  };
+  const read = (obj: ApiObject) => labelledWaypoint(obj.metadata.toJson().labels ?? {}, namespace);
   const own = read(service);
   if (own !== undefined) return own ?? undefined;
   const ns = DataPlane._namespaceObject(service, namespace);
@@ -58,19 +44,18 @@ export interface PodsInfo {
  * selector is within `labels`.
  */
 export function podsInfo(scope: IConstruct, namespace: string, labels: { [key: string]: string }): PodsInfo {
-  const within = (small: { [key: string]: string }, big: { [key: string]: string }) => Object.entries(small).every(([k, v]) => big[k] === v);
   // While cdk8s validates or synthesizes, the app is read once per pass; before, only the namespace asked about.
   const index = passMemo(scope, 'objectsByNamespace', () => objectsByNamespace(scope), () => objectsByNamespace(scope, namespace));
   const { pods, services: all } = index.get(namespace) ?? { pods: [], services: [] };
-  const selected = pods.filter(p => within(labels, p.labels));
+  const selected = pods.filter(p => selects(labels, p.labels));
   const services: ApiObject[] = [];
   const wider: ApiObject[] = [];
   for (const { service, selector } of all) {
-    const sends = pods.filter(p => within(selector, p.labels));
-    const reaches = selected.length ? selected.some(p => within(selector, p.labels)) : within(selector, labels);
+    const sends = pods.filter(p => selects(selector, p.labels));
+    const reaches = selected.length ? selected.some(p => selects(selector, p.labels)) : selects(selector, labels);
     if (!reaches) continue;
     services.push(service);
-    if (sends.length ? sends.some(p => !within(labels, p.labels)) : !within(labels, selector)) wider.push(service);
+    if (sends.length ? sends.some(p => !selects(labels, p.labels)) : !selects(labels, selector)) wider.push(service);
   }
   const envoy = (p: PodTemplate) => p.annotations['inject.istio.io/templates'] === 'gateway' || p.labels['sidecar.istio.io/inject'] === 'true';
   return { services, wider, runEnvoy: selected.length > 0 && selected.every(envoy) };
@@ -89,7 +74,7 @@ function objectsByNamespace(scope: IConstruct, only?: string): Map<string, Names
   for (const o of scope.node.root.node.findAll()) {
     if (!(o instanceof ApiObject) || (only !== undefined && namespaceOf(o) !== only)) continue;
     // A cdk8s-plus workload is read through its own getters (its object may not render yet).
-    if (WORKLOAD_KINDS.includes(o.kind)) of(namespaceOf(o)).pods.push(podTemplateOf(o.node.scope?.node.defaultChild === o ? o.node.scope! : o, o));
+    if (WORKLOAD_KINDS.includes(o.kind)) of(namespaceOf(o)).pods.push(podTemplateOf(userConstruct(o), o));
     if (o.kind !== 'Service') continue;
     const selector = serviceSelectorOf(o);
     if (Object.keys(selector).length) of(namespaceOf(o)).services.push({ service: o, selector });
@@ -142,9 +127,14 @@ export function servicePortsTo(owner: IConstruct, prop: string, services: ApiObj
   return [...new Set(mapped)].sort((a, b) => a - b);
 }
 
-/** The construct a user made an object with: a cdk8s-plus resource, else the object itself. */
+/** The construct a user made an object with: a cdk8s-plus resource (whose default child it is), else the object itself. */
+function userConstruct(obj: ApiObject): IConstruct {
+  return obj.node.scope?.node.defaultChild === obj ? obj.node.scope : obj;
+}
+
+/** Where the user made an object, for messages. */
 export function userPath(obj: ApiObject): string {
-  return (obj.node.scope?.node.defaultChild === obj ? obj.node.scope : obj).node.path;
+  return userConstruct(obj).node.path;
 }
 
 /**
