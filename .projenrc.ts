@@ -110,7 +110,7 @@ project.addTask('bench', {
   exec: `${tsNode} --transpile-only scripts/bench.ts`,
 });
 project.addTask('conformance', {
-  description: 'Validate every example with istioctl 1.30.3 (validate + analyze --use-kube=false)',
+  description: 'Validate every example with istioctl of the pinned Istio (validate + analyze --use-kube=false)',
   exec: 'bash scripts/conformance.sh',
 });
 project.addTask('test:python', {

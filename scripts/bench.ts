@@ -26,7 +26,8 @@ import {
   CanaryRelease, CanaryVersion, IngressGateway, JwtProtectedService, MeshAnalyzer, MeshIngress, ServiceReference, StringMatch, WorkloadSelector,
   ZeroTrustNamespace,
 } from '../src';
-import { crdFile, findValidatorBinary } from '../src/analysis/istio-validator';
+import { findValidatorBinary } from '../src/analysis/istio-validator';
+import { IstioVersion } from '../src/core/istio-version';
 
 const root = path.resolve(__dirname, '..');
 const PER_NAMESPACE = 50;
@@ -177,7 +178,7 @@ function validatorStartupMs(runs: number): { emptyMs: number; everyKindMs: numbe
   const one = kinds.map(([apiVersion, kind]) => JSON.stringify({ apiVersion, kind, metadata: { name: 'x', namespace: 'bench' }, spec: {} }) + '\n').join('') + '"end"\n';
   const time = (input: string) => median(Array.from({ length: Math.max(runs, 5) }, () => {
     const start = process.hrtime.bigint();
-    const r = spawnSync(binary, ['validate', '--crds', crdFile()], { input, encoding: 'utf-8' });
+    const r = spawnSync(binary, ['validate', '--crds', IstioVersion._crdFile(IstioVersion.DEFAULT)], { input, encoding: 'utf-8' });
     if (r.status !== 0) throw new Error(`validator failed: ${r.stderr}`);
     return Number(process.hrtime.bigint() - start) / 1e6;
   }));

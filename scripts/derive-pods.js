@@ -22,7 +22,7 @@ const pods = docs.filter(d => d.kind === 'Deployment').map(d => ({
     ...d.spec.template.spec,
     containers: [
       ...d.spec.template.spec.containers.filter(c => c.name !== 'istio-proxy'),
-      { name: 'istio-proxy', image: 'registry.istio.io/release/proxyv2:1.30.3' },
+      { name: 'istio-proxy', image: 'registry.istio.io/release/proxyv2:1.31.4' },
     ],
   },
 }));

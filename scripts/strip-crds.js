@@ -1,6 +1,7 @@
 // Writes an Istio release's official CRD file as the validator reads it fastest:
 // one JSON document per line, every `description` removed (nothing else changes).
 //   node scripts/strip-crds.js ../shared/istio/crd-all.gen.yaml crds/istio-1.30.3.json
+//   node scripts/strip-crds.js "$(go env GOMODCACHE)/istio.io/api@v1.31.4/kubernetes/customresourcedefinitions.gen.yaml" crds/istio-1.31.4.json
 const fs = require('fs');
 const YAML = require('yaml');
 

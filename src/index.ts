@@ -5,6 +5,7 @@ export * from './core/suppression';
 export * from './core/user-interface';
 export * from './core/traffic-api';
 export * from './core/data-plane';
+export * from './core/istio-version';
 
 // Istio resource model
 export * from './resources/istio-resource';

@@ -7,7 +7,7 @@ import { EgressGateway, IngressGateway, IstioControlPlane } from '../../src';
  */
 export function build(app: App): void {
   const chart = new Chart(app, 'istio-gateways');
-  const istio = new IstioControlPlane(chart, 'istio', { revision: '1-30-3' });
+  const istio = new IstioControlPlane(chart, 'istio', { revision: '1-31-4' });
   istio.enrolNamespaceNamed('istio-ingress');
   istio.enrolNamespaceNamed('istio-egress');
   new IngressGateway(chart, 'ingress', { namespace: 'istio-ingress', revision: istio.revision, replicas: 2 });

@@ -8,7 +8,7 @@ import { ControlPlaneDelivery, IstioControlPlane } from '../../src';
 export function build(app: App): void {
   const chart = new Chart(app, 'istio-control-plane');
   const istio = new IstioControlPlane(chart, 'istio', {
-    revision: '1-30-3',
+    revision: '1-31-4',
     istiod: { replicas: 2 },
     delivery: ControlPlaneDelivery.istioOperator(),
   });

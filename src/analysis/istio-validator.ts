@@ -2,6 +2,7 @@ import { ChildProcess, spawn } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
+import { IstioVersion } from '../core/istio-version';
 import { PACKAGE_ROOT } from '../core/package-root';
 import { TrafficApi } from '../core/traffic-api';
 
@@ -9,10 +10,6 @@ import { TrafficApi } from '../core/traffic-api';
 export const VALIDATOR_ENV = 'CDK8S_ISTIO_VALIDATOR';
 /** `off` turns Istio's validation off for every app of the process (e.g. a CI job that has no binary). @internal */
 export const VALIDATION_SWITCH_ENV = 'CDK8S_ISTIO_VALIDATION';
-
-/** The Istio version whose CRD schemas judge the objects. @internal */
-export const TARGET_ISTIO_VERSION = '1.30.3';
-
 
 /** How the validator marks a CRD-schema error (the API server's check) apart from Istio's own. @internal */
 export const SCHEMA_PREFIX = 'schema: ';
@@ -50,12 +47,6 @@ export function findValidatorBinary(): string | undefined {
   return fs.existsSync(local) ? local : undefined;
 }
 
-/** The CRD file of the targeted Istio version, shipped in the package. @internal */
-export function crdFile(): string {
-  return path.join(PACKAGE_ROOT, 'crds', `istio-${TARGET_ISTIO_VERSION}.json`);
-}
-
-
 /** True for objects our CRD files describe and Istio's validation knows. @internal */
 export function isValidatedKind(json: any): boolean {
   const apiVersion = json?.apiVersion;
@@ -86,10 +77,11 @@ export class ValidationRun {
   private started?: { dir: string; input: number; output: string; errors: string; child: ChildProcess; binary: string };
 
   /**
+   * @param istioCrds the Istio CRD file of the release the app targets (IstioVersion)
    * @param gatewayApiCrds the Gateway API CRD file the app targets (its objects are judged by
    * that version and channel; the same object can pass one channel and fail the other)
    */
-  constructor(private readonly gatewayApiCrds: string) {}
+  constructor(private readonly istioCrds: string, private readonly gatewayApiCrds: string) {}
 
   /** Adds an object; it is sent to the validator at once unless its verdict is known. */
   public submit(json: any): void {
@@ -119,8 +111,9 @@ export class ValidationRun {
     return this.keys.map(k => cache.get(k)!);
   }
 
+  /** A verdict holds for the CRD files that judged it: the same object can pass one release's schema and fail another's. */
   private cacheKey(json: string): string {
-    return json.includes('"gateway.networking.k8s.io/') ? `${this.gatewayApiCrds}\n${json}` : json;
+    return `${json.includes('"gateway.networking.k8s.io/') ? this.gatewayApiCrds : this.istioCrds}\n${json}`;
   }
 
   /** Stops the validator when the caller fails before finishing. */
@@ -148,7 +141,7 @@ export class ValidationRun {
     const errors = path.join(dir, 'stderr.txt');
     const input = fs.openSync(inputFile, 'w');
     const errorsFd = fs.openSync(errors, 'w');
-    const child = spawn(binary, ['validate', '--crds', crdFile(), '--crds', this.gatewayApiCrds, '--input', inputFile, '--output', output], { stdio: ['ignore', 'ignore', errorsFd] });
+    const child = spawn(binary, ['validate', '--crds', this.istioCrds, '--crds', this.gatewayApiCrds, '--input', inputFile, '--output', output], { stdio: ['ignore', 'ignore', errorsFd] });
     fs.closeSync(errorsFd);
     child.unref();
     this.started = { dir, input, output, errors, child, binary };
@@ -185,9 +178,13 @@ export class ValidationRun {
   }
 }
 
-/** Judges `objects` in one run (see `ValidationRun`), Gateway API ones by the standard channel of its default release. @internal */
-export function validateWithIstio(objects: any[], gatewayApiCrds = TrafficApi.gatewayApi()._crdFile): ValidationResult[] {
-  const run = new ValidationRun(gatewayApiCrds);
+/**
+ * Judges `objects` in one run (see `ValidationRun`): Istio's by the CRDs of `istioVersion`'s
+ * release, Gateway API ones by the standard channel of its default release. @internal
+ */
+export function validateWithIstio(
+  objects: any[], gatewayApiCrds = TrafficApi.gatewayApi()._crdFile, istioVersion = IstioVersion.DEFAULT): ValidationResult[] {
+  const run = new ValidationRun(IstioVersion._crdFile(istioVersion), gatewayApiCrds);
   try {
     objects.forEach(o => run.submit(o));
     return run.finish();

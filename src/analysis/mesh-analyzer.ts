@@ -6,7 +6,7 @@ import { checkEnvoyFilters } from './envoy-filter-checks';
 import { Finding, FindingSeverity } from './finding';
 import { checkGateways } from './gateway-checks';
 import { checkIdentities } from './identity-checks';
-import { isValidatedKind, SCHEMA_PREFIX, TARGET_ISTIO_VERSION, ValidationResult, ValidationRun, VALIDATION_SWITCH_ENV } from './istio-validator';
+import { isValidatedKind, SCHEMA_PREFIX, ValidationResult, ValidationRun, VALIDATION_SWITCH_ENV } from './istio-validator';
 import { checkKubernetesObjects } from './kubernetes-checks';
 import { IndexedObject, MeshIndex, Report } from './mesh-index';
 import { checkPolicies, DeclaredMesh } from './policy-checks';
@@ -15,6 +15,7 @@ import { checkSecurity } from './security-checks';
 import { checkServicesAndNamespaces } from './service-checks';
 import { checkArguments } from '../core/arguments';
 import { DataPlane, DataPlaneMode } from '../core/data-plane';
+import { IstioVersion } from '../core/istio-version';
 import { onIstioResourceCreated } from '../core/resource-hooks';
 import { SUPPRESS_ANNOTATION } from '../core/suppression';
 import { isRevalidationWithinSynth } from '../core/synth-checks';
@@ -84,7 +85,8 @@ export class MeshAnalyzer implements IValidation {
     // Istio's validation runs beside the analysis: each Istio object goes to it as soon
     // as it is rendered, and the checks below run while it judges them.
     const gatewayApi = TrafficApi._ofApp(this.root);
-    const run = validating ? new ValidationRun(gatewayApi._crdFile) : undefined;
+    const istioRelease = IstioVersion._crdRelease(IstioVersion.of(this.root));
+    const run = validating ? new ValidationRun(IstioVersion._crdFile(istioRelease), gatewayApi._crdFile) : undefined;
     try {
       const objects: IndexedObject[] = [];
       const judged: IndexedObject[] = [];
@@ -113,7 +115,7 @@ export class MeshAnalyzer implements IValidation {
       // they run again without it.
       const mesh = { providers, unrestrictedJwks };
       let checks = this.check(objects, mesh, validating);
-      const rejected = run ? reportVerdicts(judged, run.finish(), findings, gatewayApi) : new Set<IndexedObject>();
+      const rejected = run ? reportVerdicts(judged, run.finish(), findings, gatewayApi, istioRelease) : new Set<IndexedObject>();
       if (rejected.size > 0 || checks === undefined) checks = this.check(objects.filter(o => !rejected.has(o)), mesh, false);
       return [...findings.list, ...checks!.list];
     } catch (e) {
@@ -197,13 +199,14 @@ interface Collector {
 }
 
 /** Istio's verdict on each judged object: errors always (not suppressible), warnings as suppressible findings. Returns the rejected objects. */
-function reportVerdicts(judged: IndexedObject[], results: ValidationResult[], findings: Collector, gatewayApi: TrafficApi): Set<IndexedObject> {
+function reportVerdicts(
+  judged: IndexedObject[], results: ValidationResult[], findings: Collector, gatewayApi: TrafficApi, istioRelease: string): Set<IndexedObject> {
   const rejected = new Set<IndexedObject>();
   judged.forEach((o, i) => {
     if (results[i].errors.length) rejected.add(o);
     for (const message of results[i].errors) {
       if (message.startsWith(SCHEMA_PREFIX)) {
-        const schema = String(o.json.apiVersion).startsWith('gateway.networking.k8s.io/') ? `${gatewayApi.describe()} CRD schema` : `Istio ${TARGET_ISTIO_VERSION} CRD schema`;
+        const schema = String(o.json.apiVersion).startsWith('gateway.networking.k8s.io/') ? `${gatewayApi.describe()} CRD schema` : `Istio ${istioRelease} CRD schema`;
         findings.record(o, 'CDK8SISTIO004', FindingSeverity.ERROR,
           `the Kubernetes API server would reject it or silently drop fields (${schema}): ${message.slice(SCHEMA_PREFIX.length)}`);
       } else {

@@ -18,6 +18,7 @@ import { renderMeshConfig } from './rendering/mesh-config';
 import { RevisionTag } from './revision-tag';
 import { checkArguments, checkProps } from '../core/arguments';
 import { fail, reportChildErrorsAsOwn, show } from '../core/errors';
+import { IstioVersion } from '../core/istio-version';
 import { checkDns1123Label } from '../core/names';
 import { TrafficApi } from '../core/traffic-api';
 
@@ -52,9 +53,9 @@ export interface IstiodOptions {
 
 /** Props of an `IstioControlPlane`. */
 export interface IstioControlPlaneProps {
-  /** Istio version (chart version and image tag). @default '1.30.3' */
+  /** Istio version (chart version and image tag): a 1.30 or 1.31 release. @default '1.31.4' */
   readonly version?: string;
-  /** Revision name, e.g. `1-30-3`; names every istiod object and lets two control planes run side by side. @default - the default revision */
+  /** Revision name, e.g. `1-31-4`; names every istiod object and lets two control planes run side by side. @default - the default revision */
   readonly revision?: string;
   /** Installation profile. @default IstioProfile.DEFAULT */
   readonly profile?: IstioProfile;
@@ -99,7 +100,6 @@ const WEBHOOK_DRIFT = [
     jqPathExpressions: ['.webhooks[]?.clientConfig.caBundle', '.webhooks[]?.failurePolicy'],
   },
 ];
-const DEFAULT_VERSION = '1.30.3';
 
 /**
  * Installs Istio's control plane (istiod), its CRDs and, in ambient mode, istio-cni
@@ -113,7 +113,7 @@ const DEFAULT_VERSION = '1.30.3';
  * declare const chart: Chart;
  *
  * const istio = new IstioControlPlane(chart, 'istio', {
- *   revision: '1-30',
+ *   revision: '1-31',
  *   istiod: { replicas: 2 },
  *   meshConfig: { accessLogFile: '/dev/stdout' },
  *   delivery: ControlPlaneDelivery.argoCd(),
@@ -161,8 +161,10 @@ export class IstioControlPlane extends Construct {
     checkProps(this, 'IstioControlPlane', props);
     reportChildErrorsAsOwn(this);
     Object.defineProperty(this, MARKER, { value: true });
-    this.version = props.version ?? DEFAULT_VERSION;
-    if (!/^\d+\.\d+\.\d+$/.test(this.version)) fail(this, `version must be an Istio release like '1.30.3', got ${show(this.version)}.`);
+    this.version = props.version ?? IstioVersion.DEFAULT;
+    const versionProblem = IstioVersion._problem(this.version);
+    if (versionProblem) fail(this, versionProblem);
+    IstioVersion._register(this, this.version, `IstioControlPlane '${this.node.path}'`);
     this.profile = props.profile ?? IstioProfile.DEFAULT;
     this.extensionProviderNames = (props.meshConfig?.extensionProviders ?? []).map(p => p.name);
     this.blockedJwksCidrs = [...props.istiod?.blockedJwksCidrs ?? []];
@@ -172,7 +174,7 @@ export class IstioControlPlane extends Construct {
     this._meshConfig = props.meshConfig ?? {};
     if (props.revision !== undefined) {
       checkDns1123Label(this, 'revision', props.revision);
-      if (props.revision === 'default') fail(this, 'revision \'default\' is reserved for the unrevisioned control plane; leave revision unset, or name it after the version, e.g. \'1-30-3\'.');
+      if (props.revision === 'default') fail(this, 'revision \'default\' is reserved for the unrevisioned control plane; leave revision unset, or name it after the version, e.g. \'1-31-4\'.');
     }
     this.revision = props.revision;
     this.namespace = checkDns1123Label(this, 'namespace', props.namespace ?? 'istio-system');
@@ -340,7 +342,7 @@ export class IstioControlPlane extends Construct {
     }
     const resources = renderResources(this, 'istiod.resources', istiod.resources);
     const proxyResources = renderResources(this, 'proxy.resources', props.proxy?.resources);
-    const mesh = renderMeshConfig(this, props.meshConfig);
+    const mesh = renderMeshConfig(this, this.version, props.meshConfig);
     if (props.proxy?.holdApplicationUntilProxyStarts !== undefined) {
       mesh.defaultConfig = { holdApplicationUntilProxyStarts: props.proxy.holdApplicationUntilProxyStarts };
     }
@@ -433,7 +435,7 @@ function checkGatewayInjection(root: IConstruct, planes: IstioControlPlane[], ta
     } else if (gw.revision && !injectors.has(gw.revision)) {
       errors.push(`${where}: revision ${show(gw.revision)} is not installed by any IstioControlPlane or RevisionTag in this app (known: ${[...injectors].map(show).join(', ') || 'none'}), so the gateway is never injected. Set revision to one of them.`);
     } else if (!gw.revision && !defaultInjector) {
-      errors.push(`${where}: the gateway has no revision and no control plane in this app serves the default revision, so namespace ${show(ns)} never injects it. Set revision (e.g. ${show([...injectors][0] ?? '1-30-3')}) or add a RevisionTag 'default'.`);
+      errors.push(`${where}: the gateway has no revision and no control plane in this app serves the default revision, so namespace ${show(ns)} never injects it. Set revision (e.g. ${show([...injectors][0] ?? '1-31-4')}) or add a RevisionTag 'default'.`);
     }
   }
   return errors;

@@ -3,6 +3,8 @@ import { checkArguments } from '../core/arguments';
 import { fail, show } from '../core/errors';
 import { checkHost } from '../core/names';
 import { checkPort } from '../core/percent';
+import { ConnectionPoolSettings } from '../resources/connection-pool';
+import { OutlierDetection } from '../resources/outlier-detection';
 import { OutboundTrafficMode } from '../resources/sidecar';
 
 /** How Envoy writes access logs. */
@@ -100,6 +102,19 @@ export class ExtensionProvider {
 }
 
 /**
+ * Mesh-wide baselines for every outbound cluster (Istio 1.31 or later). A DestinationRule that
+ * sets `connectionPool` or `outlierDetection` replaces that whole block; one that does not
+ * inherits it.
+ * @see https://istio.io/latest/docs/reference/config/istio.mesh.v1alpha1/#MeshConfig-DefaultTrafficPolicy
+ */
+export interface MeshDefaultTrafficPolicy {
+  /** Baseline connection limits. @default - Envoy's built-in limits */
+  readonly connectionPool?: ConnectionPoolSettings;
+  /** Baseline outlier detection. @default - none */
+  readonly outlierDetection?: OutlierDetection;
+}
+
+/**
  * The mesh-wide settings of a control plane (`meshConfig`), typed.
  * @see https://istio.io/latest/docs/reference/config/istio.mesh.v1alpha1/
  */
@@ -120,5 +135,11 @@ export interface MeshConfigOptions {
   readonly extensionProviders?: ExtensionProvider[];
   /** Providers used for tracing when no Telemetry resource selects one. @default - none */
   readonly defaultTracingProviders?: string[];
+  /**
+   * Baseline connection pool and outlier detection for every outbound cluster, which
+   * DestinationRules override per block. Needs Istio 1.31 or later.
+   * @default - none
+   */
+  readonly defaultTrafficPolicy?: MeshDefaultTrafficPolicy;
 }
 

@@ -20,8 +20,8 @@ export interface RevisionTagProps {
  * @example
  * declare const chart: Chart;
  *
- * new IstioControlPlane(chart, 'istio-1-30', { revision: '1-30' });
- * new RevisionTag(chart, 'prod-stable', { tag: 'prod-stable', revision: '1-30' });
+ * new IstioControlPlane(chart, 'istio-1-31', { revision: '1-31' });
+ * new RevisionTag(chart, 'prod-stable', { tag: 'prod-stable', revision: '1-31' });
  */
 export class RevisionTag extends Construct {
   /** The tag name. */

@@ -102,6 +102,12 @@ export enum RedirectPortSelection {
 export interface HttpRedirect {
   /** Replace the path. @default - unchanged */
   readonly uri?: string;
+  /**
+   * Replace the prefix the route's URI prefix match matched, keeping the rest of the path
+   * (instead of `uri`; every URI match of the route must be a prefix). Needs Istio 1.31 or later.
+   * @default - unchanged
+   */
+  readonly prefixRewrite?: string;
   /** Replace the authority. @default - unchanged */
   readonly authority?: string;
   /** Redirect to this port. @default - unchanged */

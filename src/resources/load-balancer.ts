@@ -118,6 +118,23 @@ export interface LocalityLoadBalancing {
   readonly failoverPriority?: string[];
 }
 
+/**
+ * Zone-aware load balancing (Istio 1.31 or later): Envoy prefers endpoints in the caller's
+ * region and zone on its own; only cross-region order and label tiers are configured.
+ * @see https://istio.io/latest/docs/reference/config/networking/destination-rule/#ZoneAwareLoadBalancerSetting
+ */
+export interface ZoneAwareLoadBalancing {
+  /** Enable zone-aware load balancing. @default - mesh default */
+  readonly enabled?: boolean;
+  /** The region each region fails over to (regions only: zones and subzones are automatic). @default - any region */
+  readonly failover?: LocalityFailover[];
+  /**
+   * Ordered labels (`key` or `key=value`) that rank endpoints above the regional tiers; not the
+   * region, zone or subzone labels. @default - none
+   */
+  readonly failoverPriority?: string[];
+}
+
 /** Load-balancing settings: `simple` or `consistentHash`. */
 export interface LoadBalancerSettings {
   /** A simple algorithm. @default - Istio's default (LEAST_REQUEST) */
@@ -126,6 +143,8 @@ export interface LoadBalancerSettings {
   readonly consistentHash?: ConsistentHash;
   /** Locality settings. @default - mesh default */
   readonly localityLbSetting?: LocalityLoadBalancing;
+  /** Zone-aware settings, instead of `localityLbSetting`. Needs Istio 1.31 or later. @default - mesh default */
+  readonly zoneAwareLbSetting?: ZoneAwareLoadBalancing;
   /** Slow-start window for new endpoints. @default - none */
   readonly warmup?: Duration;
 }

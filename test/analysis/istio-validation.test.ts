@@ -44,7 +44,7 @@ describe("Istio's own validation at synth", () => {
     routed(c).addJsonPatch(JsonPatch.add('/spec/http/0/timout', '5s'));
     const f = findings(c);
     expect(f.map(x => x.code)).toEqual(['CDK8SISTIO004']);
-    expect(f[0].message).toMatch(/the Kubernetes API server would reject it or silently drop fields \(Istio 1\.30\.3 CRD schema\): unknown fields \[spec\.http\[0\]\.timout\]/);
+    expect(f[0].message).toMatch(/the Kubernetes API server would reject it or silently drop fields \(Istio 1\.31\.4 CRD schema\): unknown fields \[spec\.http\[0\]\.timout\]/);
   });
 
   test('the CRDs\' CEL rules run (x-kubernetes-validations): a port out of range', () => {

@@ -22,7 +22,7 @@ const deliveries: Array<[string, () => ControlPlaneDelivery]> = [
 /** Each chart install of a control plane, with what Helm renders for it. */
 function installs(props: any, delivery: ControlPlaneDelivery): Array<{ install: ChartInstall; objects: any[] }> {
   const c = new Chart(Testing.app(), 'cp');
-  new RevisionTag(c, 'stable', { tag: 'prod-stable', revision: '1-30-3' });
+  new RevisionTag(c, 'stable', { tag: 'prod-stable', revision: '1-31-4' });
   new IstioControlPlane(c, 'istio', { ...props, delivery });
   return chartInstalls(synth(c)).map(install => ({ install, objects: helmTemplate(install) }));
 }
@@ -41,7 +41,7 @@ describe.each(deliveries)('Helm renders the %s delivery\'s values with Istio\'s 
   });
 
   withHelm()('ambient install: istio-cni and ztunnel DaemonSets, ambient istiod', () => {
-    const rendered = installs({ revision: '1-30-3', profile: IstioProfile.AMBIENT }, delivery());
+    const rendered = installs({ revision: '1-31-4', profile: IstioProfile.AMBIENT }, delivery());
     expect(rendered.map(r => r.install.chart).sort()).toEqual(['base', 'cni', 'istiod', 'ztunnel']);
     expectOnlyReadValues(rendered.map(r => r.install));
     const out = rendered.flatMap(r => r.objects);
@@ -49,14 +49,14 @@ describe.each(deliveries)('Helm renders the %s delivery\'s values with Istio\'s 
     // The release the app targets, in every chart (each reads Istio's global hub and tag its own way);
     // the image variant is the chart's default (distroless in the pinned charts).
     expect(ofKind(out, 'DaemonSet').map(d => d.spec.template.spec.containers[0].image.replace(/-distroless$/, '')).sort())
-      .toEqual(['registry.istio.io/release/install-cni:1.30.3', 'registry.istio.io/release/ztunnel:1.30.3']);
-    expect(ofKind(out, 'Service').map(svc => svc.metadata.name)).toContain('istiod-1-30-3');
+      .toEqual(['registry.istio.io/release/install-cni:1.31.4', 'registry.istio.io/release/ztunnel:1.31.4']);
+    expect(ofKind(out, 'Service').map(svc => svc.metadata.name)).toContain('istiod-1-31-4');
   });
 });
 
 describe('the Helm check fails on a broken value', () => {
   withHelm()('a value of the wrong shape is Helm\'s error; a misspelt key is one the chart does not read', () => {
-    const [, istiod] = installs({ revision: '1-30-3' }, ControlPlaneDelivery.argoCd()).map(r => r.install);
+    const [, istiod] = installs({ revision: '1-31-4' }, ControlPlaneDelivery.argoCd()).map(r => r.install);
     expect(() => helmTemplate({ ...istiod, values: { ...istiod.values, pilot: 'two replicas' } })).toThrow(/istio-discovery/);
     const misspelt = { ...istiod.values, pilot: { ...istiod.values.pilot, replicaCout: 3 } };
     expect(undeclaredValues(misspelt, chartDefaults('istiod'))).toEqual(['pilot.replicaCout']);
@@ -84,6 +84,6 @@ describe('every example\'s Istio chart installs render with Helm', () => {
     }
     // The Argo CD and Flux examples, the ambient one and the canary upgrade (two istiod versions) are among them.
     expect(seen).toEqual(expect.arrayContaining(['control-plane/Application/istiod', 'control-plane-flux/HelmRelease/istiod',
-      'control-plane-ambient/Application/ztunnel', 'control-plane-canary-upgrade/Application/istiod-1-29-2']));
+      'control-plane-ambient/Application/ztunnel', 'control-plane-canary-upgrade/Application/istiod-1-30-3']));
   });
 });

@@ -17,18 +17,18 @@ describe('IstioControlPlane — Argo CD delivery (default)', () => {
   test('one Application per chart, ordered by sync waves, with the webhook drift ignored', () => {
     const c = cpChart();
     new IstioControlPlane(c, 'istio', production);
-    new RevisionTag(c, 'stable', { tag: 'prod-stable', revision: '1-30-3' });
+    new RevisionTag(c, 'stable', { tag: 'prod-stable', revision: '1-31-4' });
     const apps = ofKind(synth(c), 'Application');
     expect(apps.map(a => [a.metadata.name, a.metadata.annotations['argocd.argoproj.io/sync-wave'], a.spec.source.chart])).toEqual([
       ['istio-base', '-30', 'base'],
-      ['istiod-1-30-3', '-20', 'istiod'],
+      ['istiod-1-31-4', '-20', 'istiod'],
     ]);
     const istiod = apps[1];
-    expect(istiod.spec.source).toMatchObject({ repoURL: 'https://istio-release.storage.googleapis.com/charts', targetRevision: '1.30.3' });
+    expect(istiod.spec.source).toMatchObject({ repoURL: 'https://istio-release.storage.googleapis.com/charts', targetRevision: '1.31.4' });
     expect(istiod.spec.source.helm.valuesObject).toEqual({
-      revision: '1-30-3',
+      revision: '1-31-4',
       revisionTags: ['prod-stable'],
-      global: { hub: 'registry.istio.io/release', tag: '1.30.3', istioNamespace: 'istio-system' },
+      global: { hub: 'registry.istio.io/release', tag: '1.31.4', istioNamespace: 'istio-system' },
       pilot: {
         replicaCount: 2,
         autoscaleEnabled: false,
@@ -40,11 +40,12 @@ describe('IstioControlPlane — Argo CD delivery (default)', () => {
         outboundTrafficPolicy: { mode: 'REGISTRY_ONLY' },
         accessLogFile: '/dev/stdout',
         extensionProviders: [{ name: 'ext-authz', envoyExtAuthzHttp: { service: 'authz.auth.svc.cluster.local', port: 8000 } }],
+        defaultTrafficPolicy: { outlierDetection: { consecutive5xxErrors: 7, interval: '10s' } },
       },
     });
     expect(istiod.spec.ignoreDifferences.map((d: any) => d.kind)).toEqual(['MutatingWebhookConfiguration', 'ValidatingWebhookConfiguration']);
     expect(istiod.spec.syncPolicy.syncOptions).toContain('RespectIgnoreDifferences=true');
-    expect(apps[0].spec.source.helm.valuesObject).toEqual({ defaultRevision: '1-30-3', global: { istioNamespace: 'istio-system' } });
+    expect(apps[0].spec.source.helm.valuesObject).toEqual({ defaultRevision: '1-31-4', global: { istioNamespace: 'istio-system' } });
     expect(gitOpsSchemaErrors(apps)).toEqual([]);
   });
 
@@ -68,8 +69,8 @@ describe('IstioControlPlane — Flux delivery', () => {
     const out = synth(flux);
     const releases = ofKind(out, 'HelmRelease');
     expect(ofKind(out, 'HelmRepository')[0].spec).toEqual({ url: 'https://istio-release.storage.googleapis.com/charts', interval: '5m' });
-    expect(releases.map(r => [r.metadata.name, r.spec.dependsOn])).toEqual([['istio-base', undefined], ['istiod-1-30-3', [{ name: 'istio-base' }]]]);
-    expect(releases[1].spec.chart.spec).toEqual({ chart: 'istiod', version: '1.30.3', sourceRef: { kind: 'HelmRepository', name: 'istio' } });
+    expect(releases.map(r => [r.metadata.name, r.spec.dependsOn])).toEqual([['istio-base', undefined], ['istiod-1-31-4', [{ name: 'istio-base' }]]]);
+    expect(releases[1].spec.chart.spec).toEqual({ chart: 'istiod', version: '1.31.4', sourceRef: { kind: 'HelmRepository', name: 'istio' } });
     expect(releases[1].spec.values).toEqual(ofKind(synth(argo), 'Application')[1].spec.source.helm.valuesObject);
     expect(gitOpsSchemaErrors(out)).toEqual([]);
   });
@@ -85,8 +86,8 @@ describe('IstioControlPlane — IstioOperator delivery', () => {
     const c = cpChart();
     const cp = new IstioControlPlane(c, 'istio', { ...production, delivery: ControlPlaneDelivery.istioOperator() });
     const [iop] = ofKind(synth(c), 'IstioOperator');
-    expect(iop.metadata).toEqual({ name: 'control-plane-1-30-3', namespace: 'istio-system' });
-    expect(iop.spec).toMatchObject({ profile: 'default', revision: '1-30-3', hub: 'registry.istio.io/release', tag: '1.30.3' });
+    expect(iop.metadata).toEqual({ name: 'control-plane-1-31-4', namespace: 'istio-system' });
+    expect(iop.spec).toMatchObject({ profile: 'default', revision: '1-31-4', hub: 'registry.istio.io/release', tag: '1.31.4' });
     expect(iop.spec.components.ingressGateways).toEqual([{ name: 'istio-ingressgateway', enabled: false }]);
     const { profile, ...helmValues } = cp._istiodValues();
     expect(profile).toBeUndefined();
@@ -98,21 +99,21 @@ describe('IstioControlPlane — enrolment', () => {
   test('a namespace gets exactly one label: istio-injection, istio.io/rev (revision or tag), or ambient', () => {
     const c = cpChart();
     const plain = new IstioControlPlane(c, 'plain', { manageBase: false, namespace: 'istio-a' });
-    const revisioned = new IstioControlPlane(c, 'rev', { revision: '1-30-3' });
-    const tag = new RevisionTag(c, 'tag', { tag: 'prod-stable', revision: '1-30-3' });
+    const revisioned = new IstioControlPlane(c, 'rev', { revision: '1-31-4' });
+    const tag = new RevisionTag(c, 'tag', { tag: 'prod-stable', revision: '1-31-4' });
     const ambient = new IstioControlPlane(c, 'ambient', { profile: IstioProfile.AMBIENT, manageBase: false, namespace: 'istio-b', delivery: ControlPlaneDelivery.flux() });
     const labels = (ns: kplus.Namespace) => ApiObject.of(ns).toJson().metadata.labels;
     expect(labels(plain.enrolNamespaceNamed('a'))).toEqual({ 'istio-injection': 'enabled' });
-    expect(labels(revisioned.enrolNamespaceNamed('b'))).toEqual({ 'istio.io/rev': '1-30-3' });
+    expect(labels(revisioned.enrolNamespaceNamed('b'))).toEqual({ 'istio.io/rev': '1-31-4' });
     expect(labels(revisioned.enrolNamespaceNamed('c', { revisionTag: tag }))).toEqual({ 'istio.io/rev': 'prod-stable' });
     expect(labels(ambient.enrolNamespaceNamed('d'))).toEqual({ 'istio.io/dataplane-mode': 'ambient' });
   });
 
   test('never two injection labels on one namespace', () => {
     const c = cpChart();
-    const cp = new IstioControlPlane(c, 'istio', { revision: '1-30-3' });
+    const cp = new IstioControlPlane(c, 'istio', { revision: '1-31-4' });
     const ns = new kplus.Namespace(c, 'shop', { metadata: { name: 'shop', labels: { 'istio-injection': 'enabled' } } });
-    expect(() => cp.enrolNamespace(ns)).toThrow(/IstioControlPlane 'cp\/istio': namespace 'shop' already has label istio-injection=enabled; adding istio.io\/rev=1-30-3 would give it two injection labels/);
+    expect(() => cp.enrolNamespace(ns)).toThrow(/IstioControlPlane 'cp\/istio': namespace 'shop' already has label istio-injection=enabled; adding istio.io\/rev=1-31-4 would give it two injection labels/);
   });
 
   test('a workload gets the pod label and proxy annotations', () => {
@@ -150,9 +151,9 @@ describe('IstioControlPlane — bad input', () => {
 
   test('a tag pointing to an absent revision', () => {
     const c = cpChart();
-    new IstioControlPlane(c, 'istio', { revision: '1-30-3' });
+    new IstioControlPlane(c, 'istio', { revision: '1-31-4' });
     new RevisionTag(c, 'tag', { tag: 'prod-stable', revision: '1-31-0' });
-    expect(() => synth(c)).toThrow(/RevisionTag 'cp\/tag': tag 'prod-stable' points to revision '1-31-0', which no IstioControlPlane in this app installs \(revisions: '1-30-3'\)/);
+    expect(() => synth(c)).toThrow(/RevisionTag 'cp\/tag': tag 'prod-stable' points to revision '1-31-0', which no IstioControlPlane in this app installs \(revisions: '1-31-4'\)/);
   });
 
   test('ambient with sidecar-only settings', () => {
@@ -166,9 +167,9 @@ describe('IstioControlPlane — bad input', () => {
 
   test('a gateway in a namespace without injection', () => {
     const c = cpChart();
-    new IstioControlPlane(c, 'istio', { revision: '1-30-3' });
+    new IstioControlPlane(c, 'istio', { revision: '1-31-4' });
     new IngressGateway(c, 'gw', { namespace: 'istio-ingress' });
-    expect(() => synth(c)).toThrow(/IngressGateway 'cp\/gw': the gateway has no revision and no control plane in this app serves the default revision, so namespace 'istio-ingress' never injects it. Set revision \(e.g. '1-30-3'\)/);
+    expect(() => synth(c)).toThrow(/IngressGateway 'cp\/gw': the gateway has no revision and no control plane in this app serves the default revision, so namespace 'istio-ingress' never injects it. Set revision \(e.g. '1-31-4'\)/);
 
     const c2 = cpChart();
     new IstioControlPlane(c2, 'istio');
@@ -177,9 +178,9 @@ describe('IstioControlPlane — bad input', () => {
     expect(() => synth(c2)).toThrow(/EgressGateway 'cp\/gw': namespace 'istio-egress' is labelled istio-injection=disabled/);
 
     const c3 = cpChart();
-    new IstioControlPlane(c3, 'istio', { revision: '1-30-3' });
+    new IstioControlPlane(c3, 'istio', { revision: '1-31-4' });
     new IngressGateway(c3, 'gw', { revision: 'canary' });
-    expect(() => synth(c3)).toThrow(/revision 'canary' is not installed by any IstioControlPlane or RevisionTag in this app \(known: '1-30-3'\)/);
+    expect(() => synth(c3)).toThrow(/revision 'canary' is not installed by any IstioControlPlane or RevisionTag in this app \(known: '1-31-4'\)/);
   });
 
   test('replicas < 1, and replicas with autoscaling', () => {
@@ -190,8 +191,8 @@ describe('IstioControlPlane — bad input', () => {
 
   test('two control planes installing base', () => {
     const c = cpChart();
-    new IstioControlPlane(c, 'old', { revision: '1-29-2', version: '1.29.2' });
-    new IstioControlPlane(c, 'new', { revision: '1-30-3' });
+    new IstioControlPlane(c, 'old', { revision: '1-30-3', version: '1.30.3' });
+    new IstioControlPlane(c, 'new', { revision: '1-31-4' });
     expect(() => synth(c)).toThrow(/IstioControlPlane 'cp\/new': chart 'base' \(release 'istio-base'\) is also installed by 'cp\/old'. Set manageBase: false on one of them/);
   });
 

@@ -14,7 +14,7 @@ import { ofKind, synth } from '../support/synth';
 
 function render(props: any): any[] {
   const c = new Chart(Testing.app(), 'cp');
-  new RevisionTag(c, 'stable', { tag: 'prod-stable', revision: '1-30-3' });
+  new RevisionTag(c, 'stable', { tag: 'prod-stable', revision: '1-31-4' });
   new IstioControlPlane(c, 'istio', { ...props, delivery: ControlPlaneDelivery.rendered({ istioctl: istioctl() }) });
   return synth(c);
 }
@@ -28,7 +28,7 @@ describe('istioctl manifest generate accepts our IstioOperator and applies every
   });
 
   withIstioctl()('ambient install: istio-cni and ztunnel DaemonSets, ambient istiod', () => {
-    expectAmbientInstall(render({ revision: '1-30-3', profile: IstioProfile.AMBIENT }));
+    expectAmbientInstall(render({ revision: '1-31-4', profile: IstioProfile.AMBIENT }));
   });
 
   withIstioctl()('istioctl rejects what Istio does not know (the oracle is strict)', () => {
@@ -43,13 +43,13 @@ describe('istioctl manifest generate accepts our IstioOperator and applies every
 
 test('the rendered delivery says how to get istioctl when it is missing', () => {
   expect(() => new IstioControlPlane(new Chart(Testing.app(), 'cp'), 'istio', { delivery: ControlPlaneDelivery.rendered({ istioctl: '/nonexistent/istioctl' }) }))
-    .toThrow(/IstioControlPlane 'cp\/istio': the rendered delivery runs 'istioctl manifest generate' at synth time, but "\/nonexistent\/istioctl" was not found. Install istioctl 1.30.3/);
+    .toThrow(/IstioControlPlane 'cp\/istio': the rendered delivery runs 'istioctl manifest generate' at synth time, but "\/nonexistent\/istioctl" was not found. Install istioctl 1.31.4/);
 });
 
 test('the rendered delivery asks for RevisionTags to be declared first', () => {
   const c = new Chart(Testing.app(), 'cp');
   const fake = `${__dirname}/../fixtures/fake-istioctl.sh`;
-  new IstioControlPlane(c, 'istio', { revision: '1-30-3', delivery: ControlPlaneDelivery.rendered({ istioctl: fake }) });
-  new RevisionTag(c, 'stable', { tag: 'prod-stable', revision: '1-30-3' });
+  new IstioControlPlane(c, 'istio', { revision: '1-31-4', delivery: ControlPlaneDelivery.rendered({ istioctl: fake }) });
+  new RevisionTag(c, 'stable', { tag: 'prod-stable', revision: '1-31-4' });
   expect(() => synth(c)).toThrow(/the rendered delivery ran istioctl when the control plane was created, before RevisionTag\(s\) 'prod-stable' existed/);
 });

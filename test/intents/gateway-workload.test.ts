@@ -4,11 +4,11 @@ import { chart, only, synth } from '../support/synth';
 describe('IngressGateway / EgressGateway', () => {
   test('gateway injection Deployment, Service with standard ports, RBAC for secrets, HPA', () => {
     const c = chart('istio-ingress');
-    new IngressGateway(c, 'gw', { namespace: 'istio-ingress', revision: '1-30-3' });
+    new IngressGateway(c, 'gw', { namespace: 'istio-ingress', revision: '1-31-4' });
     const out = synth(c);
     expect(out.map(o => o.kind)).toEqual(['ServiceAccount', 'Role', 'RoleBinding', 'Deployment', 'Service', 'HorizontalPodAutoscaler']);
     const tpl = only(out, 'Deployment').spec.template;
-    expect(tpl.metadata.labels).toEqual({ 'app': 'istio-ingressgateway', 'istio': 'ingressgateway', 'sidecar.istio.io/inject': 'true', 'istio.io/rev': '1-30-3' });
+    expect(tpl.metadata.labels).toEqual({ 'app': 'istio-ingressgateway', 'istio': 'ingressgateway', 'sidecar.istio.io/inject': 'true', 'istio.io/rev': '1-31-4' });
     expect(tpl.metadata.annotations['inject.istio.io/templates']).toBe('gateway');
     expect(tpl.spec.containers[0]).toMatchObject({ name: 'istio-proxy', image: 'auto' });
     expect(tpl.spec.automountServiceAccountToken).toBe(true);

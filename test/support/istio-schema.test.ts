@@ -25,3 +25,12 @@ describe('Istio CRD schema check', () => {
     expect(isIstioKind({ apiVersion: 'security.istio.io/v2', kind: 'AuthorizationPolicy' })).toBe(false);
   });
 });
+
+describe('per release', () => {
+  const redirect = { apiVersion: 'networking.istio.io/v1', kind: 'VirtualService', metadata: { name: 'r' }, spec: { hosts: ['a'], http: [{ redirect: { prefixRewrite: '/v2' } }] } };
+
+  test('a field Istio 1.31 added passes its CRDs and not 1.30.3\'s', () => {
+    expect(istioSchemaErrors(redirect, '1.31.4')).toEqual([]);
+    expect(istioSchemaErrors(redirect, '1.30.3').join()).toMatch(/must NOT have additional properties 'prefixRewrite'/);
+  });
+});

@@ -142,7 +142,7 @@ describe('broken corpus', () => {
       ['IST0106, a policy rule', 'AuthorizationPolicy: CUSTOM without provider',
         /IST0106 AuthorizationPolicy shop\/x \('corpus\/x'\): Istio's validation rejects it: .*`provider.name` must not be empty/],
       ['CDK8SISTIO004, the CRD schema', 'Gateway: port number as a numeric string',
-        /CDK8SISTIO004 Gateway shop\/x \('corpus\/x'\): the Kubernetes API server would reject it .*\(Istio 1\.30\.3 CRD schema\): spec\.servers\[0\]\.port\.number/],
+        /CDK8SISTIO004 Gateway shop\/x \('corpus\/x'\): the Kubernetes API server would reject it .*\(Istio 1\.31\.4 CRD schema\): spec\.servers\[0\]\.port\.number/],
     ])('%s (%s)', (_, name, expected) => {
       expect(synthVerdict(byName(name)).message).toMatch(expected);
     });

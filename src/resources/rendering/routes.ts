@@ -1,9 +1,10 @@
 import { IConstruct } from 'constructs';
 import { istioDuration } from '../../core/duration';
 import { fail } from '../../core/errors';
+import { IstioVersion } from '../../core/istio-version';
 import { checkHost, checkLabels } from '../../core/names';
 import { checkPort, renderPercent } from '../../core/percent';
-import { StringMatch } from '../../core/string-match';
+import { StringMatch, StringMatchKind } from '../../core/string-match';
 import { HeaderOperations, Headers, HttpMatch, HttpRoute, RouteDestination } from '../http-route';
 import { TcpRoute, TlsRoute, WeightedDestination } from '../tls-tcp-route';
 
@@ -83,6 +84,12 @@ export function renderHttpRoute(scope: IConstruct, prop: string, r: HttpRoute): 
   if (r.redirect?.port !== undefined && r.redirect?.derivePort) {
     fail(scope, `${prop}.redirect sets both port and derivePort; use one.`);
   }
+  if (r.redirect?.prefixRewrite !== undefined) {
+    if (r.redirect.uri !== undefined) fail(scope, `${prop}.redirect sets both uri and prefixRewrite; Istio allows only one.`);
+    const notPrefix = (r.match ?? []).findIndex(m => m.uri !== undefined && m.uri.kind !== StringMatchKind.PREFIX);
+    if (notPrefix >= 0) fail(scope, `${prop}.redirect.prefixRewrite replaces a matched prefix, but match[${notPrefix}].uri is not a prefix match; use StringMatch.prefix() or redirect.uri.`);
+    IstioVersion._require(scope, '1.31', `${prop}.redirect.prefixRewrite`);
+  }
   if (r.fault?.abort) {
     const a = r.fault.abort;
     if ((a.httpStatus === undefined) === (a.grpcStatus === undefined)) {
@@ -111,6 +118,7 @@ export function renderHttpRoute(scope: IConstruct, prop: string, r: HttpRoute): 
     })),
     redirect: r.redirect && {
       uri: r.redirect.uri,
+      prefixRewrite: r.redirect.prefixRewrite,
       authority: r.redirect.authority,
       port: checkPort(scope, `${prop}.redirect.port`, r.redirect.port),
       derivePort: r.redirect.derivePort,

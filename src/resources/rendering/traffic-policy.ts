@@ -1,6 +1,7 @@
 import { IConstruct } from 'constructs';
 import { istioDuration } from '../../core/duration';
 import { fail } from '../../core/errors';
+import { IstioVersion } from '../../core/istio-version';
 import { checkPercent, checkPort } from '../../core/percent';
 import { ClientTlsMode, ClientTlsSettings } from '../client-tls';
 import { ConnectionPoolSettings } from '../connection-pool';
@@ -23,6 +24,9 @@ export function renderLoadBalancer(scope: IConstruct, prop: string, lb: LoadBala
   if (!lb) return undefined;
   if (lb.simple && lb.consistentHash) fail(scope, `${prop} sets both simple and consistentHash; choose one.`);
   const loc = lb.localityLbSetting;
+  const zoneAware = lb.zoneAwareLbSetting;
+  if (loc && zoneAware) fail(scope, `${prop} sets both localityLbSetting and zoneAwareLbSetting; Istio allows only one. Keep zoneAwareLbSetting (Istio 1.31) or localityLbSetting.`);
+  if (zoneAware) IstioVersion._require(scope, '1.31', `${prop}.zoneAwareLbSetting`);
   return {
     simple: lb.simple,
     consistentHash: lb.consistentHash?._render(scope, `${prop}.consistentHash`),
@@ -31,6 +35,11 @@ export function renderLoadBalancer(scope: IConstruct, prop: string, lb: LoadBala
       distribute: loc.distribute?.map(d => ({ from: d.from, to: d.to })),
       failover: loc.failover?.map(f => ({ from: f.from, to: f.to })),
       failoverPriority: loc.failoverPriority,
+    },
+    zoneAwareLbSetting: zoneAware && {
+      enabled: zoneAware.enabled,
+      failover: zoneAware.failover?.map(f => ({ from: f.from, to: f.to })),
+      failoverPriority: zoneAware.failoverPriority,
     },
     warmup: lb.warmup && { duration: istioDuration(scope, `${prop}.warmup`, lb.warmup) },
   };

@@ -1,0 +1,118 @@
+import * as path from 'path';
+import { IConstruct } from 'constructs';
+import { checkArguments } from './arguments';
+import { describe, show } from './errors';
+import { PACKAGE_ROOT } from './package-root';
+import { addSynthCheck } from './synth-checks';
+
+/**
+ * The Istio minor releases this library renders for, each with the patch release whose CRDs
+ * it carries (crds/istio-<patch>.json; Istio changes no CRD within a minor release).
+ */
+const CARRIED: { [minor: string]: string } = { '1.30': '1.30.3', '1.31': '1.31.4' };
+const DEFAULT_VERSION = '1.31.4';
+const READERS = Symbol.for('cdk8s-istio.IstioVersion.readers');
+
+interface Reader { readonly version: string; readonly who: string }
+
+/**
+ * The Istio release an app's configuration is written for: the oldest istiod that reads it.
+ * Each `IstioControlPlane` in the app counts (during a canary upgrade, both revisions read
+ * every object), and so does each `IstioVersion.declare()` for a control plane installed
+ * outside the app; with neither, Istio 1.31.4. CRD schema checks use that release's CRDs,
+ * and a field newer than it (e.g. a DestinationRule's `zoneAwareLbSetting`, Istio 1.31) is a
+ * synth error, where the older istiod would ignore it.
+ *
+ * @example
+ * declare const app: App;
+ *
+ * // istiod 1.30 runs in the cluster, installed by another repository.
+ * IstioVersion.declare(app, '1.30.3');
+ */
+export class IstioVersion {
+  /** The release an app targets when nothing in it says otherwise. */
+  public static readonly DEFAULT = DEFAULT_VERSION;
+
+  /** The minor releases this library renders for (`1.30`, `1.31`). */
+  public static get supportedMinors(): string[] {
+    return Object.keys(CARRIED);
+  }
+
+  /** Declares the version of an istiod installed outside this app that reads its configuration. */
+  public static declare(scope: IConstruct, version: string): void {
+    checkArguments(undefined, 'IstioVersion', 'declare', arguments);
+    const problem = IstioVersion._problem(version);
+    if (problem) throw new Error(`IstioVersion.declare(): ${problem}`);
+    IstioVersion._register(scope, version, `IstioVersion.declare(${show(version)})`);
+  }
+
+  /** The release `scope`'s app targets: the oldest istiod version that reads it. */
+  public static of(scope: IConstruct): string {
+    checkArguments(undefined, 'IstioVersion', 'of', arguments);
+    return oldest(scope)?.version ?? DEFAULT_VERSION;
+  }
+
+  /** What is wrong with `version` as an Istio release this library renders for, if anything. @internal */
+  public static _problem(version: unknown): string | undefined {
+    if (typeof version !== 'string' || !/^\d+\.\d+\.\d+$/.test(version)) return `version must be an Istio release like '${DEFAULT_VERSION}', got ${show(version)}.`;
+    if (CARRIED[minorOf(version)]) return undefined;
+    return `version ${show(version)} is not a release this library renders for; it carries the CRDs and fields of Istio ${Object.keys(CARRIED).join(' and ')}. `
+      + 'Upgrade to one of them (for an older istiod, use an older cdk8s-istio).';
+  }
+
+  /** Records an istiod of `version` that reads the app's configuration (`who` names it in messages). @internal */
+  public static _register(scope: IConstruct, version: string, who: string): void {
+    readers(scope).push({ version, who });
+  }
+
+  /**
+   * Fails at synth when the app targets a release older than `minor`, which `feature` (a
+   * prop path of `owner`) needs: that istiod would ignore it. @internal
+   */
+  public static _require(owner: IConstruct, minor: string, feature: string): void {
+    addSynthCheck(owner, () => {
+      const reader = oldest(owner);
+      if (!reader || IstioVersion._atLeast(reader.version, minor)) return [];
+      return [`${describe(owner)}: ${feature} needs Istio ${minor} or later, but ${reader.who} runs Istio ${reader.version}, `
+        + `which ignores it. Upgrade that control plane to ${CARRIED[minor] ?? minor}, or remove ${feature}.`];
+    });
+  }
+
+  /** Whether the release `version` is `minor` (e.g. '1.31') or later. @internal */
+  public static _atLeast(version: string, minor: string): boolean {
+    return compare(version, `${minor}.0`) >= 0;
+  }
+
+  /** The package's CRD file of the release `version` belongs to. @internal */
+  public static _crdFile(version: string): string {
+    return path.join(PACKAGE_ROOT, 'crds', `istio-${IstioVersion._crdRelease(version)}.json`);
+  }
+
+  /** The carried release whose CRDs judge config for `version` (same minor). @internal */
+  public static _crdRelease(version: string): string {
+    return CARRIED[minorOf(version)] ?? DEFAULT_VERSION;
+  }
+
+  private constructor() {}
+}
+
+function minorOf(version: string): string {
+  return version.split('.').slice(0, 2).join('.');
+}
+
+/** Compares two x.y.z releases numerically. */
+function compare(a: string, b: string): number {
+  const [x, y] = [a, b].map(v => v.split('.').map(Number));
+  for (let i = 0; i < 3; i++) if (x[i] !== y[i]) return x[i] - y[i];
+  return 0;
+}
+
+function readers(scope: IConstruct): Reader[] {
+  const root = scope.node.root as any;
+  if (!root[READERS]) Object.defineProperty(root, READERS, { value: [] });
+  return root[READERS];
+}
+
+function oldest(scope: IConstruct): Reader | undefined {
+  return [...readers(scope)].sort((a, b) => compare(a.version, b.version))[0];
+}
