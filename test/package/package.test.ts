@@ -1,8 +1,9 @@
-import { execFileSync, spawnSync } from 'child_process';
+import { ChildProcess, execFileSync, spawn, spawnSync } from 'child_process';
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { parse, parseAllDocuments } from 'yaml';
+import { argoCdPluginTools, withArgoCd } from '../support/argocd';
 
 const root = path.resolve(__dirname, '..', '..');
 const render = path.join(root, 'lib', 'cli', 'render.js');
@@ -57,8 +58,10 @@ describe('npm package', () => {
     expect(files.filter(f => /^(examples|test|scripts|\.ci)\//.test(f))).toEqual([]);
   });
 
-  test('installs into a fresh cdk8s app, and Argo CD\'s plugin renders a CanaryRelease from its lockfile well within Argo CD\'s 60 s', () => {
-    // The user's repository: the Argo CD example app, its dependencies installed once and the lockfile committed.
+  /** The user's repository: the Argo CD example app, its dependencies installed once and the lockfile committed. */
+  let installedRepo: string | undefined;
+  function userRepo(): string {
+    if (installedRepo) return installedRepo;
     const repo = path.join(tmp('argocd-repo-'), 'mesh');
     fs.cpSync(path.join(root, 'examples', 'argocd', 'app'), repo, { recursive: true });
     const pkg = JSON.parse(fs.readFileSync(path.join(repo, 'package.json'), 'utf-8'));
@@ -67,11 +70,26 @@ describe('npm package', () => {
     pkg.overrides = { [validatorPackage]: `file:${validatorTarball}` };
     fs.writeFileSync(path.join(repo, 'package.json'), JSON.stringify(pkg, null, 2));
     execFileSync('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline'], { cwd: repo, env: quiet, stdio: 'ignore' });
-    expect(fs.existsSync(path.join(repo, 'package-lock.json'))).toBe(true);
+    installedRepo = repo;
+    return repo;
+  }
 
-    // What the repo server hands the plugin: the checkout, without node_modules.
-    const app = path.join(tmp('argocd-checkout-'), 'mesh');
-    fs.cpSync(repo, app, { recursive: true, filter: src => !src.includes(`${path.sep}node_modules`) });
+  /** What the repo server hands the plugin: a checkout of the repository, without node_modules, the app at `mesh/`. */
+  function checkout(): string {
+    const checkoutRoot = tmp('argocd-checkout-');
+    fs.cpSync(userRepo(), path.join(checkoutRoot, 'mesh'), { recursive: true, filter: src => !src.includes(`${path.sep}node_modules`) });
+    return checkoutRoot;
+  }
+
+  /** The objects of the example app's render: a 90/10 canary of reviews. */
+  function expectCanary(docs: any[]): void {
+    expect(docs.map(d => d.kind)).toEqual(expect.arrayContaining(['Deployment', 'Service', 'DestinationRule', 'VirtualService']));
+    expect(docs.find(d => d.kind === 'VirtualService').spec.http[0].route.map((r: any) => r.weight)).toEqual([90, 10]);
+  }
+
+  test('installs into a fresh cdk8s app, and the plugin\'s commands render a CanaryRelease from its lockfile well within Argo CD\'s 60 s', () => {
+    expect(fs.existsSync(path.join(userRepo(), 'package-lock.json'))).toBe(true);
+    const app = path.join(checkout(), 'mesh');
     const plugin = parse(fs.readFileSync(path.join(root, 'examples', 'argocd', 'plugin.yaml'), 'utf-8')).spec;
     const command = (c: { command: string[]; args?: string[] }) => [c.command[0], [...c.command.slice(1), ...(c.args ?? [])]] as const;
     const started = Date.now();
@@ -91,10 +109,66 @@ describe('npm package', () => {
     const docs = parseAllDocuments(run.stdout).map(d => d.toJS());
     expect(run.stdout.startsWith('---\n')).toBe(true);
     expect(run.stdout.split(/^---$/m)).toHaveLength(docs.length + 1);
-    const kinds = docs.map(d => d.kind);
-    expect(kinds).toEqual(expect.arrayContaining(['Deployment', 'Service', 'DestinationRule', 'VirtualService']));
-    const vs = docs.find(d => d.kind === 'VirtualService');
-    expect(vs.spec.http[0].route.map((r: any) => r.weight)).toEqual([90, 10]);
+    expectCanary(docs);
+  });
+
+  describe('in Argo CD\'s own plugin server (argocd-cmp-server), asked as the repo server asks', () => {
+    const examples = path.join(root, 'examples', 'argocd');
+    let sockets: string;
+    let server: ChildProcess | undefined;
+    let serverLog = '';
+
+    beforeAll(async () => {
+      const tools = argoCdPluginTools();
+      if (!tools) return;
+      // The sidecar of repo-server-patch.yaml: the plugin file mounted as <config>/plugin.yaml, its env.
+      const config = tmp('cmp-config-');
+      fs.copyFileSync(path.join(examples, 'plugin.yaml'), path.join(config, 'plugin.yaml'));
+      const sidecar = parse(fs.readFileSync(path.join(examples, 'repo-server-patch.yaml'), 'utf-8')).spec.template.spec.containers[0];
+      const sidecarEnv = Object.fromEntries(sidecar.env.filter((e: any) => e.name !== 'HOME').map((e: any) => [e.name, e.value]));
+      sockets = tmp('cmp-sockets-');
+      server = spawn(path.join(tools, 'argocd-cmp-server'), ['--config-dir-path', config, '--logformat', 'text'], {
+        env: { ...quiet, ...sidecarEnv, ARGOCD_PLUGINSOCKFILEPATH: sockets, ARGOCD_CMP_WORKDIR: tmp('cmp-work-') },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      for (const out of [server.stdout!, server.stderr!]) out.on('data', d => { serverLog += d; });
+      const plugin = parse(fs.readFileSync(path.join(examples, 'plugin.yaml'), 'utf-8'));
+      const socket = path.join(sockets, `${plugin.metadata.name}-${plugin.spec.version}.sock`);
+      for (let waited = 0; !fs.existsSync(socket); waited += 100) {
+        if (waited > 30_000 || server.exitCode !== null) throw new Error(`argocd-cmp-server did not listen on ${socket}:\n${serverLog}`);
+        await new Promise(r => setTimeout(r, 100));
+      }
+    });
+    afterAll(() => {
+      server?.kill('SIGKILL');
+      server?.stdout?.destroy();
+      server?.stderr?.destroy();
+    });
+
+    /** cmp-repo-client: Argo CD's discovery and manifest stream, with the repo server's 60 s deadline. */
+    const ask = (checkoutRoot: string, ...args: string[]) => spawnSync(path.join(argoCdPluginTools()!, 'cmp-repo-client'),
+      ['-repo', checkoutRoot, '-app', 'mesh', '-timeout', '60s', ...args], { env: { ...quiet, ARGOCD_PLUGINSOCKFILEPATH: sockets }, encoding: 'utf-8' });
+
+    withArgoCd()('discovery finds the plugin by the app\'s cdk8s.yaml, and init + generate render the canary', () => {
+      const started = Date.now();
+      const r = ask(checkout());
+      console.log(`Argo CD's plugin server on examples/argocd/app: discovery + init + generate = ${((Date.now() - started) / 1000).toFixed(1)} s`);
+      expect([r.status, r.stderr]).toEqual([0, '']);
+      const [sourceType, ...manifests] = r.stdout.trim().split('\n');
+      expect(sourceType).toBe('Plugin');
+      expectCanary(manifests.map(m => JSON.parse(m)));
+    });
+
+    withArgoCd()('the Application\'s plugin name selects it; a broken app\'s synth error reaches the repo server', () => {
+      const name = parse(fs.readFileSync(path.join(examples, 'application.yaml'), 'utf-8')).spec.source.plugin.name;
+      const broken = checkout();
+      const main = path.join(broken, 'mesh', 'main.ts');
+      fs.writeFileSync(main, fs.readFileSync(main, 'utf-8').replace('canaryWeight: 10', 'canaryWeight: 150'));
+      const r = ask(broken, '-plugin', name);
+      expect(r.status).toBe(1);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toMatch(/error generating manifests in cmp: .*canaryWeight must be/s);
+    });
   });
 
   test('the plugin refuses an app without a lockfile, saying what to do', () => {
