@@ -2,7 +2,7 @@
 # Prints the directory holding Argo CD's argocd-cmp-server and cmp-repo-client (the repo
 # server's side of the plugin protocol), building both once from go/argocd (Argo CD's own
 # module, see its go.mod) into a cache outside the repo, keyed by that module's sources.
-# $ARGOCD_CMP_BIN wins when set. Used by test/package/argocd-cmp.test.ts.
+# $ARGOCD_CMP_BIN wins when set. Used by test/package/package.test.ts.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/istio-pin.sh
@@ -25,7 +25,7 @@ if [ ! -x "$CACHE_DIR/argocd-cmp-server" ] || [ ! -x "$CACHE_DIR/cmp-repo-client
   # A directory of its own per build, and an atomic rename: two builds at once both succeed.
   tmp="$(mktemp -d "$CDK8S_ISTIO_CACHE/argocd-build.XXXXXX")"
   (cd go/argocd && go build -mod=readonly -o "$tmp/" ./cmd/...)
-  rm -rf "$CACHE_DIR"
-  mv "$tmp" "$CACHE_DIR" 2>/dev/null || rm -rf "$tmp"
+  # If another run finished first, keep its build (it may be in use) and drop this one.
+  mv -T "$tmp" "$CACHE_DIR" 2>/dev/null || rm -rf "$tmp"
 fi
 echo "$CACHE_DIR"

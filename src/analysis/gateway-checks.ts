@@ -12,8 +12,8 @@ const TLS_VERSIONS = ['TLSV1_0', 'TLSV1_1', 'TLSV1_2', 'TLSV1_3'];
  * Istio reads: its resources are ignored).
  * @internal
  */
-export function checkGateways(index: MeshIndex, report: Report): void {
-  checkGatewayApiCrdVersions(index, report);
+export function checkGateways(index: MeshIndex, report: Report, istioRelease: string): void {
+  checkGatewayApiCrdVersions(index, report, istioRelease);
   const byWorkloadPortHost = new Map<string, IndexedObject>();
   const byCredential = new Map<string, IndexedObject[]>();
   for (const gw of index.of('Gateway')) {
@@ -54,23 +54,35 @@ export function checkGateways(index: MeshIndex, report: Report): void {
   }
 }
 
-/** The oldest Gateway API release of each CRD that Istio 1.30 reads (pkg/config/schema/gatewayapi/minimumversions.go). */
-const MINIMUM_CRD_VERSIONS: { [crd: string]: number[] } = {
-  'grpcroutes.gateway.networking.k8s.io': [1, 1, 0],
-  'backendtlspolicies.gateway.networking.k8s.io': [1, 4, 0],
-  'tlsroutes.gateway.networking.k8s.io': [1, 5, 0],
+/**
+ * The oldest Gateway API release of each CRD that each Istio minor release reads
+ * (pkg/config/schema/gatewayapi/minimumversions.go of that release).
+ */
+const MINIMUM_CRD_VERSIONS: { [istioMinor: string]: { [crd: string]: number[] } } = {
+  '1.30': {
+    'grpcroutes.gateway.networking.k8s.io': [1, 1, 0],
+    'backendtlspolicies.gateway.networking.k8s.io': [1, 4, 0],
+    'tlsroutes.gateway.networking.k8s.io': [1, 5, 0],
+  },
+  '1.31': {
+    'grpcroutes.gateway.networking.k8s.io': [1, 1, 0],
+    'backendtlspolicies.gateway.networking.k8s.io': [1, 4, 0],
+    'tlsroutes.gateway.networking.k8s.io': [1, 5, 0],
+    'tcproutes.gateway.networking.k8s.io': [1, 6, 0],
+  },
 };
 
-/** IST0176: a CRD object of the app whose bundle version is below Istio's minimum for it. */
-function checkGatewayApiCrdVersions(index: MeshIndex, report: Report): void {
+/** IST0176: a CRD object of the app whose bundle version is below the targeted Istio's minimum for it. */
+function checkGatewayApiCrdVersions(index: MeshIndex, report: Report, istioRelease: string): void {
+  const minimums = MINIMUM_CRD_VERSIONS[istioRelease.split('.').slice(0, 2).join('.')] ?? {};
   for (const crd of index.of('CustomResourceDefinition')) {
-    const minimum = MINIMUM_CRD_VERSIONS[crd.json.metadata?.name];
+    const minimum = minimums[crd.json.metadata?.name];
     const version = /^v?(\d+)\.(\d+)\.(\d+)/.exec(crd.json.metadata?.annotations?.['gateway.networking.k8s.io/bundle-version'] ?? '');
     if (!minimum || !version) continue;
     const v = version.slice(1, 4).map(Number);
     const below = v[0] !== minimum[0] ? v[0] < minimum[0] : v[1] !== minimum[1] ? v[1] < minimum[1] : v[2] < minimum[2];
     if (below) {
-      report(crd, 'IST0176', WARNING, `is at Gateway API ${version[0]}, but Istio reads ${crd.json.metadata.name} from ${minimum.join('.')} on; `
+      report(crd, 'IST0176', WARNING, `is at Gateway API ${version[0]}, but Istio ${istioRelease} reads ${crd.json.metadata.name} from ${minimum.join('.')} on; `
         + 'resources of this kind will not be processed. Install the CRDs of a newer Gateway API release.');
     }
   }

@@ -113,7 +113,7 @@ export class ValidationRun {
 
   /** A verdict holds for the CRD files that judged it: the same object can pass one release's schema and fail another's. */
   private cacheKey(json: string): string {
-    return `${json.includes('"gateway.networking.k8s.io/') ? this.gatewayApiCrds : this.istioCrds}\n${json}`;
+    return `${this.istioCrds}\n${this.gatewayApiCrds}\n${json}`;
   }
 
   /** Stops the validator when the caller fails before finishing. */
@@ -179,12 +179,11 @@ export class ValidationRun {
 }
 
 /**
- * Judges `objects` in one run (see `ValidationRun`): Istio's by the CRDs of `istioVersion`'s
+ * Judges `objects` in one run (see `ValidationRun`): Istio's by the CRDs of the default Istio
  * release, Gateway API ones by the standard channel of its default release. @internal
  */
-export function validateWithIstio(
-  objects: any[], gatewayApiCrds = TrafficApi.gatewayApi()._crdFile, istioVersion = IstioVersion.DEFAULT): ValidationResult[] {
-  const run = new ValidationRun(IstioVersion._crdFile(istioVersion), gatewayApiCrds);
+export function validateWithIstio(objects: any[], gatewayApiCrds = TrafficApi.gatewayApi()._crdFile): ValidationResult[] {
+  const run = new ValidationRun(IstioVersion._crdFile(IstioVersion.DEFAULT), gatewayApiCrds);
   try {
     objects.forEach(o => run.submit(o));
     return run.finish();

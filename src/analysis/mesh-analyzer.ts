@@ -134,7 +134,7 @@ export class MeshAnalyzer implements IValidation {
     const index = new MeshIndex(objects);
     try {
       checkVirtualServices(index, found.report);
-      checkGateways(index, found.report);
+      checkGateways(index, found.report, IstioVersion.of(this.root));
       checkServicesAndNamespaces(index, found.report);
       checkSecurity(index, found.report);
       checkPolicies(index, found.report, mesh);

@@ -1,7 +1,7 @@
 import * as path from 'path';
 import { IConstruct } from 'constructs';
 import { checkArguments } from './arguments';
-import { describe, show } from './errors';
+import { errorMessage, show } from './errors';
 import { PACKAGE_ROOT } from './package-root';
 import { addSynthCheck } from './synth-checks';
 
@@ -12,14 +12,16 @@ import { addSynthCheck } from './synth-checks';
 const CARRIED: { [minor: string]: string } = { '1.30': '1.30.3', '1.31': '1.31.4' };
 const DEFAULT_VERSION = '1.31.4';
 const READERS = Symbol.for('cdk8s-istio.IstioVersion.readers');
+const REQUIRED = Symbol.for('cdk8s-istio.IstioVersion.required');
 
-interface Reader { readonly version: string; readonly who: string }
+interface Reader { readonly version: string; readonly who: string; readonly declared: boolean }
 
 /**
  * The Istio release an app's configuration is written for: the oldest istiod that reads it.
  * Each `IstioControlPlane` in the app counts (during a canary upgrade, both revisions read
  * every object), and so does each `IstioVersion.declare()` for a control plane installed
- * outside the app; with neither, Istio 1.31.4. CRD schema checks use that release's CRDs,
+ * outside the app; with neither, Istio 1.31.4. It holds for the whole app (one cluster's
+ * istiod reads every chart), whichever construct of the app is passed. CRD schema checks use that release's CRDs,
  * and a field newer than it (e.g. a DestinationRule's `zoneAwareLbSetting`, Istio 1.31) is a
  * synth error, where the older istiod would ignore it.
  *
@@ -38,12 +40,12 @@ export class IstioVersion {
     return Object.keys(CARRIED);
   }
 
-  /** Declares the version of an istiod installed outside this app that reads its configuration. */
+  /** Declares the version of an istiod installed outside `scope`'s app that reads the app's configuration. */
   public static declare(scope: IConstruct, version: string): void {
     checkArguments(undefined, 'IstioVersion', 'declare', arguments);
     const problem = IstioVersion._problem(version);
     if (problem) throw new Error(`IstioVersion.declare(): ${problem}`);
-    IstioVersion._register(scope, version, `IstioVersion.declare(${show(version)})`);
+    readers(scope).push({ version, who: `IstioVersion.declare(${show(version)})`, declared: true });
   }
 
   /** The release `scope`'s app targets: the oldest istiod version that reads it. */
@@ -62,19 +64,27 @@ export class IstioVersion {
 
   /** Records an istiod of `version` that reads the app's configuration (`who` names it in messages). @internal */
   public static _register(scope: IConstruct, version: string, who: string): void {
-    readers(scope).push({ version, who });
+    readers(scope).push({ version, who, declared: false });
   }
 
   /**
    * Fails at synth when the app targets a release older than `minor`, which `feature` (a
-   * prop path of `owner`) needs: that istiod would ignore it. @internal
+   * prop path of `owner`) needs: that istiod would ignore it. `value` is the user's object
+   * that sets it: checked once, where it is first rendered (an intent checks its props in its
+   * own terms before the objects it renders, e.g. a DestinationRule per version, hold them). @internal
    */
-  public static _require(owner: IConstruct, minor: string, feature: string): void {
+  public static _require(owner: IConstruct, minor: string, feature: string, value: unknown): void {
+    const root = owner.node.root as any;
+    if (!root[REQUIRED]) Object.defineProperty(root, REQUIRED, { value: new WeakSet<object>() });
+    if (typeof value === 'object' && value !== null) {
+      if (root[REQUIRED].has(value)) return;
+      root[REQUIRED].add(value);
+    }
     addSynthCheck(owner, () => {
       const reader = oldest(owner);
       if (!reader || IstioVersion._atLeast(reader.version, minor)) return [];
-      return [`${describe(owner)}: ${feature} needs Istio ${minor} or later, but ${reader.who} runs Istio ${reader.version}, `
-        + `which ignores it. Upgrade that control plane to ${CARRIED[minor] ?? minor}, or remove ${feature}.`];
+      return [errorMessage(owner, `${feature} needs Istio ${minor} or later, but ${reader.who} runs Istio ${reader.version}, which ignores it. `
+        + `Upgrade ${reader.declared ? 'that istiod' : 'that control plane'} to ${CARRIED[minor]}, or remove ${feature}.`)];
     });
   }
 
@@ -88,9 +98,11 @@ export class IstioVersion {
     return path.join(PACKAGE_ROOT, 'crds', `istio-${IstioVersion._crdRelease(version)}.json`);
   }
 
-  /** The carried release whose CRDs judge config for `version` (same minor). @internal */
+  /** The carried release whose CRDs judge config for `version` (same minor; `version` passed `_problem`). @internal */
   public static _crdRelease(version: string): string {
-    return CARRIED[minorOf(version)] ?? DEFAULT_VERSION;
+    const carried = CARRIED[minorOf(version)];
+    if (!carried) throw new Error(`cdk8s-istio: no CRDs carried for Istio ${version}`);
+    return carried;
   }
 
   private constructor() {}

@@ -22,7 +22,7 @@ export enum GatewayApiChannel {
 
 /** The Gateway API CRDs an app targets. */
 export interface GatewayApiOptions {
-  /** The Gateway API release whose CRDs are installed. @default '1.5.1' (Istio 1.30 needs 1.5 or later) */
+  /** The Gateway API release whose CRDs are installed. @default '1.5.1' (Istio 1.30 and 1.31 need 1.5 or later) */
   readonly version?: string;
   /** The channel installed. @default GatewayApiChannel.STANDARD */
   readonly channel?: GatewayApiChannel;
@@ -54,7 +54,7 @@ export class TrafficApi {
     checkArguments(undefined, 'TrafficApi', 'gatewayApi', arguments);
     const version = options.version ?? '1.5.1';
     if (!GATEWAY_API_VERSIONS.includes(version)) {
-      throw new Error(`TrafficApi.gatewayApi(): version ${show(version)} is not one whose CRDs this library carries (${GATEWAY_API_VERSIONS.join(', ')}); Istio 1.30 needs 1.5 or later.`);
+      throw new Error(`TrafficApi.gatewayApi(): version ${show(version)} is not one whose CRDs this library carries (${GATEWAY_API_VERSIONS.join(', ')}); Istio 1.30 and 1.31 need 1.5 or later.`);
     }
     return new TrafficApi(TrafficApiKind.GATEWAY_API, version, options.channel ?? GatewayApiChannel.STANDARD);
   }

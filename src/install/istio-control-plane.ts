@@ -63,7 +63,7 @@ export interface IstioControlPlaneProps {
   readonly namespace?: string;
   /** Image registry. @default 'registry.istio.io/release' */
   readonly hub?: string;
-  /** Image tag. @default - the version */
+  /** Image tag; a release tag (e.g. `1.31.4-distroless`) must be of the version's minor release. @default - the version */
   readonly tag?: string;
   /** istiod replicas, autoscaling, resources and PDB. @default - Istio's defaults */
   readonly istiod?: IstiodOptions;
@@ -164,7 +164,6 @@ export class IstioControlPlane extends Construct {
     this.version = props.version ?? IstioVersion.DEFAULT;
     const versionProblem = IstioVersion._problem(this.version);
     if (versionProblem) fail(this, versionProblem);
-    IstioVersion._register(this, this.version, `IstioControlPlane '${this.node.path}'`);
     this.profile = props.profile ?? IstioProfile.DEFAULT;
     this.extensionProviderNames = (props.meshConfig?.extensionProviders ?? []).map(p => p.name);
     this.blockedJwksCidrs = [...props.istiod?.blockedJwksCidrs ?? []];
@@ -180,6 +179,12 @@ export class IstioControlPlane extends Construct {
     this.namespace = checkDns1123Label(this, 'namespace', props.namespace ?? 'istio-system');
     this.hub = props.hub ?? 'registry.istio.io/release';
     this.tag = props.tag ?? this.version;
+    // The tag is what runs: a release tag of another minor would make the app target the wrong istiod.
+    const tagRelease = /^(\d+\.\d+)\.\d+/.exec(this.tag);
+    if (tagRelease && tagRelease[1] !== this.version.split('.').slice(0, 2).join('.')) {
+      fail(this, `tag ${show(this.tag)} runs Istio ${tagRelease[1]}, but version is ${show(this.version)}: the config would be checked for the wrong istiod. `
+        + 'Set version to the release the tag runs (the charts and the tag must match), or leave tag unset.');
+    }
     this.ambient = this.profile === IstioProfile.AMBIENT;
     this.delivery = props.delivery ?? ControlPlaneDelivery.argoCd();
     this.manageBase = props.manageBase ?? true;
@@ -209,6 +214,7 @@ export class IstioControlPlane extends Construct {
     // ApiObject.of(controlPlane): the object that installs istiod (its Application, HelmRelease or IstioOperator).
     this.node.defaultChild = this.node.children.find(o => /^(Application|HelmRelease)-istiod|^IstioOperator$|^Deployment-.*-istiod/.test(o.node.id));
     this.node.addValidation({ validate: () => this.checkApp() });
+    IstioVersion._register(this, this.version, `IstioControlPlane '${this.node.path}'`);
   }
 
   /**

@@ -1,7 +1,8 @@
 import { ApiObject, Chart, Testing } from 'cdk8s';
 import {
   AuthorizationAction, AuthorizationPolicy, DataPlane, DataPlaneMode, DestinationRule, GatewayApiGateway, GatewayApiHttpRoute, IstioControlPlane,
-  ListenerProtocol, MeshAnalyzer, PortProtocol, RequestAuthentication, ServiceEntry, Sidecar, Telemetry, VirtualService, WorkloadSelector,
+  IstioVersion, ListenerProtocol, MeshAnalyzer, PortProtocol, RequestAuthentication, ServiceEntry, Sidecar,
+  Telemetry, VirtualService, WorkloadSelector,
 } from '../../src';
 import { withoutSchemaCheck } from '../support/schema-setup';
 
@@ -184,6 +185,21 @@ describe('istioctl checks added in 1.30 and 1.31', () => {
     crd('grpcroutes.gateway.networking.k8s.io', 'v1.4.1');
     crd('backendtlspolicies.gateway.networking.k8s.io', 'v1.3.0');
     expect(found(c, 'IST0176')).toEqual(['IST0176 crds/tlsroutes.gateway.networking.k8s.io', 'IST0176 crds/backendtlspolicies.gateway.networking.k8s.io']);
+  });
+
+  test('IST0176 follows the targeted release: Istio 1.31 reads TCPRoute from Gateway API 1.6, Istio 1.30 not at all', () => {
+    const tcpRoutes = (version?: string) => {
+      const c = new Chart(Testing.app(), 'crds');
+      if (version) IstioVersion.declare(c, version);
+      new ApiObject(c, 'tcproutes', {
+        apiVersion: 'apiextensions.k8s.io/v1',
+        kind: 'CustomResourceDefinition',
+        metadata: { name: 'tcproutes.gateway.networking.k8s.io', annotations: { 'gateway.networking.k8s.io/bundle-version': 'v1.5.1' } },
+      });
+      return found(c, 'IST0176');
+    };
+    expect(tcpRoutes()).toEqual(['IST0176 crds/tcproutes']);
+    expect(tcpRoutes('1.30.3')).toEqual([]);
   });
 
   test('IST0177: ServiceEntries that give one host and port different protocols where both are visible', () => {

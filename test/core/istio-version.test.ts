@@ -1,6 +1,8 @@
 import { Chart, JsonPatch, Testing } from 'cdk8s';
+import * as kplus from 'cdk8s-plus-28';
 import {
-  ControlPlaneDelivery, DestinationRule, IstioControlPlane, IstioVersion, MeshAnalyzer, StringMatch, VirtualService,
+  CanaryRelease, CanaryVersion, ControlPlaneDelivery, DestinationRule, IstioControlPlane, IstioVersion, MeshAnalyzer, ServiceReference,
+  StringMatch, VirtualService,
 } from '../../src';
 import { withoutSchemaCheck } from '../support/schema-setup';
 import { only, synth } from '../support/synth';
@@ -133,5 +135,45 @@ describe('CRD schemas of the targeted release', () => {
     const current = chart();
     patched(current);
     expect(MeshAnalyzer.of(current).analyze().map(f => f.code)).not.toContain('CDK8SISTIO004');
+  });
+});
+
+describe('what the review of the version targeting found', () => {
+  test('an intent\'s 1.31 prop is one error, in the intent\'s terms, however many objects carry it', () => {
+    const c = chart();
+    IstioVersion.declare(c, '1.30.3');
+    const workload = (version: string) => new kplus.Deployment(c, `reviews-${version}`, {
+      podMetadata: { labels: { app: 'reviews', version } }, containers: [{ image: 'reviews', portNumber: 9080 }],
+    });
+    const service = new kplus.Service(c, 'svc', {
+      metadata: { name: 'reviews' }, selector: kplus.Pods.select(c, 'pods', { labels: { app: 'reviews' } }), ports: [{ port: 9080, name: 'http' }],
+    });
+    new CanaryRelease(c, 'canary', {
+      service: ServiceReference.fromService(service),
+      stable: CanaryVersion.fromWorkload(workload('v1')),
+      canary: CanaryVersion.fromWorkload(workload('v2')),
+      canaryWeight: 10,
+      trafficPolicy: { loadBalancer: { zoneAwareLbSetting: { enabled: true } } },
+    });
+    let message = '';
+    try {
+      synthUnchecked(c);
+    } catch (e: any) {
+      message = e.message;
+    }
+    expect(message.match(/needs Istio 1.31 or later/g)).toHaveLength(1);
+    expect(message).toMatch(/CanaryRelease 'mesh\/canary': trafficPolicy.loadBalancer.zoneAwareLbSetting needs Istio 1.31 or later, but IstioVersion.declare\('1.30.3'\) runs Istio 1.30.3, which ignores it. Upgrade that istiod to 1.31.4/);
+  });
+
+  test('a control plane\'s release tag must be of its version\'s minor release (the tag is what runs)', () => {
+    expect(() => new IstioControlPlane(chart(), 'istio', { version: '1.31.4', tag: '1.30.3' }))
+      .toThrow(/IstioControlPlane 'mesh\/istio': tag '1.30.3' runs Istio 1.30, but version is '1.31.4'/);
+    expect(new IstioControlPlane(chart(), 'istio', { version: '1.31.4', tag: '1.31.2-distroless' }).tag).toBe('1.31.2-distroless');
+    expect(new IstioControlPlane(chart(), 'istio', { tag: 'latest' }).tag).toBe('latest');
+  });
+
+  test('an empty prefixRewrite, which Istio ignores, is refused with the fix', () => {
+    expect(() => new VirtualService(chart(), 'vs', { hosts: [host], http: [{ redirect: { prefixRewrite: '' } }] }))
+      .toThrow(/http\[0\].redirect.prefixRewrite is '', which Istio ignores; to strip the matched prefix, use '\/'/);
   });
 });

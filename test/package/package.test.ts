@@ -125,6 +125,7 @@ describe('npm package', () => {
       const config = tmp('cmp-config-');
       fs.copyFileSync(path.join(examples, 'plugin.yaml'), path.join(config, 'plugin.yaml'));
       const sidecar = parse(fs.readFileSync(path.join(examples, 'repo-server-patch.yaml'), 'utf-8')).spec.template.spec.containers[0];
+      // HOME stays this machine's: the sidecar's HOME is its npm cache volume, this machine's cache is under its own HOME.
       const sidecarEnv = Object.fromEntries(sidecar.env.filter((e: any) => e.name !== 'HOME').map((e: any) => [e.name, e.value]));
       sockets = tmp('cmp-sockets-');
       server = spawn(path.join(tools, 'argocd-cmp-server'), ['--config-dir-path', config, '--logformat', 'text'], {
@@ -132,6 +133,7 @@ describe('npm package', () => {
         stdio: ['ignore', 'pipe', 'pipe'],
       });
       for (const out of [server.stdout!, server.stderr!]) out.on('data', d => { serverLog += d; });
+      server.on('error', e => { serverLog += `\nspawn error: ${e.message}`; });
       const plugin = parse(fs.readFileSync(path.join(examples, 'plugin.yaml'), 'utf-8'));
       const socket = path.join(sockets, `${plugin.metadata.name}-${plugin.spec.version}.sock`);
       for (let waited = 0; !fs.existsSync(socket); waited += 100) {
@@ -145,9 +147,13 @@ describe('npm package', () => {
       server?.stderr?.destroy();
     });
 
-    /** cmp-repo-client: Argo CD's discovery and manifest stream, with the repo server's 60 s deadline. */
-    const ask = (checkoutRoot: string, ...args: string[]) => spawnSync(path.join(argoCdPluginTools()!, 'cmp-repo-client'),
-      ['-repo', checkoutRoot, '-app', 'mesh', '-timeout', '60s', ...args], { env: { ...quiet, ARGOCD_PLUGINSOCKFILEPATH: sockets }, encoding: 'utf-8' });
+    /** cmp-repo-client: Argo CD's discovery and manifest stream, with the repo server's default deadline (60 s). */
+    const ask = (checkoutRoot: string, ...args: string[]) => {
+      const r = spawnSync(path.join(argoCdPluginTools()!, 'cmp-repo-client'), ['-repo', checkoutRoot, '-app', 'mesh', ...args],
+        { env: { ...quiet, ARGOCD_PLUGINSOCKFILEPATH: sockets }, encoding: 'utf-8' });
+      if (r.status !== 0) console.log(`argocd-cmp-server's log so far:\n${serverLog.slice(-4000)}`);
+      return r;
+    };
 
     withArgoCd()('discovery finds the plugin by the app\'s cdk8s.yaml, and init + generate render the canary', () => {
       const started = Date.now();
@@ -167,7 +173,15 @@ describe('npm package', () => {
       const r = ask(broken, '-plugin', name);
       expect(r.status).toBe(1);
       expect(r.stdout).toBe('');
-      expect(r.stderr).toMatch(/error generating manifests in cmp: .*canaryWeight must be/s);
+      expect(r.stderr).toMatch(/error generating manifests in cmp: .*CanaryRelease 'shop\/reviews-canary': canaryWeight must be/s);
+    });
+
+    withArgoCd()('the repo server\'s deadline bounds init and generate: a render cut short is an error, not a partial render', () => {
+      const name = parse(fs.readFileSync(path.join(examples, 'application.yaml'), 'utf-8')).spec.source.plugin.name;
+      const r = ask(checkout(), '-plugin', name, '-timeout', '1s');
+      expect(r.status).toBe(1);
+      expect(r.stdout).toBe('');
+      expect(r.stderr).toMatch(/DeadlineExceeded|context deadline exceeded/);
     });
   });
 

@@ -26,7 +26,7 @@ export interface BackendChart {
   readonly values: (s: ObservabilitySettings) => any;
 }
 
-// The chart versions and images Istio 1.30's samples/addons are generated from.
+// The chart versions and images Istio's samples/addons are generated from (1.30 and the pinned 1.31 module alike).
 /** @internal */ export const PROMETHEUS_IMAGE = 'docker.io/prom/prometheus:v3.10.0';
 /** @internal */ export const GRAFANA_IMAGE = 'docker.io/grafana/grafana:12.0.1';
 /** @internal */ export const KIALI_IMAGE = 'quay.io/kiali/kiali:v2.27';

@@ -85,10 +85,12 @@ export function renderHttpRoute(scope: IConstruct, prop: string, r: HttpRoute): 
     fail(scope, `${prop}.redirect sets both port and derivePort; use one.`);
   }
   if (r.redirect?.prefixRewrite !== undefined) {
-    if (r.redirect.uri !== undefined) fail(scope, `${prop}.redirect sets both uri and prefixRewrite; Istio allows only one.`);
+    // Istio reads an empty prefixRewrite as unset: it would keep the prefix, not strip it.
+    if (r.redirect.prefixRewrite === '') fail(scope, `${prop}.redirect.prefixRewrite is '', which Istio ignores; to strip the matched prefix, use '/'.`);
+    if (r.redirect.uri) fail(scope, `${prop}.redirect sets both uri and prefixRewrite; Istio allows only one.`);
     const notPrefix = (r.match ?? []).findIndex(m => m.uri !== undefined && m.uri.kind !== StringMatchKind.PREFIX);
     if (notPrefix >= 0) fail(scope, `${prop}.redirect.prefixRewrite replaces a matched prefix, but match[${notPrefix}].uri is not a prefix match; use StringMatch.prefix() or redirect.uri.`);
-    IstioVersion._require(scope, '1.31', `${prop}.redirect.prefixRewrite`);
+    IstioVersion._require(scope, '1.31', `${prop}.redirect.prefixRewrite`, r.redirect);
   }
   if (r.fault?.abort) {
     const a = r.fault.abort;

@@ -26,7 +26,7 @@ export function renderLoadBalancer(scope: IConstruct, prop: string, lb: LoadBala
   const loc = lb.localityLbSetting;
   const zoneAware = lb.zoneAwareLbSetting;
   if (loc && zoneAware) fail(scope, `${prop} sets both localityLbSetting and zoneAwareLbSetting; Istio allows only one. Keep zoneAwareLbSetting (Istio 1.31) or localityLbSetting.`);
-  if (zoneAware) IstioVersion._require(scope, '1.31', `${prop}.zoneAwareLbSetting`);
+  if (zoneAware) IstioVersion._require(scope, '1.31', `${prop}.zoneAwareLbSetting`, zoneAware);
   return {
     simple: lb.simple,
     consistentHash: lb.consistentHash?._render(scope, `${prop}.consistentHash`),

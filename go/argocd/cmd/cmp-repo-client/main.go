@@ -31,7 +31,7 @@ func main() {
 	app := flag.String("app", ".", "the Application's source path inside the checkout")
 	plugin := flag.String("plugin", "", "the Application's spec.source.plugin.name (empty: discovery)")
 	discoverOnly := flag.Bool("discover-only", false, "stop after discovery")
-	timeout := flag.Duration("timeout", 90*time.Second, "the repo server's deadline for one render")
+	timeout := flag.Duration("timeout", 60*time.Second, "the repo server's deadline for one render (Argo CD's default: 60s)")
 	flag.Parse()
 	if *repo == "" {
 		fail("-repo is required")
@@ -43,13 +43,16 @@ func main() {
 	appPath := filepath.Join(repoPath, *app)
 	ctx, cancel := context.WithTimeout(context.Background(), *timeout)
 	defer cancel()
-	// What the repo server sets for every plugin (newEnv and getPluginEnvs).
+	// What the repo server sets for every plugin (newEnv), and for generate also the cluster's
+	// versions (getPluginEnvs).
+	revision := "0123456789abcdef0123456789abcdef01234567"
 	env := []string{
 		"ARGOCD_APP_NAME=mesh", "ARGOCD_APP_NAMESPACE=argocd", "ARGOCD_APP_PROJECT_NAME=default",
-		"ARGOCD_APP_REVISION=0123456789abcdef0123456789abcdef01234567", "ARGOCD_APP_SOURCE_PATH=" + *app,
-		"ARGOCD_APP_SOURCE_REPO_URL=https://git.example.com/platform/mesh.git", "ARGOCD_APP_SOURCE_TARGET_REVISION=HEAD",
-		"KUBE_VERSION=1.34.0", "KUBE_API_VERSIONS=v1,apps/v1,networking.istio.io/v1,security.istio.io/v1",
+		"ARGOCD_APP_REVISION=" + revision, "ARGOCD_APP_REVISION_SHORT=" + revision[:7], "ARGOCD_APP_REVISION_SHORT_8=" + revision[:8],
+		"ARGOCD_APP_SOURCE_PATH=" + *app, "ARGOCD_APP_SOURCE_REPO_URL=https://git.example.com/platform/mesh.git",
+		"ARGOCD_APP_SOURCE_TARGET_REVISION=HEAD",
 	}
+	generateEnv := append(env[:len(env):len(env)], "KUBE_VERSION=1.34.0", "KUBE_API_VERSIONS=v1,apps/v1,networking.istio.io/v1,security.istio.io/v1")
 
 	if *plugin == "" {
 		// The repo server's source-type detection: a plugin whose discovery matches wins.
@@ -62,7 +65,7 @@ func main() {
 	if *discoverOnly {
 		return
 	}
-	conn, client, err := discovery.DetectConfigManagementPlugin(ctx, appPath, repoPath, *plugin, env, nil)
+	conn, client, err := discovery.DetectConfigManagementPlugin(ctx, appPath, repoPath, *plugin, generateEnv, nil)
 	if err != nil {
 		fail(err.Error())
 	}
@@ -74,7 +77,7 @@ func main() {
 	if err != nil {
 		fail("error getting generateManifestStream: " + err.Error())
 	}
-	if err := cmp.SendRepoStream(ctx, appPath, repoPath, stream, env, nil); err != nil {
+	if err := cmp.SendRepoStream(ctx, appPath, repoPath, stream, generateEnv, nil); err != nil {
 		fail("error sending file to cmp-server: " + err.Error())
 	}
 	resp, err := stream.CloseAndRecv()
