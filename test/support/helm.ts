@@ -3,24 +3,16 @@ import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import * as yaml from 'yaml';
-
-const scripts = path.join(__dirname, '..', '..', 'scripts');
-let cached: { helm: string; charts: string } | null | undefined;
+import { builtTool } from './built-tool';
 
 /**
  * Helm (built once by scripts/helm.sh) and Istio's charts from the pinned module, or undefined
  * when they cannot be had here. In CI a missing Helm is an error, never a skip.
  */
 export function helmAndCharts(): { helm: string; charts: string } | undefined {
-  if (cached !== undefined) return cached ?? undefined;
-  try {
-    const run = (script: string) => execFileSync('bash', [path.join(scripts, script)], { encoding: 'utf-8', stdio: ['ignore', 'pipe', 'inherit'] }).trim();
-    cached = { helm: run('helm.sh'), charts: run('istio-charts.sh') };
-  } catch (e) {
-    if (process.env.CI) throw new Error(`helm and Istio's charts are required in CI: ${e}`);
-    cached = null;
-  }
-  return cached ?? undefined;
+  const helm = builtTool('helm.sh');
+  const charts = helm && builtTool('istio-charts.sh');
+  return helm && charts ? { helm, charts } : undefined;
 }
 
 /** `test` when Helm and the charts are available, otherwise a skipped test (never in CI). */

@@ -1,21 +1,8 @@
-import { execFileSync } from 'child_process';
-import * as path from 'path';
+import { builtTool } from './built-tool';
 
-let cached: string | null | undefined;
-
-/**
- * The istioctl binary (built once by scripts/istioctl.sh), or undefined when it
- * cannot be had here. In CI a missing istioctl is an error, never a skip.
- */
+/** The istioctl binary (built once by scripts/istioctl.sh), or undefined when it cannot be had here (never in CI). */
 export function istioctl(): string | undefined {
-  if (cached !== undefined) return cached ?? undefined;
-  try {
-    cached = execFileSync('bash', [path.join(__dirname, '..', '..', 'scripts', 'istioctl.sh')], { encoding: 'utf-8', stdio: ['ignore', 'pipe', 'inherit'] }).trim();
-  } catch (e) {
-    if (process.env.CI) throw new Error(`istioctl is required in CI: ${e}`);
-    cached = null;
-  }
-  return cached ?? undefined;
+  return builtTool('istioctl.sh');
 }
 
 /** `test` when istioctl is available, otherwise a skipped test (never in CI). */
