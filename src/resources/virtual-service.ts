@@ -1,3 +1,4 @@
+import { ApiObject } from 'cdk8s';
 import { Construct } from 'constructs';
 import { GatewayReference } from './gateway-reference';
 import { HttpRoute } from './http-route';
@@ -6,7 +7,10 @@ import { renderHttpRoute, renderTcpRoute, renderTlsRoute } from './rendering/rou
 import { TcpRoute, TlsRoute } from './tls-tcp-route';
 import { checkArguments } from '../core/arguments';
 import { fail } from '../core/errors';
+import { Expectation, promise, samplePath } from '../core/expectations';
+import { namespaceOf, servicePortsOf } from '../core/kube-objects';
 import { checkHost } from '../core/names';
+import { StringMatchKind } from '../core/string-match';
 
 /** Props of a `VirtualService`. */
 export interface VirtualServiceProps extends IstioResourceProps {
@@ -35,6 +39,8 @@ export class VirtualService extends IstioResource {
   private readonly _hosts: string[];
   private readonly _gateways: string[] = [];
   private readonly _http: any[] = [];
+  /** The HTTP rules as the user gave them (for the promises of their redirects). */
+  private readonly httpRoutes: HttpRoute[] = [];
   private readonly _tls: any[] = [];
   private readonly _tcp: any[] = [];
   private readonly _exportTo?: string[];
@@ -51,6 +57,7 @@ export class VirtualService extends IstioResource {
     props.tls?.forEach(r => this.addTlsRoute(r));
     props.tcp?.forEach(r => this.addTcpRoute(r));
     this._exportTo = props.exportTo;
+    promise(this, () => this.redirectPromises());
   }
 
   /** The hosts (a copy). */
@@ -79,6 +86,7 @@ export class VirtualService extends IstioResource {
   public addHttpRoute(route: HttpRoute): HttpRoute {
     checkArguments(this, 'VirtualService', 'addHttpRoute', arguments);
     this._http.push(renderHttpRoute(this, `http[${this._http.length}]`, route));
+    this.httpRoutes.push(route);
     return route;
   }
 
@@ -105,6 +113,38 @@ export class VirtualService extends IstioResource {
     return route;
   }
 
+  /**
+   * What a path-only redirect does for a call from the mesh (proven on istiod's config by
+   * `npm run semantics`): a rule whose redirect only replaces the path (`uri` or
+   * `prefixRewrite`), matched by its URI alone, not shadowed by an earlier rule, for a host
+   * that is a one-port Service of the app.
+   */
+  private redirectPromises(): Expectation[] {
+    const host = this._hosts[0];
+    const namespace = this.namespace ?? 'default';
+    if (!host.endsWith(`.${namespace}.svc.cluster.local`) || (this._gateways.length && !this._gateways.includes('mesh'))) return [];
+    // The call goes to the Service's port: the app's Service of that host, when it has one port.
+    const service = this.node.root.node.findAll().find((c): c is ApiObject => c instanceof ApiObject && c.kind === 'Service'
+      && c.name === host.split('.')[0] && namespaceOf(c) === namespace);
+    const ports = service ? servicePortsOf(service, service) : [];
+    if (ports.length !== 1) return [];
+    const out: Expectation[] = [];
+    this.httpRoutes.forEach((route, i) => {
+      const r = route.redirect;
+      const uri = route.match?.length === 1 && Object.keys(route.match[0]).every(k => k === 'uri') ? route.match[0].uri : undefined;
+      if (!r || !uri || r.authority || r.scheme || r.port !== undefined || r.derivePort || !(r.uri || r.prefixRewrite)) return;
+      const path = samplePath(uri);
+      if (!path || this.httpRoutes.slice(0, i).some(earlier => mayMatch(earlier, path))) return;
+      const location = r.uri ?? `${r.prefixRewrite}${path.slice(uri.value.length)}`;
+      out.push({
+        promise: `http[${i}]: ${path} is redirected to ${location}`,
+        request: { from: { namespace }, host, port: ports[0], path },
+        expect: { status: r.redirectCode ?? 301, redirect: `http://${host}${location}` },
+      });
+    });
+    return out;
+  }
+
   private httpRules(): any[] {
     return this._generated ? [...this._http, ...this._generated()] : this._http;
   }
@@ -120,4 +160,11 @@ export class VirtualService extends IstioResource {
       exportTo: this._exportTo,
     };
   }
+}
+
+/** Whether a rule may take a request for `path` (unknown conditions count as a match). */
+function mayMatch(route: HttpRoute, path: string): boolean {
+  if (!route.match?.length) return true;
+  return route.match.some(m => Object.keys(m).some(k => k !== 'uri') || !m.uri
+    || (m.uri.kind === StringMatchKind.EXACT ? m.uri.value === path : m.uri.kind === StringMatchKind.PREFIX ? path.startsWith(m.uri.value) : true));
 }

@@ -1,5 +1,6 @@
 import { ApiObject, Duration, JsonPatch } from 'cdk8s';
 import { Gateway, GatewayReference, PortProtocol, StringMatch, VirtualService } from '../../src';
+import { collectExpectations } from '../../src/core/expectations';
 import { chart, only, synth, partialChart } from '../support/synth';
 
 const host = 'reviews.default.svc.cluster.local';
@@ -166,5 +167,25 @@ describe('VirtualService', () => {
     test('invalid object name', () => {
       expect(() => new VirtualService(chart(), 'vs', { metadata: { name: 'Bad_Name' }, hosts: ['a'] })).toThrow(/metadata.name must be a DNS-1123 subdomain .* got 'Bad_Name'/);
     });
+  });
+});
+
+describe('VirtualService redirect promises (proven by npm run semantics)', () => {
+  test('a path-only redirect promises its Location; one an earlier rule shadows, or one changing more than the path, promises nothing', () => {
+    const c = partialChart('shop');
+    new ApiObject(c, 'svc', { apiVersion: 'v1', kind: 'Service', metadata: { name: 'web' }, spec: { ports: [{ port: 8080 }] } });
+    new VirtualService(c, 'vs', {
+      hosts: ['web.shop.svc.cluster.local'],
+      http: [
+        { match: [{ uri: StringMatch.exact('/old') }], redirect: { uri: '/new', redirectCode: 302 } },
+        { match: [{ uri: StringMatch.prefix('/old') }], redirect: { prefixRewrite: '/v2' } },
+        { match: [{ uri: StringMatch.prefix('/docs/') }], redirect: { authority: 'docs.example.com' } },
+        { match: [{ uri: StringMatch.prefix('/old/') }], redirect: { prefixRewrite: '/x/' } },
+      ],
+    });
+    expect(collectExpectations(c).map(e => [e.promise, e.request.port, e.expect.status, e.expect.redirect])).toEqual([
+      ['http[0]: /old is redirected to /new', 8080, 302, 'http://web.shop.svc.cluster.local/new'],
+      ['http[1]: /old/1 is redirected to /v2/1', 8080, 301, 'http://web.shop.svc.cluster.local/v2/1'],
+    ]);
   });
 });
