@@ -1,5 +1,6 @@
 import { FindingSeverity } from './finding';
 import { IndexedObject, MeshIndex, Report } from './mesh-index';
+import { IstioVersion } from '../core/istio-version';
 
 const { ERROR, WARNING } = FindingSeverity;
 const TLS_VERSIONS = ['TLSV1_0', 'TLSV1_1', 'TLSV1_2', 'TLSV1_3'];
@@ -74,7 +75,7 @@ const MINIMUM_CRD_VERSIONS: { [istioMinor: string]: { [crd: string]: number[] } 
 
 /** IST0176: a CRD object of the app whose bundle version is below the targeted Istio's minimum for it. */
 function checkGatewayApiCrdVersions(index: MeshIndex, report: Report, istioRelease: string): void {
-  const minimums = MINIMUM_CRD_VERSIONS[istioRelease.split('.').slice(0, 2).join('.')] ?? {};
+  const minimums = MINIMUM_CRD_VERSIONS[IstioVersion._minor(istioRelease)] ?? {};
   for (const crd of index.of('CustomResourceDefinition')) {
     const minimum = minimums[crd.json.metadata?.name];
     const version = /^v?(\d+)\.(\d+)\.(\d+)/.exec(crd.json.metadata?.annotations?.['gateway.networking.k8s.io/bundle-version'] ?? '');

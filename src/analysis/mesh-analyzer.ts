@@ -85,7 +85,8 @@ export class MeshAnalyzer implements IValidation {
     // Istio's validation runs beside the analysis: each Istio object goes to it as soon
     // as it is rendered, and the checks below run while it judges them.
     const gatewayApi = TrafficApi._ofApp(this.root);
-    const istioRelease = IstioVersion._crdRelease(IstioVersion.of(this.root));
+    const istioVersion = IstioVersion.of(this.root);
+    const istioRelease = IstioVersion._crdRelease(istioVersion);
     const run = validating ? new ValidationRun(IstioVersion._crdFile(istioRelease), gatewayApi._crdFile) : undefined;
     try {
       const objects: IndexedObject[] = [];
@@ -113,7 +114,7 @@ export class MeshAnalyzer implements IValidation {
       // The checks read specs as Istio defines them. They run on every object while
       // Istio judges them; should Istio reject one (whose shape may mislead them),
       // they run again without it.
-      const mesh = { providers, unrestrictedJwks };
+      const mesh = { providers, unrestrictedJwks, istioVersion };
       let checks = this.check(objects, mesh, validating);
       const rejected = run ? reportVerdicts(judged, run.finish(), findings, gatewayApi, istioRelease) : new Set<IndexedObject>();
       if (rejected.size > 0 || checks === undefined) checks = this.check(objects.filter(o => !rejected.has(o)), mesh, false);
@@ -134,7 +135,7 @@ export class MeshAnalyzer implements IValidation {
     const index = new MeshIndex(objects);
     try {
       checkVirtualServices(index, found.report);
-      checkGateways(index, found.report, IstioVersion.of(this.root));
+      checkGateways(index, found.report, mesh.istioVersion);
       checkServicesAndNamespaces(index, found.report);
       checkSecurity(index, found.report);
       checkPolicies(index, found.report, mesh);

@@ -16,6 +16,8 @@ export interface DeclaredMesh {
   readonly providers?: Set<string>;
   /** Paths of the app's control planes whose istiod fetches JWKS from any address. */
   readonly unrestrictedJwks?: string[];
+  /** The Istio release the app targets (IstioVersion). */
+  readonly istioVersion: string;
 }
 
 /**

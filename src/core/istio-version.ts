@@ -57,7 +57,7 @@ export class IstioVersion {
   /** What is wrong with `version` as an Istio release this library renders for, if anything. @internal */
   public static _problem(version: unknown): string | undefined {
     if (typeof version !== 'string' || !/^\d+\.\d+\.\d+$/.test(version)) return `version must be an Istio release like '${DEFAULT_VERSION}', got ${show(version)}.`;
-    if (CARRIED[minorOf(version)]) return undefined;
+    if (CARRIED[IstioVersion._minor(version)]) return undefined;
     return `version ${show(version)} is not a release this library renders for; it carries the CRDs and fields of Istio ${Object.keys(CARRIED).join(' and ')}. `
       + 'Upgrade to one of them (for an older istiod, use an older cdk8s-istio).';
   }
@@ -88,6 +88,11 @@ export class IstioVersion {
     });
   }
 
+  /** The minor release of `version` ('1.31.4' → '1.31'). @internal */
+  public static _minor(version: string): string {
+    return version.split('.').slice(0, 2).join('.');
+  }
+
   /** Whether the release `version` is `minor` (e.g. '1.31') or later. @internal */
   public static _atLeast(version: string, minor: string): boolean {
     return compare(version, `${minor}.0`) >= 0;
@@ -100,16 +105,12 @@ export class IstioVersion {
 
   /** The carried release whose CRDs judge config for `version` (same minor; `version` passed `_problem`). @internal */
   public static _crdRelease(version: string): string {
-    const carried = CARRIED[minorOf(version)];
+    const carried = CARRIED[IstioVersion._minor(version)];
     if (!carried) throw new Error(`cdk8s-istio: no CRDs carried for Istio ${version}`);
     return carried;
   }
 
   private constructor() {}
-}
-
-function minorOf(version: string): string {
-  return version.split('.').slice(0, 2).join('.');
 }
 
 /** Compares two x.y.z releases numerically. */

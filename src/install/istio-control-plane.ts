@@ -181,7 +181,7 @@ export class IstioControlPlane extends Construct {
     this.tag = props.tag ?? this.version;
     // The tag is what runs: a release tag of another minor would make the app target the wrong istiod.
     const tagRelease = /^(\d+\.\d+)\.\d+/.exec(this.tag);
-    if (tagRelease && tagRelease[1] !== this.version.split('.').slice(0, 2).join('.')) {
+    if (tagRelease && tagRelease[1] !== IstioVersion._minor(this.version)) {
       fail(this, `tag ${show(this.tag)} runs Istio ${tagRelease[1]}, but version is ${show(this.version)}: the config would be checked for the wrong istiod. `
         + 'Set version to the release the tag runs (the charts and the tag must match), or leave tag unset.');
     }
